@@ -1,0 +1,261 @@
+"""The domain model: node kinds, relationship types, records and their provenance.
+
+Every node has a stable, readable key ``kind:id`` (``commune:86194`` is Poitiers).
+The kind in the key decides the node's label in Neo4j, so labels and relationship
+types always come from the whitelists below, never from user data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class NodeKind(StrEnum):
+    REGION = "region"
+    DEPARTEMENT = "departement"
+    EPCI = "epci"
+    COMMUNE = "commune"
+    COUNTRY = "country"
+    TERRITORY = "territory"
+    ORGANISATION = "organisation"
+    PROGRAMME = "programme"
+    PROJECT = "project"
+    THEME = "theme"
+    ODD = "odd"
+    PERSON = "person"
+    EVENT = "event"
+
+    @property
+    def label(self) -> str:
+        """The Neo4j label of this kind (``Commune``, ``Epci``...)."""
+        return self.value.capitalize()
+
+
+class RelType(StrEnum):
+    MEMBER_OF = "MEMBER_OF"
+    LOCATED_IN = "LOCATED_IN"
+    TWINNED_WITH = "TWINNED_WITH"
+    COOPERATES_WITH = "COOPERATES_WITH"
+    PARTICIPATES_IN = "PARTICIPATES_IN"
+    TAKES_PLACE_IN = "TAKES_PLACE_IN"
+    ADDRESSES = "ADDRESSES"
+    FUNDED_BY = "FUNDED_BY"
+    PART_OF = "PART_OF"
+    ANIMATES = "ANIMATES"
+    RUNS = "RUNS"
+    VOLUNTEERS_WITH = "VOLUNTEERS_WITH"
+    WORKS_FOR = "WORKS_FOR"
+    ATTENDS = "ATTENDS"
+
+
+#: The French collectivités (the actors the network supports).
+COLLECTIVITE_KINDS = frozenset(
+    {NodeKind.COMMUNE, NodeKind.EPCI, NodeKind.DEPARTEMENT, NodeKind.REGION}
+)
+#: Kinds that can act (take part in projects, sign agreements, be suggested as partners).
+ACTOR_KINDS = COLLECTIVITE_KINDS | {NodeKind.ORGANISATION}
+
+ROLES = ("lead", "partner", "funder", "technical", "operator")
+
+# Property names are written into Neo4j as property keys and into SQLite JSON paths:
+# only plain identifiers are accepted, so no user value ever becomes syntax.
+PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+RESERVED = frozenset({"key", "kind", "name", "name_norm", "type", "start", "end",
+                      "source", "licence", "ingested_at"})
+
+Scalar = str | int | float | bool
+PropValue = Scalar | list[str] | list[int] | list[float] | None
+Properties = dict[str, PropValue]
+
+KEY_PATTERN = re.compile(r"^(?P<kind>[a-z]+):(?P<id>\S.{0,199})$", re.DOTALL)
+
+
+def normalize(text: str) -> str:
+    """Lower-case, accent-free, single-spaced text, for search and matching.
+
+    >>> normalize("  Saint-Étienne   de Baïgorry ")
+    'saint-etienne de baigorry'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.replace("’", "'").lower().split())
+
+
+def slugify(text: str) -> str:
+    """ASCII slug for keys.
+
+    >>> slugify("Province de la Comoé")
+    'province-de-la-comoe'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", normalize(text)).strip("-")
+
+
+def make_key(kind: NodeKind | str, ident: str) -> str:
+    """Build the key of a node.
+
+    >>> make_key(NodeKind.COMMUNE, "86194")
+    'commune:86194'
+    """
+    return f"{NodeKind(kind).value}:{ident}"
+
+
+def kind_of(key: str) -> NodeKind:
+    """The kind a key names; raises ``ValueError`` with a French message if none.
+
+    >>> kind_of("epci:200069854")
+    <NodeKind.EPCI: 'epci'>
+    """
+    match = KEY_PATTERN.match(key)
+    if not match:
+        raise ValueError(f"clé invalide « {key} » : la forme attendue est type:identifiant")
+    try:
+        return NodeKind(match["kind"])
+    except ValueError:
+        raise ValueError(f"clé invalide « {key} » : type « {match['kind']} » inconnu") from None
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Provenance(BaseModel):
+    """Where a record comes from: kept on every node and relationship."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str = Field(min_length=1, description="fichier et ligne, ou URL")
+    licence: str = Field(min_length=1)
+    ingested_at: str = Field(default_factory=now_iso)
+
+
+def _check_properties(props: Properties) -> Properties:
+    for name, value in props.items():
+        if not PROPERTY_NAME.match(name) or name in RESERVED:
+            raise ValueError(f"nom de propriété invalide ou réservé : « {name} »")
+        if isinstance(value, list) and len({type(v) for v in value}) > 1:
+            raise ValueError(f"la liste « {name} » mélange plusieurs types")
+    # Neo4j drops null properties; drop them here too so both stores agree.
+    return {k: v for k, v in props.items() if v is not None and v != []}
+
+
+class NodeBase(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    key: Annotated[str, Field(max_length=210)]
+    name: Annotated[str, Field(min_length=1, max_length=500)]
+    props: Properties = Field(default_factory=dict)
+
+    @field_validator("props")
+    @classmethod
+    def _props(cls, value: Properties) -> Properties:
+        return _check_properties(value)
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        kind_of(value)
+        return value
+
+    @property
+    def kind(self) -> NodeKind:
+        return kind_of(self.key)
+
+
+class Node(NodeBase):
+    """A node of the graph, with its provenance."""
+
+    provenance: Provenance
+
+    def content(self) -> dict[str, Any]:
+        """What an upsert compares: everything but the ingestion time."""
+        return {"name": self.name, "props": self.props,
+                "source": self.provenance.source, "licence": self.provenance.licence}
+
+
+def relationship_key(start: str, type_: RelType | str, end: str, discriminator: str = "") -> str:
+    """Stable key of a relationship from its endpoints, type and a discriminator.
+
+    The same fact imported twice gets the same key, so importing is idempotent.
+
+    >>> relationship_key("commune:86194", "TWINNED_WITH", "territory:de-marburg")
+    'TWINNED_WITH:commune:86194>territory:de-marburg'
+    >>> relationship_key("a:1", "MEMBER_OF", "b:2", "1982; 2012").split("#")[0]
+    'MEMBER_OF:a:1>b:2'
+    """
+    base = f"{RelType(type_).value}:{start}>{end}"
+    if not discriminator:
+        return base
+    digest = hashlib.sha1(normalize(discriminator).encode()).hexdigest()[:10]
+    return f"{base}#{digest}"
+
+
+class Relationship(BaseModel):
+    """A directed, typed relationship between two nodes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = ""
+    type: RelType
+    start: str
+    end: str
+    props: Properties = Field(default_factory=dict)
+    provenance: Provenance
+
+    @field_validator("props")
+    @classmethod
+    def _props(cls, value: Properties) -> Properties:
+        return _check_properties(value)
+
+    @field_validator("start", "end")
+    @classmethod
+    def _endpoint(cls, value: str) -> str:
+        kind_of(value)
+        return value
+
+    @model_validator(mode="after")
+    def _default_key(self) -> Relationship:
+        base = relationship_key(self.start, self.type, self.end)
+        if not self.key:
+            object.__setattr__(self, "key", base)
+        elif self.key != base and not self.key.startswith(base + "#"):
+            # Stores find a relationship's type from its key: keep keys derived.
+            raise ValueError(f"clé de relation « {self.key} » incohérente avec ses extrémités")
+        return self
+
+    def content(self) -> dict[str, Any]:
+        return {"type": self.type.value, "start": self.start, "end": self.end,
+                "props": self.props, "source": self.provenance.source,
+                "licence": self.provenance.licence}
+
+
+class Neighbour(BaseModel):
+    """One relationship of a node and the node at its other end."""
+
+    relationship: Relationship
+    node: Node
+    outgoing: bool
+
+
+class UpsertSummary(BaseModel):
+    """What a batched upsert did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: UpsertSummary) -> UpsertSummary:
+        return UpsertSummary(created=self.created + other.created,
+                             updated=self.updated + other.updated,
+                             unchanged=self.unchanged + other.unchanged)
+
+
+class Counts(BaseModel):
+    nodes: dict[str, int]
+    relationships: dict[str, int]

@@ -1,0 +1,293 @@
+"""Neo4j 5 store over Bolt. All Cypher of the project lives in this module.
+
+Queries are named constants; labels and relationship types are filled in only from
+the :class:`~graph.model.NodeKind` and :class:`~graph.model.RelType` whitelists, and
+every value travels as a parameter. Writes are ``UNWIND $rows`` batches.
+
+Tested against ArcadeDB's Bolt plugin as well as written for Neo4j 5. Where the two
+differ we follow Neo4j; known differences are listed in ``docs/model.md``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from neo4j import Driver, GraphDatabase, RoutingControl
+
+from graph.model import (
+    Counts,
+    Neighbour,
+    Node,
+    NodeKind,
+    Properties,
+    Provenance,
+    Relationship,
+    RelType,
+    kind_of,
+    normalize,
+)
+from graph.store import BaseStore, Direction, check_page, check_where
+
+# -- schema ----------------------------------------------------------------------------
+CREATE_NODE_KEY_CONSTRAINT = (
+    "CREATE CONSTRAINT {label}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
+CREATE_NODE_NAME_INDEX = (
+    "CREATE INDEX {label}_name IF NOT EXISTS FOR (n:{label}) ON (n.name_norm)")
+CREATE_REL_KEY_INDEX = (
+    "CREATE INDEX {type}_key IF NOT EXISTS FOR ()-[r:{type}]-() ON (r.key)")
+CREATE_META_CONSTRAINT = (
+    "CREATE CONSTRAINT MaillageMeta_key IF NOT EXISTS FOR (n:MaillageMeta) REQUIRE n.key IS UNIQUE")
+
+# -- writes ----------------------------------------------------------------------------
+MERGE_NODES = "UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n = row.props"
+MERGE_RELS = (
+    "UNWIND $rows AS row "
+    "MATCH (a:{start} {{key: row.start}}) "
+    "MATCH (b:{end} {{key: row.end}}) "
+    "MERGE (a)-[r:{type} {{key: row.key}}]->(b) "
+    "SET r = row.props")
+BUMP_GENERATION = (
+    "MERGE (m:MaillageMeta {key: 'generation'}) SET m.value = coalesce(m.value, 0) + 1")
+DELETE_NODE = (
+    "MATCH (n:{label} {{key: $key}}) WITH n, n.key AS k DETACH DELETE n RETURN count(k) AS c")
+DELETE_REL = (
+    "MATCH ()-[r:{type} {{key: $key}}]->() WITH r, r.key AS k DELETE r RETURN count(k) AS c")
+CLEAR = "MATCH (n) WHERE n.kind IS NOT NULL DETACH DELETE n"
+
+# -- reads -----------------------------------------------------------------------------
+GET_NODES = "MATCH (n:{label}) WHERE n.key IN $keys RETURN properties(n) AS p"
+GET_RELS = (
+    "MATCH (a)-[r:{type}]->(b) WHERE r.key IN $keys "
+    "RETURN properties(r) AS p, a.key AS start, b.key AS end")
+GENERATION = "MATCH (m:MaillageMeta {key: 'generation'}) RETURN m.value AS v"
+FIND_NODES = (
+    "MATCH (n{label}) WHERE n.kind IS NOT NULL "
+    "AND ($text IS NULL OR n.name_norm CONTAINS $text) {where} "
+    "RETURN properties(n) AS p ORDER BY n.key SKIP $offset LIMIT $limit")
+COUNT_NODES = (
+    "MATCH (n{label}) WHERE n.kind IS NOT NULL "
+    "AND ($text IS NULL OR n.name_norm CONTAINS $text) {where} RETURN count(n) AS c")
+# Dynamic property access n[$name] keeps the property name a parameter too.
+WHERE_PROPERTY = "AND n[$w{i}] = $v{i}"
+NEIGHBOURS_OUT = (
+    "MATCH (n:{label} {{key: $key}})-[r]->(m) WHERE $types IS NULL OR type(r) IN $types "
+    "RETURN type(r) AS type, properties(r) AS rp, n.key AS start, m.key AS end, "
+    "properties(m) AS mp ORDER BY r.key")
+NEIGHBOURS_IN = (
+    "MATCH (n:{label} {{key: $key}})<-[r]-(m) WHERE $types IS NULL OR type(r) IN $types "
+    "RETURN type(r) AS type, properties(r) AS rp, m.key AS start, n.key AS end, "
+    "properties(m) AS mp ORDER BY r.key")
+EXPORT_NODES = "MATCH (n) WHERE n.kind IS NOT NULL RETURN properties(n) AS p ORDER BY n.key"
+EXPORT_RELS = (
+    "MATCH (a)-[r]->(b) WHERE r.key IS NOT NULL "
+    "RETURN type(r) AS type, properties(r) AS p, a.key AS start, b.key AS end ORDER BY r.key")
+COUNT_BY_KIND = "MATCH (n) WHERE n.kind IS NOT NULL RETURN n.kind AS kind, count(*) AS c"
+COUNT_BY_TYPE = "MATCH ()-[r]->() WHERE r.key IS NOT NULL RETURN type(r) AS type, count(*) AS c"
+
+_NODE_META = ("key", "kind", "name", "name_norm", "source", "licence", "ingested_at")
+_REL_META = ("key", "source", "licence", "ingested_at")
+
+
+def _node(p: dict[str, Any]) -> Node:
+    return Node(key=p["key"], name=p["name"],
+                props={k: v for k, v in p.items() if k not in _NODE_META},
+                provenance=Provenance(source=p["source"], licence=p["licence"],
+                                      ingested_at=p["ingested_at"]))
+
+
+def _rel(type_: str, p: dict[str, Any], start: str, end: str) -> Relationship:
+    return Relationship(key=p["key"], type=RelType(type_), start=start, end=end,
+                        props={k: v for k, v in p.items() if k not in _REL_META},
+                        provenance=Provenance(source=p["source"], licence=p["licence"],
+                                              ingested_at=p["ingested_at"]))
+
+
+def _label(key: str) -> str:
+    return kind_of(key).label
+
+
+class Neo4jStore(BaseStore):
+    """Production store on Neo4j 5 (or any Bolt server speaking Neo4j 5 Cypher)."""
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j",
+                 driver: Driver | None = None) -> None:
+        self.url = uri
+        self.database = database
+        self._driver = driver or GraphDatabase.driver(uri, auth=(user, password))
+        self._local = threading.local()
+
+    # -- plumbing ------------------------------------------------------------------------
+    @property
+    def _tx(self) -> Any:
+        return getattr(self._local, "tx", None)
+
+    def _run(self, query: str, params: dict[str, Any] | None = None,
+             write: bool = False) -> list[dict[str, Any]]:
+        params = params or {}
+        if self._tx is not None:
+            return [record.data() for record in self._tx.run(query, params)]
+        records, _, _ = self._driver.execute_query(
+            query, parameters_=params, database_=self.database,
+            routing_=RoutingControl.WRITE if write else RoutingControl.READ)
+        return [record.data() for record in records]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._tx is not None:
+            yield
+            return
+        with self._driver.session(database=self.database) as session:
+            tx = session.begin_transaction()
+            self._local.tx = tx
+            try:
+                yield
+            except BaseException:
+                tx.rollback()
+                raise
+            else:
+                tx.commit()
+            finally:
+                self._local.tx = None
+                tx.close()
+
+    def setup_schema(self) -> None:
+        # Constraints first: MERGE without them is slow, and they make keys unique.
+        self._run(CREATE_META_CONSTRAINT, write=True)
+        for kind in NodeKind:
+            self._run(CREATE_NODE_KEY_CONSTRAINT.format(label=kind.label), write=True)
+            self._run(CREATE_NODE_NAME_INDEX.format(label=kind.label), write=True)
+        for rel_type in RelType:
+            self._run(CREATE_REL_KEY_INDEX.format(type=rel_type.value), write=True)
+
+    # -- primitives ----------------------------------------------------------------------
+    def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]:
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for key in keys:
+            by_label[_label(key)].append(key)
+        found: dict[str, Node] = {}
+        for label, group in by_label.items():
+            for row in self._run(GET_NODES.format(label=label), {"keys": group}):
+                node = _node(row["p"])
+                found[node.key] = node
+        return found
+
+    def _fetch_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]:
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for key in keys:
+            type_ = key.split(":", 1)[0]
+            if type_ in RelType.__members__:
+                by_type[type_].append(key)
+        found: dict[str, Relationship] = {}
+        for type_, group in by_type.items():
+            for row in self._run(GET_RELS.format(type=RelType(type_).value), {"keys": group}):
+                rel = _rel(type_, row["p"], row["start"], row["end"])
+                found[rel.key] = rel
+        return found
+
+    def _write_nodes(self, nodes: Sequence[Node]) -> None:
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for n in nodes:
+            props = {**n.props, "key": n.key, "kind": n.kind.value, "name": n.name,
+                     "name_norm": normalize(n.name), "source": n.provenance.source,
+                     "licence": n.provenance.licence, "ingested_at": n.provenance.ingested_at}
+            by_label[n.kind.label].append({"key": n.key, "props": props})
+        for label, rows in by_label.items():
+            self._run(MERGE_NODES.format(label=label), {"rows": rows}, write=True)
+
+    def _write_relationships(self, rels: Sequence[Relationship]) -> None:
+        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for r in rels:
+            props = {**r.props, "key": r.key, "source": r.provenance.source,
+                     "licence": r.provenance.licence, "ingested_at": r.provenance.ingested_at}
+            groups[(r.type.value, _label(r.start), _label(r.end))].append(
+                {"key": r.key, "start": r.start, "end": r.end, "props": props})
+        for (type_, start, end), rows in groups.items():
+            self._run(MERGE_RELS.format(type=type_, start=start, end=end), {"rows": rows},
+                      write=True)
+
+    def _bump_generation(self) -> None:
+        self._run(BUMP_GENERATION, write=True)
+
+    def generation(self) -> int:
+        rows = self._run(GENERATION)
+        return int(rows[0]["v"]) if rows else 0
+
+    # -- reads ---------------------------------------------------------------------------
+    def _filters(self, kind: NodeKind | None, text: str | None,
+                 where: Properties | None) -> tuple[str, str, dict[str, Any]]:
+        label = f":{NodeKind(kind).label}" if kind is not None else ""
+        params: dict[str, Any] = {"text": normalize(text) if text else None}
+        clauses = []
+        for i, (name, value) in enumerate(check_where(where).items()):
+            clauses.append(WHERE_PROPERTY.format(i=i))
+            params[f"w{i}"], params[f"v{i}"] = name, value
+        return label, " ".join(clauses), params
+
+    def find_nodes(self, kind: NodeKind | None = None, text: str | None = None,
+                   where: Properties | None = None, limit: int = 50,
+                   offset: int = 0) -> list[Node]:
+        check_page(limit, offset)
+        label, clause, params = self._filters(kind, text, where)
+        rows = self._run(FIND_NODES.format(label=label, where=clause),
+                         {**params, "limit": limit, "offset": offset})
+        return [_node(r["p"]) for r in rows]
+
+    def count_nodes(self, kind: NodeKind | None = None, text: str | None = None,
+                    where: Properties | None = None) -> int:
+        label, clause, params = self._filters(kind, text, where)
+        return int(self._run(COUNT_NODES.format(label=label, where=clause), params)[0]["c"])
+
+    def neighbours(self, key: str, types: Sequence[str] | None = None,
+                   direction: Direction = "both") -> list[Neighbour]:
+        label = _label(key)
+        params = {"key": key, "types": [RelType(t).value for t in types] if types else None}
+        queries = {"out": [(NEIGHBOURS_OUT, True)], "in": [(NEIGHBOURS_IN, False)],
+                   "both": [(NEIGHBOURS_OUT, True), (NEIGHBOURS_IN, False)]}[direction]
+        result = []
+        for query, outgoing in queries:
+            for row in self._run(query.format(label=label), params):
+                result.append(Neighbour(relationship=_rel(row["type"], row["rp"], row["start"],
+                                                          row["end"]),
+                                        node=_node(row["mp"]), outgoing=outgoing))
+        return result
+
+    def export(self) -> tuple[list[Node], list[Relationship]]:
+        nodes = [_node(r["p"]) for r in self._run(EXPORT_NODES)]
+        rels = [_rel(r["type"], r["p"], r["start"], r["end"]) for r in self._run(EXPORT_RELS)]
+        return nodes, rels
+
+    def counts(self) -> Counts:
+        nodes = {r["kind"]: int(r["c"]) for r in self._run(COUNT_BY_KIND)}
+        rels = {r["type"]: int(r["c"]) for r in self._run(COUNT_BY_TYPE)}
+        return Counts(nodes=dict(sorted(nodes.items())), relationships=dict(sorted(rels.items())))
+
+    # -- deletes -------------------------------------------------------------------------
+    def delete_node(self, key: str) -> bool:
+        with self.transaction():
+            gone = self._run(DELETE_NODE.format(label=_label(key)), {"key": key},
+                             write=True)[0]["c"] > 0
+            if gone:
+                self._bump_generation()
+        return bool(gone)
+
+    def delete_relationship(self, key: str) -> bool:
+        type_ = key.split(":", 1)[0]
+        if type_ not in RelType.__members__:
+            return False
+        with self.transaction():
+            gone = self._run(DELETE_REL.format(type=type_), {"key": key}, write=True)[0]["c"] > 0
+            if gone:
+                self._bump_generation()
+        return bool(gone)
+
+    def clear(self) -> None:
+        with self.transaction():
+            self._run(CLEAR, write=True)
+            self._bump_generation()
+
+    def close(self) -> None:
+        self._driver.close()

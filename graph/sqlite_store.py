@@ -1,0 +1,280 @@
+"""Embedded store on SQLite: a real on-disk database, no server to install.
+
+WAL journal, one transaction per unit of work, properties as JSON. All SQL of the
+project lives in this module.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from graph.model import (
+    Counts,
+    Neighbour,
+    Node,
+    NodeKind,
+    Properties,
+    Provenance,
+    Relationship,
+    RelType,
+    kind_of,
+    normalize,
+)
+from graph.store import BaseStore, Direction, check_page, check_where
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta (k, v) VALUES ('schema_version', 1), ('generation', 0);
+CREATE TABLE IF NOT EXISTS nodes (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_norm TEXT NOT NULL,
+    props TEXT NOT NULL,
+    source TEXT NOT NULL,
+    licence TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, key);
+CREATE INDEX IF NOT EXISTS nodes_name ON nodes (name_norm);
+CREATE TABLE IF NOT EXISTS rels (
+    key TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    start TEXT NOT NULL REFERENCES nodes (key) ON DELETE CASCADE,
+    "end" TEXT NOT NULL REFERENCES nodes (key) ON DELETE CASCADE,
+    props TEXT NOT NULL,
+    source TEXT NOT NULL,
+    licence TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rels_start ON rels (start, type);
+CREATE INDEX IF NOT EXISTS rels_end ON rels ("end", type);
+CREATE INDEX IF NOT EXISTS rels_type ON rels (type);
+"""
+
+UPSERT_NODE = """
+INSERT INTO nodes (key, kind, name, name_norm, props, source, licence, ingested_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, name = excluded.name,
+    name_norm = excluded.name_norm, props = excluded.props, source = excluded.source,
+    licence = excluded.licence, ingested_at = excluded.ingested_at
+"""
+UPSERT_REL = """
+INSERT INTO rels (key, type, start, "end", props, source, licence, ingested_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET type = excluded.type, start = excluded.start,
+    "end" = excluded."end", props = excluded.props, source = excluded.source,
+    licence = excluded.licence, ingested_at = excluded.ingested_at
+"""
+NODE_COLUMNS = "key, name, props, source, licence, ingested_at"
+REL_COLUMNS = 'key, type, start, "end", props, source, licence, ingested_at'
+# SQLite allows 32766 host parameters; stay well below it.
+IN_CHUNK = 900
+
+
+def _node(row: sqlite3.Row) -> Node:
+    return Node(key=row["key"], name=row["name"], props=json.loads(row["props"]),
+                provenance=Provenance(source=row["source"], licence=row["licence"],
+                                      ingested_at=row["ingested_at"]))
+
+
+def _rel(row: sqlite3.Row) -> Relationship:
+    return Relationship(key=row["key"], type=RelType(row["type"]), start=row["start"],
+                        end=row["end"], props=json.loads(row["props"]),
+                        provenance=Provenance(source=row["source"], licence=row["licence"],
+                                              ingested_at=row["ingested_at"]))
+
+
+class SqliteStore(BaseStore):
+    """The embedded default store."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.url = f"sqlite:///{self.path}"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection shared by the threads of this process (the API serves from a
+        # thread pool); the lock serialises access, SQLite serialises writers anyway.
+        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._owner: int | None = None
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+        self._conn.execute("PRAGMA busy_timeout = 5000")
+        self.setup_schema()
+
+    # -- unit of work --------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A unit of work: nested calls join the outer one; an exception rolls all back."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def setup_schema(self) -> None:
+        with self._lock:
+            self._conn.executescript(SCHEMA)
+
+    # -- primitives ----------------------------------------------------------------------
+    def _in_chunks(self, sql: str, keys: Sequence[str]) -> list[sqlite3.Row]:
+        rows: list[sqlite3.Row] = []
+        for i in range(0, len(keys), IN_CHUNK):
+            chunk = keys[i:i + IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows.extend(self._query(sql.format(marks=marks), chunk))
+        return rows
+
+    def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]:
+        rows = self._in_chunks(f"SELECT {NODE_COLUMNS} FROM nodes WHERE key IN ({{marks}})",
+                               list(keys))
+        return {row["key"]: _node(row) for row in rows}
+
+    def _fetch_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]:
+        rows = self._in_chunks(f"SELECT {REL_COLUMNS} FROM rels WHERE key IN ({{marks}})",
+                               list(keys))
+        return {row["key"]: _rel(row) for row in rows}
+
+    def _write_nodes(self, nodes: Sequence[Node]) -> None:
+        with self._lock:
+            self._conn.executemany(UPSERT_NODE, [
+                (n.key, n.kind.value, n.name, normalize(n.name),
+                 json.dumps(n.props, ensure_ascii=False), n.provenance.source,
+                 n.provenance.licence, n.provenance.ingested_at) for n in nodes])
+
+    def _write_relationships(self, rels: Sequence[Relationship]) -> None:
+        with self._lock:
+            self._conn.executemany(UPSERT_REL, [
+                (r.key, r.type.value, r.start, r.end, json.dumps(r.props, ensure_ascii=False),
+                 r.provenance.source, r.provenance.licence, r.provenance.ingested_at)
+                for r in rels])
+
+    def _bump_generation(self) -> None:
+        self._query("UPDATE meta SET v = v + 1 WHERE k = 'generation'")
+
+    def generation(self) -> int:
+        return int(self._query("SELECT v FROM meta WHERE k = 'generation'")[0]["v"])
+
+    # -- reads ---------------------------------------------------------------------------
+    def _filters(self, kind: NodeKind | None, text: str | None,
+                 where: Properties | None) -> tuple[str, list[Any]]:
+        clauses: list[str] = ["1 = 1"]
+        params: list[Any] = []
+        if kind is not None:
+            clauses.append("kind = ?")
+            params.append(NodeKind(kind).value)
+        if text:
+            clauses.append("name_norm LIKE ? ESCAPE '\\'")
+            escaped = normalize(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.append(f"%{escaped}%")
+        for name, value in check_where(where).items():
+            # The name is a checked identifier, passed as a parameter all the same.
+            clauses.append("json_extract(props, '$.' || ?) = ?")
+            params.extend([name, value])
+        return " AND ".join(clauses), params
+
+    def find_nodes(self, kind: NodeKind | None = None, text: str | None = None,
+                   where: Properties | None = None, limit: int = 50,
+                   offset: int = 0) -> list[Node]:
+        check_page(limit, offset)
+        clause, params = self._filters(kind, text, where)
+        rows = self._query(f"SELECT {NODE_COLUMNS} FROM nodes WHERE {clause} "
+                           "ORDER BY key LIMIT ? OFFSET ?", [*params, limit, offset])
+        return [_node(r) for r in rows]
+
+    def count_nodes(self, kind: NodeKind | None = None, text: str | None = None,
+                    where: Properties | None = None) -> int:
+        clause, params = self._filters(kind, text, where)
+        return int(self._query(f"SELECT count(*) AS c FROM nodes WHERE {clause}", params)[0]["c"])
+
+    def neighbours(self, key: str, types: Sequence[str] | None = None,
+                   direction: Direction = "both") -> list[Neighbour]:
+        kind_of(key)
+        wanted = [RelType(t).value for t in types] if types else None
+        result: list[Neighbour] = []
+        sides = {"out": [("start", "end")], "in": [("end", "start")],
+                 "both": [("start", "end"), ("end", "start")]}[direction]
+        for here, there in sides:
+            type_clause = ""
+            params: list[Any] = [key]
+            if wanted:
+                type_clause = f" AND r.type IN ({','.join('?' * len(wanted))})"
+                params.extend(wanted)
+            rows = self._query(
+                f'SELECT r.key, r.type, r.start, r."end", r.props, r.source, r.licence, '
+                f'r.ingested_at, n.key AS n_key, n.name AS n_name, n.props AS n_props, '
+                f'n.source AS n_source, n.licence AS n_licence, n.ingested_at AS n_ing '
+                f'FROM rels r JOIN nodes n ON n.key = r."{there}" '
+                f'WHERE r."{here}" = ?{type_clause} ORDER BY r.key', params)
+            for row in rows:
+                node = Node(key=row["n_key"], name=row["n_name"], props=json.loads(row["n_props"]),
+                            provenance=Provenance(source=row["n_source"],
+                                                  licence=row["n_licence"],
+                                                  ingested_at=row["n_ing"]))
+                result.append(Neighbour(relationship=_rel(row), node=node,
+                                        outgoing=here == "start"))
+        return result
+
+    def export(self) -> tuple[list[Node], list[Relationship]]:
+        nodes = [_node(r) for r in self._query(f"SELECT {NODE_COLUMNS} FROM nodes ORDER BY key")]
+        rels = [_rel(r) for r in self._query(f"SELECT {REL_COLUMNS} FROM rels ORDER BY key")]
+        return nodes, rels
+
+    def counts(self) -> Counts:
+        nodes = self._query("SELECT kind, count(*) AS c FROM nodes GROUP BY kind ORDER BY kind")
+        rels = self._query("SELECT type, count(*) AS c FROM rels GROUP BY type ORDER BY type")
+        return Counts(nodes={r["kind"]: r["c"] for r in nodes},
+                      relationships={r["type"]: r["c"] for r in rels})
+
+    # -- deletes -------------------------------------------------------------------------
+    def delete_node(self, key: str) -> bool:
+        with self.transaction():
+            gone = self._conn.execute("DELETE FROM nodes WHERE key = ?", (key,)).rowcount > 0
+            if gone:
+                self._bump_generation()
+        return gone
+
+    def delete_relationship(self, key: str) -> bool:
+        with self.transaction():
+            gone = self._conn.execute("DELETE FROM rels WHERE key = ?", (key,)).rowcount > 0
+            if gone:
+                self._bump_generation()
+        return gone
+
+    def clear(self) -> None:
+        with self.transaction():
+            self._conn.execute("DELETE FROM rels")
+            self._conn.execute("DELETE FROM nodes")
+            self._bump_generation()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+

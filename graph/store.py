@@ -1,0 +1,194 @@
+"""The store port: one interface, two adapters (SQLite embedded, Neo4j).
+
+The adapters only know how to read and write records; what an upsert means
+(merge on key, created / updated / unchanged, endpoints must exist) lives here
+once, in :class:`BaseStore`, so both stores behave the same.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from itertools import islice
+from typing import Literal, Protocol, TypeVar, runtime_checkable
+
+from graph.model import (
+    PROPERTY_NAME,
+    Counts,
+    Neighbour,
+    Node,
+    NodeKind,
+    Properties,
+    Relationship,
+    UpsertSummary,
+)
+
+Direction = Literal["out", "in", "both"]
+Action = Literal["create", "update", "unchanged"]
+MAX_PAGE = 1000
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """A store refused an operation; the message is in French for the user."""
+
+
+class MissingEndpointError(StoreError):
+    pass
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What every store offers. See :class:`BaseStore` for the semantics."""
+
+    url: str
+
+    def setup_schema(self) -> None: ...
+    def transaction(self) -> AbstractContextManager[None]: ...
+    def upsert_nodes(self, nodes: Iterable[Node], batch_size: int = 500) -> UpsertSummary: ...
+    def upsert_relationships(
+        self, rels: Iterable[Relationship], batch_size: int = 500
+    ) -> UpsertSummary: ...
+    def plan_nodes(self, nodes: Sequence[Node]) -> dict[str, Action]: ...
+    def plan_relationships(self, rels: Sequence[Relationship]) -> dict[str, Action]: ...
+    def get_node(self, key: str) -> Node | None: ...
+    def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]: ...
+    def get_relationship(self, key: str) -> Relationship | None: ...
+    def delete_node(self, key: str) -> bool: ...
+    def delete_relationship(self, key: str) -> bool: ...
+    def find_nodes(self, kind: NodeKind | None = None, text: str | None = None,
+                   where: Properties | None = None, limit: int = 50,
+                   offset: int = 0) -> list[Node]: ...
+    def count_nodes(self, kind: NodeKind | None = None, text: str | None = None,
+                    where: Properties | None = None) -> int: ...
+    def neighbours(self, key: str, types: Sequence[str] | None = None,
+                   direction: Direction = "both") -> list[Neighbour]: ...
+    def export(self) -> tuple[list[Node], list[Relationship]]: ...
+    def counts(self) -> Counts: ...
+    def generation(self) -> int: ...
+    def clear(self) -> None: ...
+    def close(self) -> None: ...
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def check_page(limit: int, offset: int) -> None:
+    if not 0 < limit <= MAX_PAGE:
+        raise StoreError(f"taille de page invalide : {limit} (entre 1 et {MAX_PAGE})")
+    if offset < 0:
+        raise StoreError(f"décalage invalide : {offset}")
+
+
+def check_where(where: Properties | None) -> dict[str, str | int | float | bool]:
+    """Property filters are equalities on scalar values, with checked property names."""
+    checked: dict[str, str | int | float | bool] = {}
+    for name, value in (where or {}).items():
+        if not PROPERTY_NAME.match(name):
+            raise StoreError(f"nom de propriété invalide dans le filtre : « {name} »")
+        if not isinstance(value, str | int | float | bool):
+            raise StoreError(f"le filtre « {name} » attend une valeur simple")
+        checked[name] = value
+    return checked
+
+
+class BaseStore(abc.ABC):
+    """Upsert semantics shared by the adapters.
+
+    Adapters implement the ``_fetch_*`` and ``_write_*`` primitives and the
+    queries; writes happen inside :meth:`transaction` so a whole import
+    commits or nothing does.
+    """
+
+    url: str
+
+    # -- primitives the adapters provide -------------------------------------------------
+    @abc.abstractmethod
+    def transaction(self) -> AbstractContextManager[None]: ...
+    @abc.abstractmethod
+    def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]: ...
+    @abc.abstractmethod
+    def _fetch_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]: ...
+    @abc.abstractmethod
+    def _write_nodes(self, nodes: Sequence[Node]) -> None: ...
+    @abc.abstractmethod
+    def _write_relationships(self, rels: Sequence[Relationship]) -> None: ...
+    @abc.abstractmethod
+    def _bump_generation(self) -> None: ...
+
+    # -- shared semantics ----------------------------------------------------------------
+    def get_node(self, key: str) -> Node | None:
+        return self.get_nodes([key]).get(key)
+
+    def get_relationship(self, key: str) -> Relationship | None:
+        return self._fetch_relationships([key]).get(key)
+
+    def plan_nodes(self, nodes: Sequence[Node]) -> dict[str, Action]:
+        existing = self.get_nodes(sorted({n.key for n in nodes}))
+        return {n.key: _action(existing.get(n.key), n) for n in nodes}
+
+    def plan_relationships(self, rels: Sequence[Relationship]) -> dict[str, Action]:
+        existing = self._fetch_relationships(sorted({r.key for r in rels}))
+        return {r.key: _action(existing.get(r.key), r) for r in rels}
+
+    def upsert_nodes(self, nodes: Iterable[Node], batch_size: int = 500) -> UpsertSummary:
+        summary = UpsertSummary()
+        with self.transaction():
+            for batch in batched(_last_wins(nodes), batch_size):
+                plan = self.plan_nodes(batch)
+                changed = [n for n in batch if plan[n.key] != "unchanged"]
+                if changed:
+                    self._write_nodes(changed)
+                summary += _summarise(plan)
+            if summary.created or summary.updated:
+                self._bump_generation()
+        return summary
+
+    def upsert_relationships(
+        self, rels: Iterable[Relationship], batch_size: int = 500
+    ) -> UpsertSummary:
+        summary = UpsertSummary()
+        with self.transaction():
+            for batch in batched(_last_wins(rels), batch_size):
+                endpoints = sorted({r.start for r in batch} | {r.end for r in batch})
+                found = self.get_nodes(endpoints)
+                missing = [k for k in endpoints if k not in found]
+                if missing:
+                    raise MissingEndpointError(
+                        "relation vers un nœud absent : " + ", ".join(missing[:5]))
+                plan = self.plan_relationships(batch)
+                changed = [r for r in batch if plan[r.key] != "unchanged"]
+                if changed:
+                    self._write_relationships(changed)
+                summary += _summarise(plan)
+            if summary.created or summary.updated:
+                self._bump_generation()
+        return summary
+
+
+_R = TypeVar("_R", Node, Relationship)
+
+
+def _last_wins(items: Iterable[_R]) -> Iterator[_R]:
+    """Deduplicate by key inside one call (the last record wins), keeping order."""
+    seen: dict[str, _R] = {}
+    for item in items:
+        seen.pop(item.key, None)
+        seen[item.key] = item
+    return iter(seen.values())
+
+
+def _action(old: Node | Relationship | None, new: Node | Relationship) -> Action:
+    if old is None:
+        return "create"
+    return "unchanged" if old.content() == new.content() else "update"
+
+
+def _summarise(plan: dict[str, Action]) -> UpsertSummary:
+    values = list(plan.values())
+    return UpsertSummary(created=values.count("create"), updated=values.count("update"),
+                         unchanged=values.count("unchanged"))

@@ -1,0 +1,36 @@
+"""Settings from the environment (prefix ``MAILLAGE_``) and ``.env``."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_store_url() -> str:
+    """``sqlite:///$XDG_DATA_HOME/maillage/maillage.db`` (``~/.local/share`` by default)."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"sqlite:///{base / 'maillage' / 'maillage.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MAILLAGE_", env_file=".env", extra="ignore")
+
+    store: str = ""
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+    api_token: SecretStr | None = None
+    protect_reads: bool = False
+
+    @property
+    def store_url(self) -> str:
+        return self.store or default_store_url()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.neo4j_store import Neo4jStore
+from graph.sqlite_store import SqliteStore
+from graph.store import GraphStore
+from tests.bolt_server import BoltServer, bolt_server
+
+STORE_KINDS = ["sqlite", "bolt"]
+if os.environ.get("MAILLAGE_TEST_BOLT") == "0":  # explicit opt-out for a quick local run
+    STORE_KINDS = ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def bolt() -> Iterator[BoltServer]:
+    server = bolt_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """An empty store of each kind: the contract tests run against both."""
+    s: GraphStore
+    if request.param == "sqlite":
+        s = SqliteStore(tmp_path / "graph.db")
+    else:
+        server: BoltServer = request.getfixturevalue("bolt")
+        s = Neo4jStore(server.uri, server.user, server.password, server.database)
+        s.setup_schema()
+        s.clear()
+    yield s
+    s.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test touches the user's own database or .env."""
+    from service.settings import get_settings
+
+    monkeypatch.setenv("MAILLAGE_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
