@@ -259,3 +259,18 @@ class UpsertSummary(BaseModel):
 class Counts(BaseModel):
     nodes: dict[str, int]
     relationships: dict[str, int]
+
+
+class ReviewItem(BaseModel):
+    """A row that could not be resolved with confidence: kept for the user to settle."""
+
+    key: str
+    file: str
+    lines: list[int]
+    name: str
+    row: dict[str, str]
+    reason: str
+    candidates: list[str] = Field(default_factory=list)
+    status: str = "open"  # open, settled, dismissed
+    resolution: str | None = None
+    created_at: str = Field(default_factory=now_iso)

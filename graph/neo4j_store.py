@@ -27,6 +27,7 @@ from graph.model import (
     Provenance,
     Relationship,
     RelType,
+    ReviewItem,
     kind_of,
     normalize,
 )
@@ -57,6 +58,15 @@ DELETE_NODE = (
 DELETE_REL = (
     "MATCH ()-[r:{type} {{key: $key}}]->() WITH r, r.key AS k DELETE r RETURN count(k) AS c")
 CLEAR = "MATCH (n) WHERE n.kind IS NOT NULL DETACH DELETE n"
+CLEAR_REVIEW = "MATCH (n:ReviewItem) DELETE n"
+CREATE_REVIEW_CONSTRAINT = (
+    "CREATE CONSTRAINT ReviewItem_key IF NOT EXISTS FOR (n:ReviewItem) REQUIRE n.key IS UNIQUE")
+MERGE_REVIEW = (
+    "UNWIND $rows AS row MERGE (n:ReviewItem {key: row.key}) "
+    "SET n.status = row.status, n.data = row.data")
+LIST_REVIEW = (
+    "MATCH (n:ReviewItem) WHERE $status IS NULL OR n.status = $status "
+    "RETURN n.data AS data ORDER BY n.key")
 
 # -- reads -----------------------------------------------------------------------------
 GET_NODES = "MATCH (n:{label}) WHERE n.key IN $keys RETURN properties(n) AS p"
@@ -157,6 +167,7 @@ class Neo4jStore(BaseStore):
     def setup_schema(self) -> None:
         # Constraints first: MERGE without them is slow, and they make keys unique.
         self._run(CREATE_META_CONSTRAINT, write=True)
+        self._run(CREATE_REVIEW_CONSTRAINT, write=True)
         for kind in NodeKind:
             self._run(CREATE_NODE_KEY_CONSTRAINT.format(label=kind.label), write=True)
             self._run(CREATE_NODE_NAME_INDEX.format(label=kind.label), write=True)
@@ -284,8 +295,18 @@ class Neo4jStore(BaseStore):
                 self._bump_generation()
         return bool(gone)
 
+    def put_review_items(self, items: Sequence[ReviewItem]) -> None:
+        rows = [{"key": i.key, "status": i.status, "data": i.model_dump_json()} for i in items]
+        with self.transaction():
+            self._run(MERGE_REVIEW, {"rows": rows}, write=True)
+
+    def review_items(self, status: str | None = None) -> list[ReviewItem]:
+        return [ReviewItem.model_validate_json(r["data"])
+                for r in self._run(LIST_REVIEW, {"status": status})]
+
     def clear(self) -> None:
         with self.transaction():
+            self._run(CLEAR_REVIEW, write=True)
             self._run(CLEAR, write=True)
             self._bump_generation()
 

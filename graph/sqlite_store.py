@@ -23,6 +23,7 @@ from graph.model import (
     Provenance,
     Relationship,
     RelType,
+    ReviewItem,
     kind_of,
     normalize,
 )
@@ -56,6 +57,11 @@ CREATE TABLE IF NOT EXISTS rels (
 CREATE INDEX IF NOT EXISTS rels_start ON rels (start, type);
 CREATE INDEX IF NOT EXISTS rels_end ON rels ("end", type);
 CREATE INDEX IF NOT EXISTS rels_type ON rels (type);
+CREATE TABLE IF NOT EXISTS review (
+    key TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL
+);
 """
 
 UPSERT_NODE = """
@@ -268,8 +274,21 @@ class SqliteStore(BaseStore):
                 self._bump_generation()
         return gone
 
+    def put_review_items(self, items: Sequence[ReviewItem]) -> None:
+        with self.transaction():
+            self._conn.executemany(
+                "INSERT INTO review (key, status, data) VALUES (?, ?, ?) ON CONFLICT (key) "
+                "DO UPDATE SET status = excluded.status, data = excluded.data",
+                [(i.key, i.status, i.model_dump_json()) for i in items])
+
+    def review_items(self, status: str | None = None) -> list[ReviewItem]:
+        rows = self._query("SELECT data FROM review WHERE ? IS NULL OR status = ? ORDER BY key",
+                           (status, status))
+        return [ReviewItem.model_validate_json(r["data"]) for r in rows]
+
     def clear(self) -> None:
         with self.transaction():
+            self._conn.execute("DELETE FROM review")
             self._conn.execute("DELETE FROM rels")
             self._conn.execute("DELETE FROM nodes")
             self._bump_generation()

