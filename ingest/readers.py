@@ -50,7 +50,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise fail(name, f"encodage illisible (ni UTF-8 ni Windows-1252, octet 0x{data[exc.start]:02x})",
+        byte = data[exc.start]
+        raise fail(name, f"encodage illisible (ni UTF-8 ni Windows-1252, octet 0x{byte:02x})",
                    line=line) from None
 
 

@@ -17,13 +17,15 @@ from rapidfuzz import fuzz, process
 
 from graph.model import Node, NodeKind, normalize
 
+UNKNOWN_CATEGORY = "non précisée"
 FUZZY_ACCEPT = 92.0
 FUZZY_MARGIN = 4.0
 FUZZY_CANDIDATE = 70.0
 ORDER = (NodeKind.COMMUNE, NodeKind.EPCI, NodeKind.DEPARTEMENT, NodeKind.REGION)
 
 _PREFIXES: list[tuple[NodeKind, re.Pattern[str]]] = [
-    (NodeKind.COMMUNE, re.compile(r"^(ville|mairie|commune|municipalite|cite)\s+(de\s+|d'|du\s+|des\s+)")),
+    (NodeKind.COMMUNE, re.compile(
+        r"^(ville|mairie|commune|municipalite|cite)\s+(de\s+|d'|du\s+|des\s+)")),
     (NodeKind.EPCI, re.compile(
         r"^(communaute\s+d'agglomeration|communaute\s+de\s+communes|communaute\s+urbaine|"
         r"agglomeration|agglo|ca|cc|cu|cda|metropole|communaute)\s+"
@@ -68,6 +70,8 @@ def strip_prefix(text: str) -> tuple[str, NodeKind | None]:
     for kind, pattern in _PREFIXES:
         stripped = pattern.sub("", name, count=1)
         if stripped != name and stripped:
+            if kind is NodeKind.EPCI:
+                stripped = _SUFFIX_EPCI.sub("", stripped) or stripped
             return stripped, kind
     stripped = _SUFFIX_EPCI.sub("", name)
     if stripped != name and stripped:
@@ -170,12 +174,12 @@ class CollectiviteResolver:
         core, prefix_kind = strip_prefix(name)
         hint = prefix_kind or kind_hint
         dep = departement.strip().upper().zfill(2) if departement.strip() else ""
-        if clean(name) in ("aquitaine", "limousin", "poitou charentes", "nouvelle aquitaine") or (
-                hint is NodeKind.REGION and core in ("aquitaine", "limousin", "poitou charentes",
-                                                     "nouvelle aquitaine")):
-            if "region:75" in self.nodes:
-                return Resolution("region:75", 1.0, via="ancienne région" if "nouvelle"
-                                  not in core else "nom")
+        regions = ("aquitaine", "limousin", "poitou charentes", "nouvelle aquitaine")
+        is_region = clean(name) in regions or (hint is NodeKind.REGION and core in regions)
+        if is_region and "region:75" in self.nodes:
+            # The three former régions merged into région 75 on 2016-01-01.
+            return Resolution("region:75", 1.0,
+                              via="nom" if "nouvelle" in core else "ancienne région")
         kinds = [hint] if hint else list(ORDER)
         for kind in kinds:
             found = self._exact(kind, core, dep) or self._exact(kind, clean(name), dep)
@@ -205,7 +209,7 @@ class CollectiviteResolver:
         for kind in kinds:
             choices = {k: v for k, v in self.choices[kind].items()
                        if not dep or dep in _departements(self.nodes[k.split("|")[0]])}
-            for _, score, label in process.extract(core, choices, scorer=fuzz.WRatio, limit=5,
+            for _, score, label in process.extract(core, choices, scorer=fuzz.token_sort_ratio, limit=5,
                                                    score_cutoff=FUZZY_CANDIDATE):
                 scored.append((score, label.split("|")[0]))
         best: dict[str, float] = {}
@@ -251,3 +255,56 @@ class CountryResolver:
         """
         cleaned = clean(text)
         return self.index.get(cleaned) or self.index.get(_compact(cleaned))
+
+
+class PartnerResolver:
+    """Find the known organisations and programmes a partner's name mentions.
+
+    Aliases come from the records themselves: names, acronyms, words in parentheses.
+    """
+
+    def __init__(self, nodes: Iterable[Node]) -> None:
+        self.aliases: dict[str, set[str]] = defaultdict(set)
+        self.nodes: dict[str, Node] = {}
+        for node in nodes:
+            if node.kind not in (NodeKind.ORGANISATION, NodeKind.PROGRAMME):
+                continue
+            if node.props.get("category") == UNKNOWN_CATEGORY:
+                # Partners first seen as free text are matched by key only: indexing their
+                # names would make a second import resolve differently from the first.
+                continue
+            self.nodes[node.key] = node
+            names = [node.name, node.key.split(":", 1)[1].replace("-", " ")]
+            names += re.findall(r"\(([^)]+)\)", node.name)
+            acronym = node.props.get("acronym")
+            if isinstance(acronym, str):
+                names += re.split(r"[()]|\bex\b", acronym)
+            for raw in names:
+                alias = clean(re.sub(r"[()]", " ", raw)).strip(" -")
+                if len(alias) >= 3:
+                    self.aliases[alias].add(node.key)
+        # The 1 % solidaire is the Oudin-Santini law's scheme (programmes.csv says so).
+        if "programme:un-pour-cent-solidaire" in self.nodes:
+            for alias in ("oudin santini", "1% solidaire", "1 % solidaire", "1% eau"):
+                self.aliases[clean(alias)].add("programme:un-pour-cent-solidaire")
+
+    def mentioned(self, text: str) -> list[str]:
+        """Keys of known partners named in ``text``, longest alias first.
+
+        >>> from graph.model import Provenance
+        >>> p = Provenance(source="t", licence="t")
+        >>> r = PartnerResolver([
+        ...     Node(key="organisation:afd", name="Agence française de développement",
+        ...          props={"acronym": "AFD"}, provenance=p),
+        ...     Node(key="programme:ficol", name="Facilité (FICOL)", provenance=p)])
+        >>> r.mentioned("AFD – FICOL (projet Kendari)")
+        ['programme:ficol', 'organisation:afd']
+        """
+        padded = f" {clean(re.sub(r'[()]', ' ', text))} "
+        found: list[str] = []
+        for alias in sorted(self.aliases, key=lambda a: (-len(a), a)):
+            if f" {alias} " in padded:
+                for key in sorted(self.aliases[alias]):
+                    if key not in found:
+                        found.append(key)
+        return found

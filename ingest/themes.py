@@ -40,7 +40,8 @@ THEMES: dict[str, tuple[str, tuple[str, ...], tuple[int, ...]]] = {
                                ("jumelage", "citoyennete europeenne", "representation europeenne",
                                 "europe"), (16, 17)),
     "volontariat": ("Volontariat et mobilité internationale",
-                    ("volontariat", "volontaire", "vsi", "service civique", "mobilite internationale"),
+                    ("volontariat", "volontaire", "vsi", "service civique",
+                     "mobilite internationale"),
                     (17,)),
 }
 

@@ -48,11 +48,145 @@ def init(
     reset: Annotated[bool, typer.Option(help="Vider la base avant de charger.")] = False,
 ) -> None:
     """Créer la base et charger les données de référence fournies avec Maillage."""
+    from ingest.reference.load import load_reference
+
     with opened_store() as store:
         if reset:
             store.clear()
         store.setup_schema()
+        with console.status("Chargement des données de référence…"):
+            summary, report = load_reference(store)
         console.print(f"Base prête : {store.url}")
+        console.print(f"Référentiel : {summary.created} créés, {summary.updated} mis à jour, "
+                      f"{summary.unchanged} inchangés.")
+        console.print("Faits sourcés : " + report.summary_fr())
+
+
+def _parse_mapping(items: list[str]) -> dict[str, str]:
+    mapping = {}
+    for item in items:
+        if "=" not in item:
+            err.print(f"[red]--mapping « {item} » :[/red] forme attendue « en-tête=colonne »")
+            raise typer.Exit(2)
+        header, _, column = item.partition("=")
+        mapping[header.strip()] = column.strip()
+    return mapping
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Fichiers CSV ou XLSX.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Ne rien écrire.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Avec --dry-run : JSON par ligne.")]
+    = False,
+    partial: Annotated[bool, typer.Option(
+        "--partial", help="Importer les lignes valides et signaler les autres.")] = False,
+    sheet: Annotated[str | None, typer.Option(help="Feuille du classeur XLSX.")] = None,
+    mapping: Annotated[list[str] | None, typer.Option(
+        help="Correspondance « en-tête du fichier=colonne du modèle » (répétable ; "
+             "« =- » pour ignorer une colonne).")] = None,
+) -> None:
+    """Importer des tableurs au modèle « actions internationales »."""
+    from rich.progress import Progress
+
+    from ingest.errors import IngestError
+    from ingest.importer import import_file
+
+    columns = _parse_mapping(mapping or [])
+    failed = False
+    outputs: list[dict[str, object]] = []
+    with opened_store() as store:
+        for path in files:
+            try:
+                with Progress(console=err, transient=True, disable=as_json) as bar:
+                    task = bar.add_task(f"Import de {path.name}", total=None)
+                    report = import_file(
+                        store, path, sheet=sheet, mapping=columns, dry_run=dry_run,
+                        partial=partial,
+                        progress=lambda done, total, t=task: bar.update(t, completed=done,
+                                                                        total=total))
+            except IngestError as exc:
+                failed = True
+                err.print(f"[red]Import refusé, rien n'a été écrit[/red] ({len(exc.errors)} "
+                          "erreur(s)) :")
+                for error in exc.errors[:50]:
+                    err.print(f"  • {error}")
+                continue
+            if as_json:
+                outputs.extend(r.as_dict() for r in report.rows)
+                continue
+            console.print(("[yellow]Simulation[/yellow] — " if dry_run else "") +
+                          report.summary_fr())
+            for row in report.rows:
+                for message in row.errors:
+                    err.print(f"  • {message}"
+                              + (f" (candidats : {', '.join(row.candidates)})"
+                                 if row.candidates else ""))
+    if as_json:
+        typer.echo(json.dumps(outputs, ensure_ascii=False, indent=1))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def review(
+    settle: Annotated[str | None, typer.Option(help="Clé de l'élément à arbitrer.")] = None,
+    as_key: Annotated[str | None, typer.Option(
+        "--as", help="Clé de la collectivité retenue (ex. commune:79162).")] = None,
+    dismiss: Annotated[str | None, typer.Option(help="Écarter un élément.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Aussi les éléments arbitrés.")]
+    = False,
+) -> None:
+    """Lister les lignes non résolues et les arbitrer."""
+    from ingest.review import ReviewError, dismiss_item, settle_item
+
+    with opened_store() as store:
+        try:
+            if settle:
+                if not as_key:
+                    err.print("[red]--settle demande --as CLÉ[/red]")
+                    raise typer.Exit(2)
+                created = settle_item(store, settle, as_key)
+                console.print(f"Arbitré : {settle} → {as_key} ({created} relation(s) écrite(s)).")
+                return
+            if dismiss:
+                dismiss_item(store, dismiss)
+                console.print(f"Écarté : {dismiss}")
+                return
+        except ReviewError as exc:
+            err.print(f"[red]Erreur :[/red] {exc}")
+            raise typer.Exit(2) from None
+        items = store.review_items(None if show_all else "open")
+        names = store.get_nodes(sorted({c for i in items for c in i.candidates}))
+    if not items:
+        console.print("Rien à vérifier.")
+        return
+    table = Table(title=f"À vérifier ({len(items)})")
+    for col in ("clé", "fichier, lignes", "collectivité", "raison", "candidats", "état"):
+        table.add_column(col)
+    for item in items:
+        cands = "\n".join(f"{c} ({names[c].name})" if c in names else c for c in item.candidates)
+        table.add_row(item.key, f"{item.file} : {', '.join(map(str, item.lines))}", item.name,
+                      item.reason, cands, item.status + (f" → {item.resolution}"
+                                                         if item.resolution else ""))
+    console.print(table)
+    console.print("Arbitrer : maillage review --settle CLÉ --as commune:XXXXX")
+
+
+@app.command()
+def template(
+    kind: Annotated[str, typer.Argument(help="Modèle : actions.")] = "actions",
+    output: Annotated[Path, typer.Option("-o", "--output", help="Dossier de sortie.")]
+    = Path("."),
+) -> None:
+    """Écrire un modèle vide, en CSV et en XLSX, avec une ligne d'exemple."""
+    from ingest.templates import TEMPLATES, write_template
+
+    if kind not in TEMPLATES:
+        err.print(f"[red]Modèle inconnu « {kind} » :[/red] " + ", ".join(TEMPLATES))
+        raise typer.Exit(2)
+    for path in write_template(TEMPLATES[kind], output):
+        console.print(f"Modèle écrit : {path}")
 
 
 @app.command()

@@ -46,3 +46,27 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("MAILLAGE_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.chdir(tmp_path)
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the bundled reference data loaded once per test session."""
+    from ingest.reference.load import load_reference
+
+    path = tmp_path_factory.mktemp("reference") / "reference.db"
+    s = SqliteStore(path)
+    load_reference(s)
+    s.close()
+    return path
+
+
+@pytest.fixture
+def ref_store(reference_db: Path, tmp_path: Path) -> Iterator[SqliteStore]:
+    """A private copy of the reference database, for tests that write."""
+    import shutil
+
+    copy = tmp_path / "ref.db"
+    shutil.copyfile(reference_db, copy)
+    s = SqliteStore(copy)
+    yield s
+    s.close()

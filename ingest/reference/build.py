@@ -93,7 +93,7 @@ def build_geography(shared: Path) -> None:
     former: dict[str, list[str]] = defaultdict(list)
     for c in communes:
         if c.get("region") == REGION and c["type"] in ("commune-deleguee", "commune-associee"):
-            parent = c.get("chefLieu")
+            parent = str(c.get("chefLieu", ""))
             if parent in codes and c["nom"] not in former[parent]:
                 former[parent].append(c["nom"])
     epci_of: dict[str, str] = {}
@@ -118,7 +118,8 @@ def build_geography(shared: Path) -> None:
         rows.append({
             "insee": c["code"], "nom": c["nom"], "departement": c["departement"],
             "siren": c.get("siren", ""), "population": c.get("population", ""),
-            "epci": epci_of.get(c["code"], ""), "codes_postaux": "|".join(c.get("codesPostaux", [])),
+            "epci": epci_of.get(c["code"], ""),
+            "codes_postaux": "|".join(c.get("codesPostaux", [])),
             "basin": basin["bassin"],
             "basin_ambiguous": "1" if basin["status"] == "ambiguous-merged-commune" else "",
             "former_names": "|".join(former.get(c["code"], [])),

@@ -1,0 +1,177 @@
+"""The import path every spreadsheet takes, the bundled facts included.
+
+Read → map headers → validate and resolve each row → plan against the store →
+write everything in one unit of work (or nothing, when a row is in error and
+``partial`` is off). Unresolved rows go to the review list, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.model import Node, NodeKind, ReviewItem
+from graph.store import GraphStore
+from ingest.errors import IngestError, RowError
+from ingest.facts import Resolvers, RowResult, convert
+from ingest.readers import Table, read_table
+from ingest.resolve import CollectiviteResolver, CountryResolver, PartnerResolver, clean
+from ingest.templates import ACTIONS, Template, map_headers
+
+USER_LICENCE = "non précisée (fichier importé par l'utilisateur)"
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RowRecord:
+    """What happens to one data row (the ``--dry-run --json`` record)."""
+
+    line: int
+    collectivite: str | None
+    confidence: float
+    candidates: list[str]
+    action: str  # create, update, unchanged, reject
+    errors: list[str]
+    review: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "collectivite": self.collectivite,
+                "confidence": self.confidence, "candidates": self.candidates,
+                "action": self.action, "errors": self.errors, "review": self.review}
+
+
+@dataclass
+class ImportReport:
+    file: str
+    rows: list[RowRecord] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+    review: int = 0
+    written: bool = False
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    def summary_fr(self) -> str:
+        parts = [f"{self.file} : {len(self.rows)} lignes",
+                 f"{self.count('create')} à créer" if not self.written
+                 else f"{self.count('create')} créées",
+                 f"{self.count('update')} mises à jour", f"{self.count('unchanged')} inchangées",
+                 f"{self.count('reject')} rejetées"]
+        if self.review:
+            parts.append(f"dont {self.review} à vérifier (maillage review)")
+        return ", ".join(parts)
+
+
+def collect(store: GraphStore, kinds: Iterable[NodeKind]) -> list[Node]:
+    nodes: list[Node] = []
+    for kind in kinds:
+        offset = 0
+        while page := store.find_nodes(kind=kind, limit=1000, offset=offset):
+            nodes.extend(page)
+            offset += len(page)
+    return nodes
+
+
+def resolvers_for(store: GraphStore) -> Resolvers:
+    geo = collect(store, (NodeKind.COMMUNE, NodeKind.EPCI, NodeKind.DEPARTEMENT, NodeKind.REGION))
+    countries = collect(store, (NodeKind.COUNTRY,))
+    partners = collect(store, (NodeKind.ORGANISATION, NodeKind.PROGRAMME))
+    settled = {i.key: i.resolution for i in store.review_items("settled") if i.resolution}
+    return Resolvers(CollectiviteResolver(geo), CountryResolver(countries),
+                     PartnerResolver(partners), settled)
+
+
+def _rows(table: Table, mapping: dict[str, str]) -> list[tuple[int, dict[str, str]]]:
+    return [(line, {mapping[h]: v for h, v in cells.items() if h in mapping})
+            for line, cells in table.rows]
+
+
+def import_table(store: GraphStore, table: Table, *, template: Template = ACTIONS,
+                 mapping: dict[str, str] | None = None, dry_run: bool = False,
+                 partial: bool = False, licence: str = USER_LICENCE,
+                 resolvers: Resolvers | None = None,
+                 progress: Progress | None = None) -> ImportReport:
+    report = ImportReport(file=table.file)
+    columns, header_errors = map_headers(table.headers, template, table.file, mapping)
+    if header_errors:
+        raise IngestError(header_errors)
+    if not table.rows:
+        raise IngestError([RowError(file=table.file, reason="aucune ligne de données")])
+    resolvers = resolvers or resolvers_for(store)
+    results: list[RowResult] = []
+    seen: dict[tuple[str, ...], int] = {}
+    rows = _rows(table, columns)
+    for index, (line, row) in enumerate(rows, start=1):
+        result = convert(row, line, table.file, resolvers, licence)
+        signature = tuple(clean(row.get(c.name, "")) for c in template.columns)
+        if signature in seen:
+            result.errors.append(RowError(file=table.file, line=line,
+                                          reason=f"ligne en double (identique à la ligne "
+                                                 f"{seen[signature]})"))
+        else:
+            seen[signature] = line
+        results.append(result)
+        if progress:
+            progress(index, len(rows))
+
+    report.errors = [e for r in results for e in r.errors]
+    if report.errors and not partial and not dry_run:
+        raise IngestError(report.errors)
+
+    good = [r for r in results if not r.errors and r.collectivite]
+    # A place or project named by several rows keeps the provenance of the first one.
+    nodes = list({n.key: n for r in reversed(good) for n in reversed(r.nodes)}.values())[::-1]
+    rels = list({x.key: x for r in reversed(good) for x in reversed(r.rels)}.values())[::-1]
+    node_plan = store.plan_nodes(nodes)
+    rel_plan = store.plan_relationships(rels)
+    reviews = _review_items(table.file, [r for r in results if not r.errors and
+                                         not r.collectivite])
+    for r in results:
+        if r.errors or not r.collectivite:
+            action = "reject"
+        else:
+            actions = {node_plan[n.key] for n in r.nodes} | {rel_plan[x.key] for x in r.rels}
+            action = next((a for a in ("create", "update") if a in actions), "unchanged")
+        messages = [str(e) for e in r.errors]
+        if not r.errors and not r.collectivite:
+            messages.append(f"{table.file}, ligne {r.line}, colonne « collectivite » : à vérifier"
+                            f" — {r.review_reason}")
+        report.rows.append(RowRecord(r.line, r.collectivite, r.confidence, r.candidates, action,
+                                     messages, review=not r.errors and not r.collectivite))
+    report.review = len({i.key for i in reviews})
+    for n in nodes:
+        report.nodes[node_plan[n.key]] = report.nodes.get(node_plan[n.key], 0) + 1
+    for x in rels:
+        report.relationships[rel_plan[x.key]] = report.relationships.get(rel_plan[x.key], 0) + 1
+    if dry_run:
+        return report
+    with store.transaction():
+        store.upsert_nodes(nodes)
+        store.upsert_relationships(rels)
+        existing = {i.key: i for i in store.review_items()}
+        store.put_review_items([i for i in reviews if i.key not in existing])
+    report.written = True
+    return report
+
+
+def _review_items(file: str, results: list[RowResult]) -> list[ReviewItem]:
+    items: dict[str, ReviewItem] = {}
+    for r in results:
+        if r.review_key in items:
+            items[r.review_key].lines.append(r.line)
+            continue
+        items[r.review_key] = ReviewItem(key=r.review_key, file=file, lines=[r.line],
+                                         name=r.name, row=r.row, reason=r.review_reason,
+                                         candidates=r.candidates)
+    return list(items.values())
+
+
+def import_file(store: GraphStore, path: Path, *, sheet: str | None = None,
+                display_name: str | None = None, **options: Any) -> ImportReport:
+    table = read_table(path, sheet=sheet, display_name=display_name)
+    return import_table(store, table, **options)
+

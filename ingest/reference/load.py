@@ -1,0 +1,185 @@
+"""Turn the bundled reference files into graph records (geography, ODD, countries,
+themes, organisations, programmes, RRMA). The 297 facts are not loaded here: they go
+through the user import path (:mod:`ingest.importer`)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from graph.model import Node, Provenance, Relationship, RelType, UpsertSummary, slugify
+from graph.store import GraphStore
+from ingest.themes import THEMES
+
+if TYPE_CHECKING:
+    from ingest.importer import ImportReport
+
+DATA = Path(__file__).parent / "data"
+FACTS = DATA / "na_relations.csv"
+MAILLAGE_LICENCE = "MIT (vocabulaire de Maillage)"
+
+ORGANISATION_CATEGORY = {
+    "rrma": "réseau régional multi-acteurs", "ministere": "ministère", "instance": "instance",
+    "reseau": "réseau", "agence": "agence", "association": "association",
+    "agence_eau": "agence de l'eau", "collectivite": "collectivité",
+}
+# organisations.csv lists the Conseil régional as a partner: it is the Région itself.
+SAME_AS = {"conseil-regional-na": "region:75"}
+
+
+def _rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as fh:
+        yield from enumerate(csv.DictReader(fh), start=2)
+
+
+def _prov(name: str, line: int, row: dict[str, str]) -> Provenance:
+    return Provenance(source=f"{row['source']} — ingest/reference/data/{name}:{line}",
+                      licence=row["licence"])
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.strip() else None
+
+
+def geography() -> tuple[list[Node], list[Relationship]]:
+    nodes: list[Node] = []
+    rels: list[Relationship] = []
+    for line, r in _rows("regions.csv"):
+        p = _prov("regions.csv", line, r)
+        nodes.append(Node(key=f"region:{r['code']}", name=r["nom"], provenance=p, props={
+            "insee": r["code"], "siren": r["siren"], "population": _int(r["population"]),
+            "former_names": r["former_names"].split("|")}))
+    for line, r in _rows("departements.csv"):
+        p = _prov("departements.csv", line, r)
+        key = f"departement:{r['code']}"
+        nodes.append(Node(key=key, name=r["nom"], provenance=p, props={
+            "insee": r["code"], "siren": r["siren"], "region": r["region"],
+            "population": _int(r["population"])}))
+        rels.append(Relationship(type=RelType.LOCATED_IN, start=key, end=f"region:{r['region']}",
+                                 provenance=p))
+    for line, r in _rows("epci.csv"):
+        p = _prov("epci.csv", line, r)
+        key = f"epci:{r['siren']}"
+        deps = r["departements"].split("|")
+        nodes.append(Node(key=key, name=r["nom"], provenance=p, props={
+            "siren": r["siren"], "nature": r["nature"], "population": _int(r["population"]),
+            "departements": deps, "members_in_region": int(r["members_in_region"]),
+            "members_total": int(r["members_total"])}))
+        rels.extend(Relationship(type=RelType.LOCATED_IN, start=key, end=f"departement:{d}",
+                                 provenance=p) for d in deps)
+    for line, r in _rows("communes.csv"):
+        p = _prov("communes.csv", line, r)
+        key = f"commune:{r['insee']}"
+        props: dict[str, object] = {
+            "insee": r["insee"], "siren": r["siren"], "population": _int(r["population"]),
+            "departement": r["departement"], "epci": r["epci"] or None, "basin": r["basin"],
+            "postcodes": r["codes_postaux"].split("|") if r["codes_postaux"] else None,
+            "former_names": r["former_names"].split("|") if r["former_names"] else None}
+        if r["basin_ambiguous"]:
+            props["basin_ambiguous"] = True
+        nodes.append(Node(key=key, name=r["nom"], provenance=p, props=props))  # type: ignore[arg-type]
+        rels.append(Relationship(type=RelType.LOCATED_IN, start=key,
+                                 end=f"departement:{r['departement']}", provenance=p))
+        if r["epci"]:
+            rels.append(Relationship(type=RelType.MEMBER_OF, start=key, end=f"epci:{r['epci']}",
+                                     provenance=p))
+    return nodes, rels
+
+
+def vocabularies() -> tuple[list[Node], list[Relationship]]:
+    nodes: list[Node] = []
+    rels: list[Relationship] = []
+    for line, r in _rows("odd.csv"):
+        nodes.append(Node(key=f"odd:{r['odd']}", name=f"ODD {r['odd']} – {r['short_fr']}",
+                          provenance=_prov("odd.csv", line, r),
+                          props={"number": int(r["odd"]), "title_fr": r["title_fr"],
+                                 "name_en": r["short_en"], "title_en": r["title_en"]}))
+    for line, r in _rows("countries.csv"):
+        nodes.append(Node(key=f"country:{r['alpha2']}", name=r["nom"],
+                          provenance=_prov("countries.csv", line, r),
+                          props={"alpha3": r["alpha3"], "name_en": r["name_en"],
+                                 "nom_iso": r["nom_iso"], "nom_i18n": r["nom_i18n"],
+                                 "zone": r["zone"] or None, "continent": r["continent"] or None}))
+    theme_prov = Provenance(source="ingest/themes.py", licence=MAILLAGE_LICENCE)
+    for key, (label, keywords, odds) in THEMES.items():
+        nodes.append(Node(key=f"theme:{key}", name=label, provenance=theme_prov,
+                          props={"keywords": list(keywords)}))
+        rels.extend(Relationship(type=RelType.ADDRESSES, start=f"theme:{key}", end=f"odd:{o}",
+                                 provenance=theme_prov) for o in odds)
+    return nodes, rels
+
+
+def network() -> tuple[list[Node], list[Relationship]]:
+    nodes: list[Node] = []
+    rels: list[Relationship] = []
+    for line, r in _rows("organisations.csv"):
+        if r["key"] in SAME_AS:
+            continue
+        nodes.append(Node(key=f"organisation:{r['key']}", name=r["name"],
+                          provenance=_prov("organisations.csv", line, r),
+                          props={"acronym": r["acronym"] or None, "category": r["kind"],
+                                 "category_fr": ORGANISATION_CATEGORY.get(r["kind"], r["kind"]),
+                                 "description": r["what_the_source_says"]}))
+    for line, r in _rows("rrma.csv"):
+        key = "organisation:" + slugify(r["rrma_name"])
+        if any(n.key == key for n in nodes):
+            continue
+        nodes.append(Node(key=key, name=r["rrma_name"], provenance=Provenance(
+            source=r["evidence_url"] + f" — ingest/reference/data/rrma.csv:{line}",
+            licence=r["licence"]), props={
+            "category": "rrma", "category_fr": ORGANISATION_CATEGORY["rrma"],
+            "region_name": r["region_name"], "region_insee": r["region_code_insee"],
+            "website": r["website_seen_in_stored_pages"] or None,
+            "description": r["evidence_note"]}))
+    for line, r in _rows("programmes.csv"):
+        p = _prov("programmes.csv", line, r)
+        key = f"programme:{r['key']}"
+        nodes.append(Node(key=key, name=r["name"], provenance=p, props={
+            "category": r["kind"], "description": r["what_the_source_says"]}))
+        for partner in (x.strip() for x in r["partners_named"].split(";") if x.strip()):
+            if partner == "so-cooperation":
+                rels.append(Relationship(type=RelType.ANIMATES,
+                                         start="organisation:so-cooperation", end=key,
+                                         provenance=p))
+            elif partner in SAME_AS:
+                rels.append(Relationship(type=RelType.PARTICIPATES_IN, start=SAME_AS[partner],
+                                         end=key, props={"role": "partner"}, provenance=p))
+            else:
+                rels.append(Relationship(type=RelType.RUNS, start=f"organisation:{partner}",
+                                         end=key, provenance=p))
+    # SO Coopération is a member of the CIRRMA (organisations.csv says so).
+    rels.append(Relationship(type=RelType.MEMBER_OF, start="organisation:so-cooperation",
+                             end="organisation:cirrma",
+                             provenance=Provenance(source="https://www.horizons-solidaires.org/"
+                                                  "actualite/communique-la-conference-"
+                                                  "interregionale-des-rrma-est-nee/",
+                                                  licence="faits paraphrasés de pages publiques")))
+    return nodes, rels
+
+
+def reference_records() -> tuple[list[Node], list[Relationship]]:
+    nodes: list[Node] = []
+    rels: list[Relationship] = []
+    for part in (geography(), vocabularies(), network()):
+        nodes.extend(part[0])
+        rels.extend(part[1])
+    return nodes, rels
+
+
+FACTS_LICENCE = "faits paraphrasés de pages publiques (voir la source de chaque relation)"
+
+
+def load_reference(store: GraphStore) -> tuple[UpsertSummary, ImportReport]:
+    """Load the bundled reference data, then the 297 facts through the import path,
+    in one unit of work."""
+    from ingest.importer import import_file
+
+    nodes, rels = reference_records()
+    with store.transaction():
+        summary = store.upsert_nodes(nodes, batch_size=1000)
+        summary += store.upsert_relationships(rels, batch_size=1000)
+        report = import_file(store, FACTS, licence=FACTS_LICENCE, partial=False,
+                             display_name="na_relations.csv")
+    return summary, report

@@ -1,0 +1,41 @@
+"""Settling the review list: the user picks the collectivité, the row goes in."""
+
+from __future__ import annotations
+
+from graph.store import GraphStore
+from ingest.facts import convert
+from ingest.importer import resolvers_for
+from ingest.reference.load import FACTS_LICENCE
+
+
+class ReviewError(Exception):
+    pass
+
+
+def settle_item(store: GraphStore, key: str, chosen: str) -> int:
+    """Resolve a review item to ``chosen`` and write its records; returns relationships."""
+    item = next((i for i in store.review_items() if i.key == key), None)
+    if item is None:
+        raise ReviewError(f"élément « {key} » introuvable dans la liste à vérifier")
+    if store.get_node(chosen) is None:
+        raise ReviewError(f"collectivité « {chosen} » inconnue")
+    resolvers = resolvers_for(store)
+    licence = FACTS_LICENCE if item.file == "na_relations.csv" else "non précisée"
+    result = convert(item.row, item.lines[0], item.file, resolvers, licence,
+                     code_override=chosen)
+    if result.errors or not result.collectivite:
+        reasons = "; ".join(str(e) for e in result.errors) or result.review_reason
+        raise ReviewError(f"la ligne reste impossible à importer : {reasons}")
+    with store.transaction():
+        store.upsert_nodes(result.nodes)
+        store.upsert_relationships(result.rels)
+        store.put_review_items([item.model_copy(update={"status": "settled",
+                                                        "resolution": chosen})])
+    return len(result.rels)
+
+
+def dismiss_item(store: GraphStore, key: str) -> None:
+    item = next((i for i in store.review_items() if i.key == key), None)
+    if item is None:
+        raise ReviewError(f"élément « {key} » introuvable dans la liste à vérifier")
+    store.put_review_items([item.model_copy(update={"status": "dismissed"})])

@@ -1,0 +1,147 @@
+"""Import templates: French column names, their synonyms, and header mapping."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.errors import RowError
+from ingest.resolve import clean
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    help: str
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    example: dict[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+RELATION_TYPES = {
+    "jumelage": ("jumelage", "twinning", "jumele", "jumelee"),
+    "cooperation": ("cooperation", "cooperation decentralisee", "partenariat", "accord"),
+    "projet": ("projet", "project"),
+    "financement": ("financement", "funding", "subvention", "cofinancement"),
+    "programme": ("programme", "dispositif", "plateforme"),
+    "adhesion": ("adhesion", "membership", "membre", "reseau"),
+    "volontariat": ("volontariat", "volunteering", "volontaire", "vsi", "service civique"),
+}
+
+ACTIONS = Template(
+    key="actions",
+    title="actions internationales",
+    columns=(
+        Column("collectivite", "nom de la collectivité, tel qu'on l'écrit (« Ville de Poitiers »)",
+               True, ("collectivité", "french_actor", "acteur", "collectivite territoriale",
+                      "nom collectivite")),
+        Column("code", "code INSEE ou SIREN (facultatif)", False,
+               ("code insee", "siren", "insee", "code insee ou siren",
+                "french_code_insee_or_siren_if_stated_or_obvious")),
+        Column("departement", "numéro du département, pour départager les homonymes", False,
+               ("département", "dep", "dept", "code departement")),
+        Column("type_collectivite", "commune, epci, departement ou region (facultatif)", False,
+               ("french_actor_type", "type acteur", "type collectivite", "nature")),
+        Column("type_relation", "jumelage, coopération, projet, financement, programme, "
+               "adhésion ou volontariat", True, ("relation_type", "type", "relation",
+                                                 "type de relation")),
+        Column("partenaire", "collectivité étrangère, organisation, programme ou projet", True,
+               ("counterpart", "partner", "partenaires")),
+        Column("pays", "pays du partenaire : nom français ou anglais, ou code ISO ; "
+               "plusieurs séparés par « ; »", False,
+               ("counterpart_country_iso2", "country", "iso2", "pays partenaire")),
+        Column("thematique", "thèmes, séparés par des virgules", False,
+               ("thématique", "theme", "thème", "themes", "thematiques")),
+        Column("periode", "« 2019 », « 2019-2022 », « depuis 2003 », « 1982; 2012 »", False,
+               ("période", "year_or_period", "annee", "année", "dates", "date")),
+        Column("description", "ce que dit la source", False,
+               ("statement", "commentaire", "commentaires", "notes")),
+        Column("source", "URL ou référence de la source", False,
+               ("source_url", "url", "lien")),
+    ),
+    example={"collectivite": "Ville de Poitiers", "code": "86194", "departement": "86",
+             "type_collectivite": "commune", "type_relation": "jumelage",
+             "partenaire": "Marburg", "pays": "Allemagne", "thematique": "culture, jeunesse",
+             "periode": "depuis 1961", "description": "", "source": ""},
+)
+
+TEMPLATES = {ACTIONS.key: ACTIONS}
+
+
+def map_headers(headers: list[str], template: Template, file: str,
+                mapping: dict[str, str] | None = None) -> tuple[dict[str, str], list[RowError]]:
+    """Map the file's headers to template columns: ``{file header: column}``.
+
+    >>> m, errors = map_headers(["Collectivité", "Type", "Partenaire", "Pays"], ACTIONS, "f.csv")
+    >>> m["Collectivité"], m["Type"], errors
+    ('collectivite', 'type_relation', [])
+    """
+    lookup: dict[str, str] = {}
+    for column in template.columns:
+        for alias in (column.name, *column.synonyms):
+            lookup[clean(alias).replace(" ", "_")] = column.name
+    explicit = {clean(k).replace(" ", "_"): v for k, v in (mapping or {}).items()}
+    result: dict[str, str] = {}
+    errors: list[RowError] = []
+    for header in headers:
+        norm = clean(header).replace(" ", "_")
+        if not norm:
+            continue
+        target = explicit.get(norm) or lookup.get(norm)
+        if target is None:
+            errors.append(RowError(file=file, line=1, column=header,
+                                   reason="colonne inconnue ; colonnes attendues : "
+                                   + ", ".join(c.name for c in template.columns)
+                                   + " (ou --mapping)"))
+        elif target == "-":
+            continue  # explicitly ignored with --mapping
+        elif target not in {c.name for c in template.columns}:
+            errors.append(RowError(file=file, line=1, column=header,
+                                   reason=f"--mapping vers une colonne inconnue « {target} »"))
+        elif target in result.values():
+            errors.append(RowError(file=file, line=1, column=header,
+                                   reason=f"colonne « {target} » présente deux fois"))
+        else:
+            result[header] = target
+    for column in template.columns:
+        if column.required and column.name not in result.values():
+            errors.append(RowError(file=file, line=1, column=column.name,
+                                   reason=f"colonne obligatoire manquante ({column.help})"))
+    return result, errors
+
+
+def write_template(template: Template, folder: Path) -> list[Path]:
+    """An empty template as CSV (UTF-8 with BOM, ``;``, as Excel opens it) and XLSX."""
+    from openpyxl import Workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    base = folder / f"modele-{template.key}"
+    headers = [c.name for c in template.columns]
+    csv_path = base.with_suffix(".csv")
+    with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(headers)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = template.title[:31]
+    sheet.append(headers)
+    notes = workbook.create_sheet("aide")
+    notes.append(["colonne", "obligatoire", "contenu", "exemple"])
+    for column in template.columns:
+        notes.append([column.name, "oui" if column.required else "non", column.help,
+                      template.example.get(column.name, "")])
+    xlsx_path = base.with_suffix(".xlsx")
+    workbook.save(xlsx_path)
+    return [csv_path, xlsx_path]

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import csv
+
+from graph.model import NodeKind, RelType
+from graph.sqlite_store import SqliteStore
+from ingest.reference.load import FACTS, load_reference
+
+
+def test_geography_counts(ref_store: SqliteStore) -> None:
+    counts = ref_store.counts().nodes
+    assert counts["region"] == 1
+    assert counts["departement"] == 12
+    assert counts["commune"] == 4293
+    assert counts["epci"] == 156
+    assert counts["odd"] == 17
+    assert counts["country"] == 249
+
+
+def test_every_commune_has_siren_population_basin(ref_store: SqliteStore) -> None:
+    communes = ref_store.find_nodes(kind=NodeKind.COMMUNE, limit=1000)
+    offset = 1000
+    while page := ref_store.find_nodes(kind=NodeKind.COMMUNE, limit=1000, offset=offset):
+        communes += page
+        offset += 1000
+    assert len(communes) == 4293
+    assert all(c.props.get("siren") and c.props.get("population") is not None and
+               c.props.get("basin") in ("Adour-Garonne", "Loire-Bretagne") for c in communes)
+    assert sum(1 for c in communes if c.props.get("basin_ambiguous")) == 3
+    assert all(c.provenance.source and c.provenance.licence for c in communes)
+
+
+def test_poitiers(ref_store: SqliteStore) -> None:
+    poitiers = ref_store.get_node("commune:86194")
+    assert poitiers is not None and poitiers.name == "Poitiers"
+    out = {(n.relationship.type, n.node.key) for n in ref_store.neighbours("commune:86194",
+                                                                           direction="out")}
+    assert (RelType.MEMBER_OF, "epci:200069854") in out
+    assert (RelType.LOCATED_IN, "departement:86") in out
+    epci = ref_store.get_node("epci:200069854")
+    assert epci is not None and "Grand Poitiers" in epci.name
+    assert ref_store.neighbours("departement:86", types=["LOCATED_IN"],
+                                direction="out")[0].node.key == "region:75"
+
+
+def test_all_297_facts_accounted_for(ref_store: SqliteStore) -> None:
+    with FACTS.open(encoding="utf-8") as fh:
+        assert sum(1 for _ in csv.DictReader(fh)) == 297
+    _, rels = ref_store.export()
+    loaded_lines = {str(r.props["origin"]) for r in rels
+                    if str(r.props.get("origin", "")).startswith("na_relations.csv:")}
+    review_lines = {f"{i.file}:{line}" for i in ref_store.review_items() for line in i.lines}
+    assert not loaded_lines & review_lines
+    assert len(loaded_lines) + len(review_lines) == 297
+    # the homonyms are not guessed
+    magne = next(i for i in ref_store.review_items() if i.name == "Magné")
+    assert sorted(magne.candidates) == ["commune:79162", "commune:86141"]
+    assert "homonymes" in magne.reason
+
+
+def test_reloading_changes_nothing(ref_store: SqliteStore) -> None:
+    before = ref_store.export()
+    summary, report = load_reference(ref_store)
+    assert summary.created == summary.updated == 0
+    assert report.count("create") == report.count("update") == 0
+    assert ref_store.export() == before
+
+
+def test_facts_keep_their_source(ref_store: SqliteStore) -> None:
+    twinnings = [n for n in ref_store.neighbours("commune:86194", types=["TWINNED_WITH"])]
+    assert twinnings
+    assert all(t.relationship.provenance.source.startswith("http") for t in twinnings)
+    assert all(t.node.key.startswith("territory:") for t in twinnings)
