@@ -76,13 +76,22 @@ def collect(store: GraphStore, kinds: Iterable[NodeKind]) -> list[Node]:
     return nodes
 
 
+_cache: dict[tuple[str, int], tuple[CollectiviteResolver, CountryResolver, PartnerResolver]] = {}
+
+
 def resolvers_for(store: GraphStore) -> Resolvers:
-    geo = collect(store, (NodeKind.COMMUNE, NodeKind.EPCI, NodeKind.DEPARTEMENT, NodeKind.REGION))
-    countries = collect(store, (NodeKind.COUNTRY,))
-    partners = collect(store, (NodeKind.ORGANISATION, NodeKind.PROGRAMME))
+    """Resolvers over the store's current content, rebuilt only when the store changed."""
+    key = (store.url, store.generation())
+    if key not in _cache:
+        geo = collect(store, (NodeKind.COMMUNE, NodeKind.EPCI, NodeKind.DEPARTEMENT,
+                              NodeKind.REGION))
+        _cache.clear()
+        _cache[key] = (CollectiviteResolver(geo),
+                       CountryResolver(collect(store, (NodeKind.COUNTRY,))),
+                       PartnerResolver(collect(store, (NodeKind.ORGANISATION,
+                                                       NodeKind.PROGRAMME))))
     settled = {i.key: i.resolution for i in store.review_items("settled") if i.resolution}
-    return Resolvers(CollectiviteResolver(geo), CountryResolver(countries),
-                     PartnerResolver(partners), settled)
+    return Resolvers(*_cache[key], settled=settled)
 
 
 def _rows(table: Table, mapping: dict[str, str]) -> list[tuple[int, dict[str, str]]]:

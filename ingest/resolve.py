@@ -194,7 +194,21 @@ class CollectiviteResolver:
             return Resolution(None, 0.0, candidates=keys,
                               reason=f"homonymes : {len(keys)} collectivités portent ce nom ; "
                                      "précisez le département ou le code")
-        return self._fuzzy(core, kinds, dep)
+        return self._leading(core, kinds, dep) or self._fuzzy(core, kinds, dep)
+
+    def _leading(self, core: str, kinds: list[NodeKind], dep: str) -> Resolution | None:
+        """« Brive » for Brive-la-Gaillarde: the one name that starts with the words given."""
+        if len(core) < 4:
+            return None
+        for kind in kinds:
+            keys = {key.split("|")[0] for key, name in self.choices[kind].items()
+                    if name.startswith(core + " ")
+                    and (not dep or dep in _departements(self.nodes[key.split("|")[0]]))}
+            if len(keys) == 1:
+                return Resolution(keys.pop(), 0.9, via="début du nom")
+            if keys:
+                return None
+        return None
 
     def _exact(self, kind: NodeKind, core: str, dep: str) -> set[Entry]:
         table = self.exact[kind]

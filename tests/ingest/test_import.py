@@ -1,0 +1,209 @@
+"""The user's import path: messy names, Excel's Windows-1252, and a corpus of bad files."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from graph.sqlite_store import SqliteStore
+from ingest.errors import IngestError
+from ingest.importer import import_file
+from ingest.review import settle_item
+from service.cli import app
+
+HEADER = "collectivite;code;departement;type_relation;partenaire;pays;thematique;periode;description;source"
+# (name as people write it, département hint, expected key)
+MESSY = [
+    ("Ville de Poitiers", "", "commune:86194"),
+    ("Mairie de Niort", "", "commune:79191"),
+    ("CA de La Rochelle", "", "epci:241700434"),
+    ("CD Gironde", "", "departement:33"),
+    ("ST-JUNIEN", "", "commune:87154"),
+    ("Commune de Châtellerault", "", "commune:86066"),
+    ("Bordeaux Métropole", "", "epci:243300316"),
+    ("Département de la Vienne", "", "departement:86"),
+    ("Région Nouvelle-Aquitaine", "", "region:75"),
+    ("Région Limousin", "", "region:75"),
+    ("Poitou-Charentes", "", "region:75"),
+    ("limoges", "", "commune:87085"),
+    ("PERIGUEUX", "", "commune:24322"),
+    ("Mont de Marsan", "", "commune:40192"),
+    ("Ville d'Angoulême", "", "commune:16015"),
+    ("Conseil départemental des Pyrénées-Atlantiques", "", "departement:64"),
+    ("Grand Poitiers", "", "epci:200069854"),
+    ("Couhé", "86", "commune:86082"),  # merged into Valence-en-Poitou
+    ("Magné", "79", "commune:79162"),  # homonym, settled by the département hint
+    ("Ste-Soulle", "", "commune:17407"),
+    ("Saint Junien", "", "commune:87154"),
+    ("Brive", "", "commune:19031"),
+    ("Villeneuve sur Lot", "", "commune:47323"),
+    ("Mérignac", "33", "commune:33281"),
+    ("Magné", "", None),  # homonym without a hint: must go to review
+]
+
+
+def write_cp1252(path: Path, lines: list[str]) -> Path:
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return path
+
+
+def messy_file(tmp_path: Path) -> Path:
+    lines = [HEADER]
+    for i, (name, dep, _) in enumerate(MESSY):
+        lines.append(f"{name};;{dep};jumelage;Ville partenaire {i};Allemagne;culture;"
+                     f"depuis {1980 + i};;https://exemple.org/{i}")
+    return write_cp1252(tmp_path / "actions.csv", lines)
+
+
+def test_messy_names_resolve(ref_store: SqliteStore, tmp_path: Path) -> None:
+    report = import_file(ref_store, messy_file(tmp_path))
+    by_line = {r.line: r for r in report.rows}
+    right = sum(1 for i, (_, _, key) in enumerate(MESSY)
+                if key and by_line[i + 2].collectivite == key)
+    expected = sum(1 for *_, key in MESSY if key)
+    assert right / expected >= 0.95, [(r.line, r.collectivite) for r in report.rows]
+    unresolved = [r for r in report.rows if r.collectivite is None]
+    assert all(r.review for r in unresolved)
+    items = ref_store.review_items("open")
+    magne = next(i for i in items if i.file == "actions.csv")
+    assert sorted(magne.candidates) == ["commune:79162", "commune:86141"]
+    assert report.written
+
+
+def test_import_twice_is_unchanged(ref_store: SqliteStore, tmp_path: Path) -> None:
+    path = messy_file(tmp_path)
+    import_file(ref_store, path)
+    before = ref_store.export()
+    again = import_file(ref_store, path)
+    assert again.count("create") == again.count("update") == 0
+    assert ref_store.export() == before
+
+
+def test_settling_a_review_item(ref_store: SqliteStore, tmp_path: Path) -> None:
+    import_file(ref_store, messy_file(tmp_path))
+    item = next(i for i in ref_store.review_items("open") if i.file == "actions.csv")
+    assert settle_item(ref_store, item.key, "commune:86141") >= 1
+    twins = ref_store.neighbours("commune:86141", types=["TWINNED_WITH"])
+    assert [t.node.name for t in twins] == ["Ville partenaire 24"]
+    # importing the file again uses the settlement, not the review list
+    again = import_file(ref_store, messy_file(tmp_path))
+    assert again.rows[-1].collectivite == "commune:86141"
+
+
+def test_dry_run_json(ref_store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.settings import get_settings
+
+    monkeypatch.setenv("MAILLAGE_STORE", f"sqlite:///{ref_store.path}")
+    get_settings.cache_clear()
+    before = ref_store.export()
+    result = CliRunner().invoke(app, ["ingest", str(messy_file(tmp_path)), "--dry-run", "--json"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert len(records) == len(MESSY)
+    assert records[0] == {"line": 2, "collectivite": "commune:86194", "confidence": 1.0,
+                          "candidates": [], "action": "create", "errors": [], "review": False}
+    assert records[-1]["collectivite"] is None and records[-1]["action"] == "reject"
+    assert sorted(records[-1]["candidates"]) == ["commune:79162", "commune:86141"]
+    assert ref_store.export() == before
+
+
+def test_xlsx_import_and_sheet_choice(ref_store: SqliteStore, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "actions"
+    ws.append(HEADER.split(";"))
+    ws.append(["Ville de Poitiers", 86194, "", "jumelage", "Marburg", "DE", "", "1961", "", ""])
+    other = wb.create_sheet("notes")
+    other.append(["rien"])
+    other.append(["toujours rien"])
+    path = tmp_path / "classeur.xlsx"
+    wb.save(path)
+    with pytest.raises(IngestError, match="plusieurs feuilles"):
+        import_file(ref_store, path)
+    report = import_file(ref_store, path, sheet="actions")
+    assert report.rows[0].collectivite == "commune:86194"
+
+
+def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
+    files: dict[str, tuple[Path, str]] = {}
+    row = "Poitiers;;;jumelage;Marburg;DE;;1961;;"
+
+    def add(name: str, data: bytes, expected: str) -> None:
+        path = tmp / name
+        path.write_bytes(data)
+        files[name] = (path, expected)
+
+    add("utf16.csv", f"{HEADER}\n{row}\n".encode("utf-16"), "UTF-16")
+    add("vide.csv", b"", "fichier vide")
+    add("manque.csv", b"collectivite;pays\nPoitiers;DE\n", "colonne obligatoire manquante")
+    add("inconnue.csv", f"{HEADER};couleur\n{row};bleu\n".encode(), "colonne inconnue")
+    add("pays.csv", f"{HEADER}\nPoitiers;;;jumelage;Marburg;Atlantide;;1961;;\n".encode(),
+        "pays « Atlantide » inconnu")
+    add("code.csv", f"{HEADER}\nPoitiers;99999;;jumelage;Marburg;DE;;1961;;\n".encode(),
+        "code « 99999 » inconnu")
+    add("doublon.csv", f"{HEADER}\n{row}\n{row}\n".encode(), "ligne en double")
+    add("formule.csv", f'{HEADER}\nPoitiers;;;jumelage;"=HYPERLINK(""http://x"")";DE;;;;\n'.encode(),
+        "formule")
+    add("binaire.csv", bytes(range(256)) * 20, "binaire")
+    add("periode.csv", f"{HEADER}\nPoitiers;;;jumelage;Marburg;DE;;jadis;;\n".encode(),
+        "période « jadis » illisible")
+    add("type.csv", f"{HEADER}\nPoitiers;;;amitié;Marburg;DE;;1961;;\n".encode(), "type « amitié »")
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(HEADER.split(";"))
+    ws.append(["Poitiers", "", "", "jumelage", "Marburg", "DE", "", "1961", "", ""])
+    good = tmp / "bon.xlsx"
+    wb.save(good)
+    add("tronque.xlsx", good.read_bytes()[:900], "tronqué")
+    return files
+
+
+def test_bad_files_give_french_errors_and_write_nothing(ref_store: SqliteStore,
+                                                         tmp_path: Path) -> None:
+    def state() -> tuple[object, ...]:
+        # every write bumps the generation; counts and review list double-check it
+        return ref_store.generation(), ref_store.counts(), ref_store.review_items()
+
+    before = state()
+    for name, (path, expected) in _bad_files(tmp_path).items():
+        with pytest.raises(IngestError) as info:
+            import_file(ref_store, path)
+        message = str(info.value)
+        assert expected in message, (name, message)
+        assert name in message, (name, message)  # names the file
+        assert state() == before, name
+
+
+def test_row_errors_name_line_and_column(ref_store: SqliteStore, tmp_path: Path) -> None:
+    path = write_cp1252(tmp_path / "mixte.csv", [
+        HEADER, "Poitiers;;;jumelage;Marburg;DE;;1961;;", "Niort;;;jumelage;Atakpamé;Narnia;;;;"])
+    with pytest.raises(IngestError) as info:
+        import_file(ref_store, path)
+    assert str(info.value) == ("mixte.csv, ligne 3, colonne « pays » : pays « Narnia » inconnu "
+                               "(nom français ou anglais, ou code ISO à deux lettres)")
+    report = import_file(ref_store, path, partial=True)
+    assert [r.action for r in report.rows] == ["create", "reject"]
+    assert ref_store.neighbours("commune:86194", types=["TWINNED_WITH"])
+
+
+def test_binary_zip_named_csv(ref_store: SqliteStore, tmp_path: Path) -> None:
+    path = tmp_path / "faux.csv"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("a.txt", "x")
+    with pytest.raises(IngestError, match="renommez-le en .xlsx"):
+        import_file(ref_store, path)
+
+
+def test_template_command(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["template", "actions", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    header = (tmp_path / "modele-actions.csv").read_bytes()
+    assert header.startswith(b"\xef\xbb\xbfcollectivite;code;departement")
+    assert (tmp_path / "modele-actions.xlsx").stat().st_size > 0
