@@ -135,15 +135,24 @@ def import_table(store: GraphStore, table: Table, *, template: Template = ACTION
     # A place or project named by several rows keeps the provenance of the first one.
     nodes = list({n.key: n for r in reversed(good) for n in reversed(r.nodes)}.values())[::-1]
     rels = list({x.key: x for r in reversed(good) for x in reversed(r.rels)}.values())[::-1]
-    node_plan = store.plan_nodes(nodes)
-    rel_plan = store.plan_relationships(rels)
+    # Places, projects and partners named in a row are created when new, never rewritten:
+    # a free-text mention must not overwrite a curated record.
+    node_plan = {k: ("create" if a == "create" else "unchanged")
+                 for k, a in store.plan_nodes(nodes).items()}
+    nodes = [n for n in nodes if node_plan[n.key] == "create"]
+    # Same for the structural links of those records (a place in its country): only the
+    # facts themselves, whose keys carry the row's discriminator, are updated.
+    rel_plan = {k: ("unchanged" if a == "update" and "#" not in k else a)
+                for k, a in store.plan_relationships(rels).items()}
+    rels = [x for x in rels if rel_plan[x.key] != "unchanged"]
     reviews = _review_items(table.file, [r for r in results if not r.errors and
                                          not r.collectivite])
     for r in results:
         if r.errors or not r.collectivite:
             action = "reject"
         else:
-            actions = {node_plan[n.key] for n in r.nodes} | {rel_plan[x.key] for x in r.rels}
+            actions = ({node_plan.get(n.key, "unchanged") for n in r.nodes}
+                       | {rel_plan[x.key] for x in r.rels})
             action = next((a for a in ("create", "update") if a in actions), "unchanged")
         messages = [str(e) for e in r.errors]
         if not r.errors and not r.collectivite:
@@ -152,10 +161,10 @@ def import_table(store: GraphStore, table: Table, *, template: Template = ACTION
         report.rows.append(RowRecord(r.line, r.collectivite, r.confidence, r.candidates, action,
                                      messages, review=not r.errors and not r.collectivite))
     report.review = len({i.key for i in reviews})
-    for n in nodes:
-        report.nodes[node_plan[n.key]] = report.nodes.get(node_plan[n.key], 0) + 1
-    for x in rels:
-        report.relationships[rel_plan[x.key]] = report.relationships.get(rel_plan[x.key], 0) + 1
+    for action in node_plan.values():
+        report.nodes[action] = report.nodes.get(action, 0) + 1
+    for action in rel_plan.values():
+        report.relationships[action] = report.relationships.get(action, 0) + 1
     if dry_run:
         return report
     with store.transaction():

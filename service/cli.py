@@ -235,5 +235,8 @@ def export(
         err.print(f"{len(nodes)} nœuds et {len(rels)} relations exportés dans {output}")
 
 
+# Commands on the analysis register themselves on `app`.
+from service import analysis_cli  # noqa: E402,F401
+
 if __name__ == "__main__":
     app()

@@ -5,12 +5,14 @@ through the user import path (:mod:`ingest.importer`)."""
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graph.model import Node, Provenance, Relationship, RelType, UpsertSummary, slugify
 from graph.store import GraphStore
+from ingest.resolve import clean
 from ingest.themes import THEMES
 
 if TYPE_CHECKING:
@@ -149,6 +151,9 @@ def network() -> tuple[list[Node], list[Relationship]]:
             else:
                 rels.append(Relationship(type=RelType.RUNS, start=f"organisation:{partner}",
                                          end=key, provenance=p))
+        rels_, nodes_ = _geographic_calls(key, r["what_the_source_says"], p)
+        rels.extend(rels_)
+        nodes.extend(n for n in nodes_ if all(n.key != m.key for m in nodes))
     # SO Coopération is a member of the CIRRMA (organisations.csv says so).
     rels.append(Relationship(type=RelType.MEMBER_OF, start="organisation:so-cooperation",
                              end="organisation:cirrma",
@@ -157,6 +162,34 @@ def network() -> tuple[list[Node], list[Relationship]]:
                                                   "interregionale-des-rrma-est-nee/",
                                                   licence="faits paraphrasés de pages publiques")))
     return nodes, rels
+
+
+def _geographic_calls(programme: str, text: str,
+                      prov: Provenance) -> tuple[list[Relationship], list[Node]]:
+    """« appels … géographiques (Sénégal, Liban, …, Québec) »: the call covers those places."""
+    match = re.search(r"géographiques \(([^)]*)\)", text)
+    if not match:
+        return [], []
+    by_name = {clean(r["nom"]): r["alpha2"] for _, r in _rows("countries.csv")}
+    by_name.update({clean(r["nom_iso"]): r["alpha2"] for _, r in _rows("countries.csv")})
+    rels: list[Relationship] = []
+    nodes: list[Node] = []
+    for place in (x.strip() for x in match[1].split(",")):
+        iso = by_name.get(clean(place))
+        if iso:
+            rels.append(Relationship(type=RelType.TAKES_PLACE_IN, start=programme,
+                                     end=f"country:{iso}", provenance=prov))
+        elif clean(place) == "quebec":
+            # A province, not a country: the call covers the territory of Québec (Canada).
+            nodes.append(Node(key="territory:ca-quebec", name="Québec", provenance=prov,
+                              props={"country": "CA", "level": "province"}))
+            rels.append(Relationship(type=RelType.LOCATED_IN, start="territory:ca-quebec",
+                                     end="country:CA", provenance=prov))
+            rels.append(Relationship(type=RelType.TAKES_PLACE_IN, start=programme,
+                                     end="territory:ca-quebec", provenance=prov))
+            rels.append(Relationship(type=RelType.TAKES_PLACE_IN, start=programme,
+                                     end="country:CA", provenance=prov))
+    return rels, nodes
 
 
 def reference_records() -> tuple[list[Node], list[Relationship]]:

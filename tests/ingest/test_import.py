@@ -197,7 +197,7 @@ def test_binary_zip_named_csv(ref_store: SqliteStore, tmp_path: Path) -> None:
     path = tmp_path / "faux.csv"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("a.txt", "x")
-    with pytest.raises(IngestError, match="renommez-le en .xlsx"):
+    with pytest.raises(IngestError, match=r"renommez-le en \.xlsx"):
         import_file(ref_store, path)
 
 

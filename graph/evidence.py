@@ -1,0 +1,151 @@
+"""What links an actor to the world, read off the typed projection.
+
+For every actor (a collectivité or an organisation with some international action) we
+collect its *evidence*: the foreign territories, countries, themes, partner
+organisations or programmes, EPCI and département it is tied to, each with the sources
+of the relations that tie it. Suggestions and consortia are computed from these sets.
+Pure functions of a graph: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+COLLECTIVITES = frozenset({"commune", "epci", "departement", "region"})
+ACTORS = COLLECTIVITES | {"organisation"}
+INTERNATIONAL = ("TWINNED_WITH", "COOPERATES_WITH", "PARTICIPATES_IN", "FUNDED_BY",
+                 "VOLUNTEERS_WITH", "MEMBER_OF")
+EVIDENCE_KINDS = ("territory", "country", "theme", "partner", "epci", "departement")
+#: Weights of each kind of evidence in the combined score (documented in docs/analysis.md).
+WEIGHTS = {"territory": 3.0, "country": 1.0, "theme": 1.0, "partner": 1.5, "epci": 0.75,
+           "departement": 0.5}
+
+
+@dataclass
+class Evidence:
+    """An actor's evidence: kind → item key → sources of the relations behind it."""
+
+    actor: str
+    items: dict[str, dict[str, set[str]]] = field(
+        default_factory=lambda: {k: defaultdict(set) for k in EVIDENCE_KINDS})
+    projects: set[str] = field(default_factory=set)
+    relations: int = 0
+    years: list[int] = field(default_factory=list)
+
+    def add(self, kind: str, item: str, source: str | None) -> None:
+        bucket = self.items[kind][item]
+        if source:
+            bucket.add(source)
+
+    @property
+    def international(self) -> bool:
+        return any(self.items[k] for k in ("territory", "country", "partner"))
+
+
+def kind(graph: nx.MultiDiGraph, key: str) -> str:
+    return str(graph.nodes[key].get("kind", ""))
+
+
+def _country_of(graph: nx.MultiDiGraph, territory: str) -> str | None:
+    for _, target, data in graph.out_edges(territory, data=True):
+        if data.get("type") == "LOCATED_IN" and kind(graph, target) == "country":
+            return str(target)
+    return None
+
+
+def actor_evidence(graph: nx.MultiDiGraph, actor: str) -> Evidence:
+    """Collect one actor's evidence.
+
+    >>> g = nx.MultiDiGraph()
+    >>> for k, kd in [("commune:1", "commune"), ("territory:bf-kaya", "territory"),
+    ...               ("country:BF", "country"), ("epci:9", "epci")]:
+    ...     g.add_node(k, kind=kd, name=k)
+    >>> g.add_edge("commune:1", "territory:bf-kaya", type="TWINNED_WITH", source="u1")
+    0
+    >>> g.add_edge("territory:bf-kaya", "country:BF", type="LOCATED_IN", source="u2")
+    0
+    >>> g.add_edge("commune:1", "epci:9", type="MEMBER_OF", source="geo")
+    0
+    >>> ev = actor_evidence(g, "commune:1")
+    >>> sorted(ev.items["territory"]), sorted(ev.items["country"]), sorted(ev.items["epci"])
+    (['territory:bf-kaya'], ['country:BF'], ['epci:9'])
+    """
+    ev = Evidence(actor)
+    for _, target, data in graph.out_edges(actor, data=True):
+        rel, target_kind, source = data.get("type"), kind(graph, target), data.get("source")
+        years = data.get("years")
+        if rel in INTERNATIONAL and target_kind not in COLLECTIVITES:
+            ev.relations += 1
+            if isinstance(years, list):
+                ev.years.extend(int(y) for y in years)
+        if rel == "LOCATED_IN" and target_kind == "departement":
+            ev.add("departement", target, None)
+        elif rel == "MEMBER_OF" and target_kind == "epci":
+            ev.add("epci", target, None)
+        elif target_kind == "territory":
+            ev.add("territory", target, source)
+            country = _country_of(graph, target)
+            if country:
+                ev.add("country", country, source)
+        elif target_kind == "country":
+            ev.add("country", target, source)
+        elif target_kind == "theme":
+            ev.add("theme", target, source)
+        elif target_kind == "project":
+            ev.projects.add(target)
+            for _, place, pdata in graph.out_edges(target, data=True):
+                place_kind = kind(graph, place)
+                if pdata.get("type") == "TAKES_PLACE_IN" and place_kind in ("country", "territory"):
+                    ev.add(place_kind, place, source)
+                elif pdata.get("type") == "ADDRESSES" and place_kind == "theme":
+                    ev.add("theme", place, source)
+        elif target_kind in ("organisation", "programme"):
+            ev.add("partner", target, source)
+    # Organisations: who funds or runs what points at them too.
+    if kind(graph, actor) == "organisation":
+        for source_key, _, data in graph.in_edges(actor, data=True):
+            if data.get("type") == "FUNDED_BY" and kind(graph, source_key) == "project":
+                ev.projects.add(source_key)
+    if kind(graph, actor) == "commune":
+        for epci in list(ev.items["epci"]):
+            for _, dep, data in graph.out_edges(epci, data=True):
+                if data.get("type") == "LOCATED_IN" and kind(graph, dep) == "departement":
+                    ev.items["departement"].setdefault(dep, set())
+    if kind(graph, actor) == "departement":
+        ev.add("departement", actor, None)
+    if kind(graph, actor) == "epci":
+        for _, dep, data in graph.out_edges(actor, data=True):
+            if data.get("type") == "LOCATED_IN":
+                ev.add("departement", dep, None)
+    return ev
+
+
+@dataclass
+class EvidenceIndex:
+    """Evidence of every internationally active actor, and the reverse index."""
+
+    by_actor: dict[str, Evidence]
+    holders: dict[tuple[str, str], set[str]]
+
+    def active(self) -> list[str]:
+        return sorted(self.by_actor)
+
+
+def build_index(graph: nx.MultiDiGraph) -> EvidenceIndex:
+    """Index all actors with international action (others can be looked up on demand)."""
+    by_actor: dict[str, Evidence] = {}
+    holders: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key, data in graph.nodes(data=True):
+        if data.get("kind") not in ACTORS:
+            continue
+        ev = actor_evidence(graph, key)
+        if not ev.international:
+            continue
+        by_actor[key] = ev
+        for ev_kind, items in ev.items.items():
+            for item in items:
+                holders[(ev_kind, item)].add(key)
+    return EvidenceIndex(by_actor, dict(holders))

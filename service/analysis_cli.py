@@ -1,0 +1,141 @@
+"""CLI commands on the analysis: opportunities, gaps, path (French tables, or --json)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from graph.consortium import Focus, build_consortia, expand_odd
+from graph.evidence import build_index
+from graph.gaps import RULES, scan
+from graph.metrics import path as shortest_path
+from graph.opportunities import name, suggest_partners
+from graph.projection import ProjectionCache
+from service.cli import app, console, err, opened_store
+
+_cache = ProjectionCache()
+
+
+def _key(graph: Any, raw: str, prefix: str) -> str:
+    key = raw if ":" in raw else f"{prefix}:{raw}"
+    if key not in graph:
+        err.print(f"[red]Inconnu :[/red] {key}")
+        raise typer.Exit(2)
+    return key
+
+
+@app.command()
+def opportunities(
+    actor: Annotated[str | None, typer.Option(help="Partenaires pour cet acteur (clé).")] = None,
+    country: Annotated[list[str] | None, typer.Option(help="Code ISO du pays.")] = None,
+    territory: Annotated[list[str] | None, typer.Option(help="Clé d'une collectivité étrangère.")]
+    = None,
+    theme: Annotated[list[str] | None, typer.Option(help="Thème (clé ou slug) ou odd:N.")] = None,
+    programme: Annotated[list[str] | None, typer.Option(help="Programme ou dispositif (clé).")]
+    = None,
+    top: Annotated[int, typer.Option(help="Nombre de résultats.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+) -> None:
+    """Partenaires à suggérer à un acteur, ou consortiums pour un pays, un territoire, un thème."""
+    with opened_store() as store:
+        graph = _cache.get(store)
+    index = build_index(graph)
+    if actor:
+        key = _key(graph, actor, "commune")
+        suggestions = suggest_partners(graph, key, top, index)
+        if as_json:
+            typer.echo(json.dumps([dataclasses.asdict(s) for s in suggestions], ensure_ascii=False,
+                                  indent=1))
+            return
+        table = Table(title=f"Partenaires suggérés pour {name(graph, key)} ({key})")
+        for col in ("acteur", "score", "pourquoi"):
+            table.add_column(col)
+        for s in suggestions:
+            table.add_row(f"{s.name}\n{s.actor}", f"{s.score:.2f}",
+                          "\n".join(r.text for r in s.reasons[:5]))
+        console.print(table)
+        return
+    themes: list[str] = []
+    for t in theme or []:
+        if t.startswith("odd:"):
+            themes += expand_odd(graph, _key(graph, t, "odd"))
+        else:
+            themes.append(_key(graph, t, "theme"))
+    focus = Focus(countries=[_key(graph, c.upper(), "country") for c in country or []],
+                  territories=[_key(graph, t, "territory") for t in territory or []],
+                  themes=themes, programmes=[_key(graph, p, "programme") for p in programme or []])
+    if not focus.items():
+        err.print("[red]Précisez --actor, --country, --territory, --theme ou --programme.[/red]")
+        raise typer.Exit(2)
+    consortia = build_consortia(graph, focus, top=top, index=index)
+    if as_json:
+        typer.echo(json.dumps([dataclasses.asdict(c) for c in consortia], ensure_ascii=False,
+                              indent=1))
+        return
+    if not consortia:
+        console.print(f"Moins de deux collectivités actives sur : {focus.label(graph)}.")
+        return
+    for rank, c in enumerate(consortia, start=1):
+        table = Table(title=f"Consortium n° {rank} — {focus.label(graph)} (score {c.score:.1f})")
+        for col in ("rôle", "collectivité", "pourquoi (sources dans --json)"):
+            table.add_column(col)
+        for m in [c.lead, *c.members]:
+            table.add_row(m.role, f"{m.name}\n{m.actor}", "\n".join(r.text for r in m.reasons[:4]))
+        console.print(table)
+        console.print("Complémentarité : " + " ; ".join(c.complementarity))
+        console.print("Financements et partenaires : " + " ; ".join(
+            f"{f.name} ({f.why})" for f in c.funding))
+
+
+@app.command()
+def gaps(
+    rule: Annotated[str | None, typer.Option(help="Règle : " + ", ".join(RULES))] = None,
+    limit: Annotated[int, typer.Option(help="Éléments affichés par règle.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+) -> None:
+    """Manques du réseau : zones blanches, acteurs dispersés, eau sans agence…"""
+    if rule and rule not in RULES:
+        err.print(f"[red]Règle inconnue « {rule} » :[/red] " + ", ".join(RULES))
+        raise typer.Exit(2)
+    with opened_store() as store:
+        graph = _cache.get(store)
+        unresolved = [{"key": i.key, "name": i.name, "reason": i.reason, "file": i.file,
+                       "lines": i.lines} for i in store.review_items("open")]
+    found = scan(graph, date.today().year, unresolved, [rule] if rule else None)
+    if as_json:
+        typer.echo(json.dumps([dataclasses.asdict(g) for g in found], ensure_ascii=False,
+                              indent=1))
+        return
+    for gap in found:
+        console.print(f"\n[b]{gap.title}[/b] ({gap.rule}) — {len(gap.items)} élément(s)")
+        console.print(gap.explanation)
+        for item in gap.items[:limit]:
+            label = item.get("name") or item.get("actor_name") or item.get("key")
+            extra = ""
+            if "actors" in item:
+                extra = " : " + ", ".join(a["name"] for a in item["actors"])
+            elif "population" in item:
+                extra = f" ({item['population']:,} hab.)".replace(",", "\u202f")
+            elif "last_year" in item:
+                extra = f" → {item['partner_name']} (dernière année : {item['last_year']})"
+            elif "problem" in item:
+                extra = f" : {item['problem']}"
+            console.print(escape(f"  • {label} [{item.get('key', '')}]{extra}"))
+
+
+@app.command()
+def path(source: str, target: str) -> None:
+    """Comment joindre un acteur : le plus court chemin entre deux nœuds."""
+    with opened_store() as store:
+        graph = _cache.get(store)
+    steps = shortest_path(graph, _key(graph, source, "commune"), _key(graph, target, "commune"))
+    if not steps:
+        console.print("Aucun chemin connu.")
+        raise typer.Exit(1)
+    console.print(" → ".join(f"{name(graph, s)} ({s})" for s in steps))

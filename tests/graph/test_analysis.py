@@ -1,0 +1,162 @@
+"""Gap rules and opportunities on tiny hand-built graphs, and on the real data."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from graph.consortium import Focus, build_consortia
+from graph.evidence import build_index
+from graph.gaps import (
+    data_quality,
+    odd_unaddressed,
+    partner_coverage,
+    separate_actors,
+    stale_relations,
+    water_without_agency,
+    white_zones,
+)
+from graph.metrics import brokers, communities, path
+from graph.opportunities import candidates, suggest_partners
+from graph.projection import to_networkx
+from graph.sqlite_store import SqliteStore
+
+
+def tiny() -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    nodes = {
+        "departement:86": ("departement", {"population": 400000}),
+        "departement:79": ("departement", {"population": 370000}),
+        "epci:1": ("epci", {"population": 200000}),
+        "epci:2": ("epci", {"population": 50000}),
+        "commune:a": ("commune", {"population": 90000, "basin": "Loire-Bretagne",
+                                  "insee": "a"}),
+        "commune:b": ("commune", {"population": 12000, "basin": "Adour-Garonne", "insee": "b"}),
+        "commune:c": ("commune", {"population": 15000, "insee": "c"}),
+        "country:BF": ("country", {}), "territory:bf-kaya": ("territory", {"country": "BF"}),
+        "theme:eau-assainissement": ("theme", {}), "odd:6": ("odd", {}), "odd:1": ("odd", {}),
+        "project:p": ("project", {}), "organisation:cuf": ("organisation", {"category": "reseau"}),
+        "programme:un-pour-cent-solidaire": ("programme", {"category": "projet"}),
+    }
+    for key, (kind, props) in nodes.items():
+        g.add_node(key, kind=kind, name=key.split(":")[1], **props)
+    edges = [
+        ("commune:a", "departement:86", "LOCATED_IN", {}), ("commune:a", "epci:1", "MEMBER_OF", {}),
+        ("commune:b", "departement:79", "LOCATED_IN", {}), ("commune:b", "epci:2", "MEMBER_OF", {}),
+        ("commune:c", "departement:79", "LOCATED_IN", {}),
+        ("epci:1", "departement:86", "LOCATED_IN", {}), ("epci:2", "departement:79", "LOCATED_IN", {}),
+        ("territory:bf-kaya", "country:BF", "LOCATED_IN", {}),
+        ("commune:a", "territory:bf-kaya", "TWINNED_WITH", {"years": [1990, 2020]}),
+        ("commune:a", "theme:eau-assainissement", "ADDRESSES", {}),
+        ("commune:b", "country:BF", "COOPERATES_WITH", {"years": [2001]}),
+        ("commune:b", "theme:eau-assainissement", "ADDRESSES", {}),
+        ("commune:b", "programme:un-pour-cent-solidaire", "PARTICIPATES_IN", {}),
+        ("commune:a", "organisation:cuf", "MEMBER_OF", {}),
+        ("theme:eau-assainissement", "odd:6", "ADDRESSES", {}),
+        ("project:p", "theme:eau-assainissement", "ADDRESSES", {}),
+    ]
+    for i, (u, v, t, props) in enumerate(edges):
+        g.add_edge(u, v, key=f"e{i}", type=t, source=f"src{i}", **props)
+    return g
+
+
+def test_white_zones_by_hand() -> None:
+    g = tiny()
+    items = white_zones(g, build_index(g)).items
+    # a and b act: their EPCI and départements are covered; c (15 000 hab.) is not
+    assert [i["key"] for i in items] == ["commune:c"]
+
+
+def test_separate_actors_by_hand() -> None:
+    g = tiny()
+    gap = separate_actors(g, build_index(g))
+    # a (via Kaya) and b both act in Burkina Faso, with no project in common
+    assert [(i["key"], [a["key"] for a in i["actors"]]) for i in gap.items] == [
+        ("country:BF", ["commune:a", "commune:b"])]
+
+
+def test_water_without_agency_by_hand() -> None:
+    g = tiny()
+    # b uses the 1 % scheme; a does not
+    assert [i["key"] for i in water_without_agency(g, build_index(g)).items] == ["commune:a"]
+
+
+def test_partner_coverage_by_hand() -> None:
+    g = tiny()
+    items = partner_coverage(g, build_index(g)).items
+    assert items == [{"key": "organisation:cuf", "name": "cuf", "links": 1,
+                      "departements": [{"key": "departement:79", "name": "79"}]}]
+
+
+def test_odd_and_stale_and_quality_by_hand() -> None:
+    g = tiny()
+    index = build_index(g)
+    assert [i["key"] for i in odd_unaddressed(g, index).items] == ["odd:1"]
+    stale = stale_relations(g, index, 2026).items
+    assert [(i["actor"], i["last_year"]) for i in stale] == [("commune:b", 2001)]
+    problems = {(i["problem"], i.get("key")) for i in data_quality(g, index).items}
+    assert problems == {("projet sans pays", "project:p")} | {
+        ("collectivité sans code", k) for k in ("departement:86", "departement:79",
+                                                 "epci:1", "epci:2")}
+
+
+def test_suggestions_use_two_hop_candidates_only() -> None:
+    g = tiny()
+    index = build_index(g)
+    assert candidates(index, index.by_actor["commune:a"]) == {"commune:b"}
+    [s] = suggest_partners(g, "commune:a", index=index)
+    assert s.actor == "commune:b"
+    # country BF (1/2) + water theme (1/2), both held by a and b only
+    assert s.score == pytest.approx(1.0 * 1 / 2 + 1.0 * 1 / 2)
+    assert {r.text for r in s.reasons} == {"agissent tous deux dans le même pays : BF",
+                                          "travaillent tous deux sur le thème « eau-assainissement »"}
+
+
+def test_shared_project_excludes_suggestion() -> None:
+    g = tiny()
+    g.add_edge("commune:a", "project:p", type="PARTICIPATES_IN")
+    g.add_edge("commune:b", "project:p", type="PARTICIPATES_IN")
+    assert suggest_partners(g, "commune:a") == []
+
+
+def test_metrics_on_tiny_graph() -> None:
+    g = tiny()
+    # c only touches its département; a reaches it through the theme it shares with b
+    assert path(g, "commune:a", "commune:c") == [
+        "commune:a", "theme:eau-assainissement", "commune:b", "departement:79", "commune:c"]
+    assert path(g, "commune:a", "nowhere") == []
+    assert communities(g, seed=1) == communities(g, seed=1)  # seeded: reproducible
+    assert sum(len(c) for c in communities(g)) == g.number_of_nodes()
+    # b links the water theme, Burkina Faso and the Deux-Sèvres side: the main broker
+    assert brokers(g, top=1)[0][0] == "commune:b"
+
+
+@pytest.fixture(scope="module")
+def real_graph(reference_db) -> nx.MultiDiGraph:  # type: ignore[no-untyped-def]
+    store = SqliteStore(reference_db)
+    graph = to_networkx(*store.export())
+    store.close()
+    return graph
+
+
+@pytest.mark.parametrize("focus", [Focus(countries=["country:BF"]), Focus(countries=["country:SN"]),
+                                   Focus(countries=["country:TG"]), Focus(countries=["country:MX"]),
+                                   Focus(territories=["territory:ca-quebec"])])
+def test_consortia_on_real_data(real_graph: nx.MultiDiGraph, focus: Focus) -> None:
+    consortia = build_consortia(real_graph, focus)
+    assert consortia, focus
+    best = consortia[0]
+    assert 2 <= len(best.members) <= 6
+    index = build_index(real_graph)
+    for member in [best.lead, *best.members]:
+        assert member.reasons and all(r.text for r in member.reasons)
+        # every member is really active on the focus, with sources
+        assert any(r.sources for r in member.reasons)
+        assert member.actor in index.by_actor
+    assert any(f.key == "programme:aap-dctciv" for f in best.funding)
+
+
+def test_senegal_has_its_geographic_call(real_graph: nx.MultiDiGraph) -> None:
+    best = build_consortia(real_graph, Focus(countries=["country:SN"]))[0]
+    why = {f.key: f.why for f in best.funding}
+    assert why["programme:aap-dctciv"] == "appel géographique ouvert pour Sénégal"
