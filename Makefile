@@ -16,6 +16,8 @@ install: $(BIN)/maillage
 run: install
 	$(BIN)/maillage init
 	$(BIN)/maillage stats
+	$(BIN)/maillage opportunities --country BF --top 1
+	$(BIN)/maillage gaps --limit 5
 
 lint: install
 	$(BIN)/ruff check .
