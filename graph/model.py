@@ -271,6 +271,7 @@ class ReviewItem(BaseModel):
     row: dict[str, str]
     reason: str
     candidates: list[str] = Field(default_factory=list)
+    template: str = "actions"
     status: str = "open"  # open, settled, dismissed
     resolution: str | None = None
     created_at: str = Field(default_factory=now_iso)

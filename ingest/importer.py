@@ -15,10 +15,10 @@ from typing import Any
 from graph.model import Node, NodeKind, ReviewItem
 from graph.store import GraphStore
 from ingest.errors import IngestError, RowError
-from ingest.facts import Resolvers, RowResult, convert
+from ingest.facts import CONVERTERS, Resolvers, RowResult
 from ingest.readers import Table, read_table
 from ingest.resolve import CollectiviteResolver, CountryResolver, PartnerResolver, clean
-from ingest.templates import ACTIONS, Template, map_headers
+from ingest.templates import Template, detect_template, map_headers
 
 USER_LICENCE = "non précisée (fichier importé par l'utilisateur)"
 Progress = Callable[[int, int], None]
@@ -51,6 +51,7 @@ class ImportReport:
     relationships: dict[str, int] = field(default_factory=dict)
     review: int = 0
     written: bool = False
+    template: str = ""
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -99,12 +100,15 @@ def _rows(table: Table, mapping: dict[str, str]) -> list[tuple[int, dict[str, st
             for line, cells in table.rows]
 
 
-def import_table(store: GraphStore, table: Table, *, template: Template = ACTIONS,
+def import_table(store: GraphStore, table: Table, *, template: Template | None = None,
                  mapping: dict[str, str] | None = None, dry_run: bool = False,
                  partial: bool = False, licence: str = USER_LICENCE,
                  resolvers: Resolvers | None = None,
                  progress: Progress | None = None) -> ImportReport:
     report = ImportReport(file=table.file)
+    template = template or detect_template(table.headers, table.file, mapping)
+    report.template = template.key
+    converter = CONVERTERS[template.key]
     columns, header_errors = map_headers(table.headers, template, table.file, mapping)
     if header_errors:
         raise IngestError(header_errors)
@@ -115,7 +119,7 @@ def import_table(store: GraphStore, table: Table, *, template: Template = ACTION
     seen: dict[tuple[str, ...], int] = {}
     rows = _rows(table, columns)
     for index, (line, row) in enumerate(rows, start=1):
-        result = convert(row, line, table.file, resolvers, licence)
+        result = converter(row, line, table.file, resolvers, licence)
         signature = tuple(clean(row.get(c.name, "")) for c in template.columns)
         if signature in seen:
             result.errors.append(RowError(file=table.file, line=line,
@@ -134,24 +138,28 @@ def import_table(store: GraphStore, table: Table, *, template: Template = ACTION
     good = [r for r in results if not r.errors and r.collectivite]
     # A place or project named by several rows keeps the provenance of the first one.
     nodes = list({n.key: n for r in reversed(good) for n in reversed(r.nodes)}.values())[::-1]
+    primary = list({n.key: n for r in good for n in r.primary}.values())
     rels = list({x.key: x for r in reversed(good) for x in reversed(r.rels)}.values())[::-1]
     # Places, projects and partners named in a row are created when new, never rewritten:
     # a free-text mention must not overwrite a curated record.
     node_plan = {k: ("create" if a == "create" else "unchanged")
                  for k, a in store.plan_nodes(nodes).items()}
-    nodes = [n for n in nodes if node_plan[n.key] == "create"]
+    primary_plan = store.plan_nodes(primary)
+    nodes = [n for n in nodes if node_plan[n.key] == "create" and n.key not in primary_plan]
+    node_plan.update(primary_plan)
+    nodes += [n for n in primary if primary_plan[n.key] != "unchanged"]
     # Same for the structural links of those records (a place in its country): only the
     # facts themselves, whose keys carry the row's discriminator, are updated.
     rel_plan = {k: ("unchanged" if a == "update" and "#" not in k else a)
                 for k, a in store.plan_relationships(rels).items()}
     rels = [x for x in rels if rel_plan[x.key] != "unchanged"]
-    reviews = _review_items(table.file, [r for r in results if not r.errors and
-                                         not r.collectivite])
+    reviews = _review_items(table.file, template.key,
+                            [r for r in results if not r.errors and not r.collectivite])
     for r in results:
         if r.errors or not r.collectivite:
             action = "reject"
         else:
-            actions = ({node_plan.get(n.key, "unchanged") for n in r.nodes}
+            actions = ({node_plan.get(n.key, "unchanged") for n in [*r.nodes, *r.primary]}
                        | {rel_plan[x.key] for x in r.rels})
             action = next((a for a in ("create", "update") if a in actions), "unchanged")
         messages = [str(e) for e in r.errors]
@@ -176,7 +184,7 @@ def import_table(store: GraphStore, table: Table, *, template: Template = ACTION
     return report
 
 
-def _review_items(file: str, results: list[RowResult]) -> list[ReviewItem]:
+def _review_items(file: str, template: str, results: list[RowResult]) -> list[ReviewItem]:
     items: dict[str, ReviewItem] = {}
     for r in results:
         if r.review_key in items:
@@ -184,7 +192,7 @@ def _review_items(file: str, results: list[RowResult]) -> list[ReviewItem]:
             continue
         items[r.review_key] = ReviewItem(key=r.review_key, file=file, lines=[r.line],
                                          name=r.name, row=r.row, reason=r.review_reason,
-                                         candidates=r.candidates)
+                                         candidates=r.candidates, template=template)
     return list(items.values())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.store import GraphStore
-from ingest.facts import convert
+from ingest.facts import CONVERTERS
 from ingest.importer import resolvers_for
 from ingest.reference.load import FACTS_LICENCE
 
@@ -21,13 +21,17 @@ def settle_item(store: GraphStore, key: str, chosen: str) -> int:
         raise ReviewError(f"collectivité « {chosen} » inconnue")
     resolvers = resolvers_for(store)
     licence = FACTS_LICENCE if item.file == "na_relations.csv" else "non précisée"
-    result = convert(item.row, item.lines[0], item.file, resolvers, licence,
-                     code_override=chosen)
+    if item.template not in ("actions", "personnes"):
+        raise ReviewError("cette ligne se corrige dans le fichier (nom du membre), "
+                          "puis se réimporte")
+    result = CONVERTERS[item.template](item.row, item.lines[0], item.file, resolvers, licence,
+                                       code_override=chosen)
     if result.errors or not result.collectivite:
         reasons = "; ".join(str(e) for e in result.errors) or result.review_reason
         raise ReviewError(f"la ligne reste impossible à importer : {reasons}")
     with store.transaction():
-        store.upsert_nodes(result.nodes)
+        existing = store.get_nodes([n.key for n in result.nodes])
+        store.upsert_nodes([*result.primary, *(n for n in result.nodes if n.key not in existing)])
         store.upsert_relationships(result.rels)
         store.put_review_items([item.model_copy(update={"status": "settled",
                                                         "resolution": chosen})])

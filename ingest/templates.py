@@ -76,7 +76,85 @@ ACTIONS = Template(
              "periode": "depuis 1961", "description": "", "source": ""},
 )
 
-TEMPLATES = {ACTIONS.key: ACTIONS}
+ORGANISATIONS = Template(
+    key="organisations",
+    title="organisations",
+    columns=(
+        Column("nom", "nom de l'organisation", True, ("organisation", "nom organisation",
+                                                      "structure", "name")),
+        Column("sigle", "sigle ou acronyme", False, ("acronyme", "acronym")),
+        Column("categorie", "réseau, association, agence, agence de l'eau, ministère, "
+               "instance, université, entreprise, autre", False, ("catégorie", "type", "kind")),
+        Column("description", "ce que fait l'organisation", False, ("presentation", "notes")),
+        Column("site", "site web", False, ("site web", "url", "website")),
+        Column("pays", "pays du siège, si hors de France", False, ("country",)),
+        Column("source", "URL ou référence de la source", False, ("source_url",)),
+    ),
+    example={"nom": "Programme Solidarité Eau", "sigle": "pS-Eau", "categorie": "association",
+             "description": "", "site": "", "pays": "", "source": ""},
+)
+
+PROJECTS = Template(
+    key="projets",
+    title="projets",
+    columns=(
+        Column("projet", "intitulé du projet", True, ("intitule", "intitulé", "nom du projet",
+                                                      "titre", "project")),
+        Column("membres", "collectivités membres, séparées par « ; », rôle entre parenthèses : "
+               "« Ville de Poitiers (chef de file); CA de La Rochelle (partenaire) »", True,
+               ("collectivites", "collectivités", "porteurs", "partenaires francais")),
+        Column("pays", "pays du projet ; plusieurs séparés par « ; »", False, ("country",)),
+        Column("partenaire_etranger", "collectivités étrangères, séparées par « ; »", False,
+               ("partenaires etrangers", "territoire", "collectivite etrangere")),
+        Column("thematique", "thèmes, séparés par des virgules", False,
+               ("thématique", "theme", "thème", "themes")),
+        Column("odd", "numéros d'ODD, séparés par des virgules", False, ("odds", "objectifs")),
+        Column("periode", "« 2019-2022 », « depuis 2021 »", False, ("période", "dates")),
+        Column("budget", "budget total en euros", False, ("montant", "cout", "coût")),
+        Column("statut", "en préparation, en cours, terminé", False, ("etat", "état", "status")),
+        Column("financeurs", "organisations ou dispositifs, séparés par « ; »", False,
+               ("financement", "financements", "bailleurs")),
+        Column("programme", "programme ou appel dont relève le projet", False,
+               ("dispositif", "appel")),
+        Column("description", "objet du projet", False, ("resume", "résumé", "notes")),
+        Column("source", "URL ou référence de la source", False, ("source_url", "url")),
+    ),
+    example={"projet": "Eau potable à Moundou", "membres":
+             "Ville de Poitiers (chef de file); Grand Poitiers (partenaire)", "pays": "Tchad",
+             "partenaire_etranger": "Moundou", "thematique": "eau et assainissement", "odd": "6",
+             "periode": "2024-2027", "budget": "", "statut": "en cours",
+             "financeurs": "Agence de l'eau Loire-Bretagne", "programme": "", "description": "",
+             "source": ""},
+)
+
+PEOPLE = Template(
+    key="personnes",
+    title="personnes",
+    columns=(
+        Column("nom", "prénom et nom", True, ("personne", "nom prenom", "name")),
+        Column("structure", "collectivité ou organisation", True,
+               ("collectivite", "collectivité", "organisation", "employeur")),
+        Column("fonction", "fonction ou mandat", False, ("poste", "role", "rôle", "titre")),
+        Column("email", "adresse électronique (donnée personnelle)", False,
+               ("courriel", "mail", "e-mail")),
+        Column("telephone", "téléphone (donnée personnelle)", False, ("téléphone", "tel")),
+        Column("source", "URL ou référence de la source", False, ("source_url",)),
+    ),
+    example={"nom": "", "structure": "Ville de Poitiers", "fonction": "chargée de mission",
+             "email": "", "telephone": "", "source": ""},
+)
+
+TEMPLATES = {t.key: t for t in (ACTIONS, ORGANISATIONS, PROJECTS, PEOPLE)}
+
+
+def detect_template(headers: list[str], file: str,
+                    mapping: dict[str, str] | None = None) -> Template:
+    """The template whose columns the headers fit; the closest one when none fits."""
+    scored = []
+    for template in TEMPLATES.values():
+        columns, errors = map_headers(headers, template, file, mapping)
+        scored.append((len(errors), -len(columns), list(TEMPLATES).index(template.key), template))
+    return min(scored, key=lambda s: s[:3])[3]
 
 
 def map_headers(headers: list[str], template: Template, file: str,

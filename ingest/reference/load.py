@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from graph.model import Node, Provenance, Relationship, RelType, UpsertSummary, slugify
 from graph.store import GraphStore
+from ingest.official import Tables
 from ingest.resolve import clean
 from ingest.themes import THEMES
 
@@ -36,33 +37,45 @@ def _rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
         yield from enumerate(csv.DictReader(fh), start=2)
 
 
-def _prov(name: str, line: int, row: dict[str, str]) -> Provenance:
-    return Provenance(source=f"{row['source']} — ingest/reference/data/{name}:{line}",
-                      licence=row["licence"])
+def _prov(name: str, line: int, row: dict[str, str], origin: str = "ingest/reference/data/"
+          ) -> Provenance:
+    return Provenance(source=f"{row['source']} — {origin}{name}:{line}", licence=row["licence"])
 
 
 def _int(value: str) -> int | None:
     return int(value) if value.strip() else None
 
 
-def geography() -> tuple[list[Node], list[Relationship]]:
+def geography(tables: Tables | None = None,
+              origin: str = "ingest/reference/data/") -> tuple[list[Node], list[Relationship]]:
+    """Geography records from the bundled tables, or from tables built out of a new vintage
+    of the official files (:mod:`ingest.official`)."""
     nodes: list[Node] = []
     rels: list[Relationship] = []
-    for line, r in _rows("regions.csv"):
-        p = _prov("regions.csv", line, r)
+
+    def rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
+        if tables is None:
+            return _rows(name)
+        return enumerate(({k: str(v) for k, v in r.items()} for r in tables[name]), start=2)
+
+    def prov(name: str, line: int, row: dict[str, str]) -> Provenance:
+        return _prov(name, line, row, origin)
+
+    for line, r in rows("regions.csv"):
+        p = prov("regions.csv", line, r)
         nodes.append(Node(key=f"region:{r['code']}", name=r["nom"], provenance=p, props={
             "insee": r["code"], "siren": r["siren"], "population": _int(r["population"]),
-            "former_names": r["former_names"].split("|")}))
-    for line, r in _rows("departements.csv"):
-        p = _prov("departements.csv", line, r)
+            "former_names": r["former_names"].split("|") if r["former_names"] else None}))
+    for line, r in rows("departements.csv"):
+        p = prov("departements.csv", line, r)
         key = f"departement:{r['code']}"
         nodes.append(Node(key=key, name=r["nom"], provenance=p, props={
-            "insee": r["code"], "siren": r["siren"], "region": r["region"],
+            "insee": r["code"], "siren": r["siren"] or None, "region": r["region"],
             "population": _int(r["population"])}))
         rels.append(Relationship(type=RelType.LOCATED_IN, start=key, end=f"region:{r['region']}",
                                  provenance=p))
-    for line, r in _rows("epci.csv"):
-        p = _prov("epci.csv", line, r)
+    for line, r in rows("epci.csv"):
+        p = prov("epci.csv", line, r)
         key = f"epci:{r['siren']}"
         deps = r["departements"].split("|")
         nodes.append(Node(key=key, name=r["nom"], provenance=p, props={
@@ -71,8 +84,8 @@ def geography() -> tuple[list[Node], list[Relationship]]:
             "members_total": int(r["members_total"])}))
         rels.extend(Relationship(type=RelType.LOCATED_IN, start=key, end=f"departement:{d}",
                                  provenance=p) for d in deps)
-    for line, r in _rows("communes.csv"):
-        p = _prov("communes.csv", line, r)
+    for line, r in rows("communes.csv"):
+        p = prov("communes.csv", line, r)
         key = f"commune:{r['insee']}"
         props: dict[str, object] = {
             "insee": r["insee"], "siren": r["siren"], "population": _int(r["population"]),
