@@ -47,7 +47,7 @@ def test_bad_official_file(ref_store: SqliteStore, tmp_path: Path) -> None:
     communes, epci = _mini_vintage(tmp_path)
     epci.write_text('{"pas": "une liste"}', encoding="utf-8")
     generation = ref_store.generation()
-    with pytest.raises(IngestError, match="epci.json : liste d'objets JSON attendue"):
+    with pytest.raises(IngestError, match=r"epci\.json : liste d'objets JSON attendue"):
         refresh_geography(ref_store, communes, epci)
     communes.write_text("[{\"code\": \"1\"}]", encoding="utf-8")
     epci.write_text("[]", encoding="utf-8")
