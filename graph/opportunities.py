@@ -81,12 +81,26 @@ def _evidence(graph: nx.MultiDiGraph, index: EvidenceIndex, actor: str) -> Evide
     return index.by_actor.get(actor) or actor_evidence(graph, actor)
 
 
+#: Items held by more actors than this (a theme, a large network, a very popular country)
+#: are not used to *generate* candidates — they still count in the score, at 1/n. This
+#: bounds the candidates of one actor, so their total grows linearly with the graph.
+MAX_FANOUT = 150
+#: Rarest items first; stop opening new items once this many candidates are found, so
+#: one actor's candidates stay bounded however dense the graph gets.
+MAX_CANDIDATES = 100
+
+
 def candidates(index: EvidenceIndex, ev: Evidence) -> set[str]:
-    """Actors sharing at least one evidence item with ``ev`` (its 2-hop neighbours)."""
+    """Actors sharing at least one evidence item with ``ev`` (its 2-hop neighbours),
+    reached through its rarest items first, never through hubs (more than
+    :data:`MAX_FANOUT` holders)."""
+    pivots = sorted((len(index.holders.get((k, item), ())), k, item)
+                    for k, items in ev.items.items() for item in items)
     found: set[str] = set()
-    for ev_kind, items in ev.items.items():
-        for item in items:
-            found |= index.holders.get((ev_kind, item), set())
+    for size, ev_kind, item in pivots:
+        if size > MAX_FANOUT or len(found) >= MAX_CANDIDATES:
+            break
+        found |= index.holders.get((ev_kind, item), set())
     found.discard(ev.actor)
     return found
 

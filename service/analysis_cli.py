@@ -130,6 +130,43 @@ def gaps(
 
 
 @app.command()
+def metrics(
+    top: Annotated[int, typer.Option(help="Nombre de courtiers affichés.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+) -> None:
+    """Courtiers du réseau (intermédiarité échantillonnée) et communautés (graine fixe)."""
+    from graph.metrics import brokers, communities
+
+    with opened_store() as store:
+        graph = _cache.get(store)
+    # Only the part of the graph with international action: the geography alone would
+    # make every département a broker.
+    index = build_index(graph)
+    keep = set(index.by_actor)
+    for ev in index.by_actor.values():
+        keep |= {item for items in ev.items.values() for item in items}
+    sub = graph.subgraph(keep)
+    ranked = brokers(sub, top=top)
+    groups = [c for c in communities(sub) if len(c) > 2][:top]
+    if as_json:
+        typer.echo(json.dumps({
+            "brokers": [{"key": k, "name": name(graph, k), "betweenness": round(b, 5),
+                         "degree": d} for k, b, d in ranked],
+            "communities": [sorted(c) for c in groups]}, ensure_ascii=False, indent=1))
+        return
+    table = Table(title="Courtiers du réseau")
+    for col in ("acteur", "intermédiarité", "degré"):
+        table.add_column(col)
+    for key, between, degree in ranked:
+        table.add_row(f"{name(graph, key)} ({key})", f"{between:.3f}", str(degree))
+    console.print(table)
+    for i, group in enumerate(groups, start=1):
+        actors = sorted(name(graph, k) for k in group if k in index.by_actor)
+        console.print(f"Communauté {i} ({len(group)} nœuds) : " + ", ".join(actors[:12])
+                      + (" …" if len(actors) > 12 else ""))
+
+
+@app.command()
 def path(source: str, target: str) -> None:
     """Comment joindre un acteur : le plus court chemin entre deux nœuds."""
     with opened_store() as store:

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app
+from service.settings import get_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def real_store(reference_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAILLAGE_STORE", f"sqlite:///{reference_db}")
+    get_settings.cache_clear()
+
+
+def test_opportunities_country_json_names_keys(real_store: None) -> None:
+    result = runner.invoke(app, ["opportunities", "--country", "BF", "--json"])
+    assert result.exit_code == 0, result.output
+    consortia = json.loads(result.stdout)
+    assert consortia
+    lead = consortia[0]["lead"]
+    assert lead["actor"].split(":")[0] in ("commune", "epci", "departement", "region")
+    assert lead["name"] and lead["reasons"][0]["sources"]
+    assert any("Burkina Faso" in r["text"] for r in lead["reasons"])
+
+
+def test_opportunities_table_is_french(real_store: None) -> None:
+    result = runner.invoke(app, ["opportunities", "--country", "SN", "--top", "1"])
+    assert result.exit_code == 0, result.output
+    assert "chef de file" in result.output and "Sénégal" in result.output
+    assert "Financements et partenaires" in result.output
+
+
+def test_actor_suggestions_and_unknown_actor(real_store: None) -> None:
+    result = runner.invoke(app, ["opportunities", "--actor", "commune:86194", "--json"])
+    suggestions = json.loads(result.stdout)
+    assert suggestions[0]["actor"] == "epci:200069854"  # Grand Poitiers, also in Moundou
+    bad = runner.invoke(app, ["opportunities", "--actor", "commune:00000"])
+    assert bad.exit_code == 2 and "Inconnu" in bad.output
+
+
+def test_gaps_json_and_rule(real_store: None) -> None:
+    result = runner.invoke(app, ["gaps", "--json"])
+    gaps = {g["rule"]: g for g in json.loads(result.stdout)}
+    assert set(gaps) == {"zones-blanches", "acteurs-disperses", "eau-sans-agence",
+                         "partenaires-absents", "odd-non-traites", "relations-anciennes",
+                         "qualite-donnees"}
+    unresolved = [i for i in gaps["qualite-donnees"]["items"] if i["problem"] == "fait non résolu"]
+    assert any(i["name"] == "Magné" for i in unresolved)
+    one = runner.invoke(app, ["gaps", "--rule", "zones-blanches", "--limit", "3"])
+    assert one.exit_code == 0 and "Zones blanches" in one.output
+    assert runner.invoke(app, ["gaps", "--rule", "nope"]).exit_code == 2
+
+
+def test_path_and_metrics(real_store: None) -> None:
+    result = runner.invoke(app, ["path", "commune:86194", "commune:79191"])
+    assert result.exit_code == 0 and "Poitiers" in result.output and "Niort" in result.output
+    metrics = json.loads(runner.invoke(app, ["metrics", "--json"]).stdout)
+    assert metrics["brokers"][0]["key"] == "region:75"
