@@ -70,7 +70,8 @@ def separate_actors(graph: nx.MultiDiGraph, index: EvidenceIndex) -> Gap:
             if not shared:
                 items.append({"key": item, "name": name(graph, item), "kind": ev_kind,
                               "actors": [{"key": a, "name": name(graph, a)} for a in actors]})
-    items.sort(key=lambda i: (-len(i["actors"]), i["key"]))
+    # The same foreign town first (the most concrete seed), then countries.
+    items.sort(key=lambda i: (i["kind"] != "territory", -len(i["actors"]), i["key"]))
     return Gap("acteurs-disperses", "Plusieurs acteurs, aucun projet commun",
                "Pays ou collectivités étrangères où plusieurs acteurs de Nouvelle-Aquitaine "
                "agissent chacun de leur côté : des graines de consortium.", items)
@@ -103,7 +104,9 @@ def partner_coverage(graph: nx.MultiDiGraph, index: EvidenceIndex, threshold: in
     departements = sorted(k for k, d in graph.nodes(data=True) if d.get("kind") == "departement")
     items = []
     for org, data in graph.nodes(data=True):
-        if data.get("kind") != "organisation" or data.get("category") in (None, "non précisée"):
+        # The network's partners, not other regions' RRMA nor partners known only by name.
+        if data.get("kind") != "organisation" or data.get("category") in (
+                None, "non précisée", "rrma", "collectivite"):
             continue
         per_dep: dict[str, int] = defaultdict(int)
         for actor in index.holders.get(("partner", org), set()):

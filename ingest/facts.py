@@ -13,6 +13,7 @@ from graph.model import (
     Provenance,
     Relationship,
     RelType,
+    normalize,
     relationship_key,
     slugify,
 )
@@ -32,7 +33,8 @@ KIND_HINTS = {"commune": NodeKind.COMMUNE, "epci": NodeKind.EPCI, "departement":
               "region": NodeKind.REGION, "intercommunalite": NodeKind.EPCI}
 FUNDER_CATEGORIES = {"agence", "agence_eau", "ministere", "dispositif"}
 _FOREIGN_PREFIX = re.compile(
-    r"^(ville|commune|municipalite|mairie|departement|province|region|district|comte|cercle|"
+    r"^(commune rurale|commune urbaine|ville|commune|municipalite|mairie|departement|province|"
+    r"region|district|comte|cercle|"
     r"prefecture|canton|land|county|city|etat|state|conseil regional|conseil departemental|"
     r"communaute urbaine|communaute|intercommunalite|gouvernorat|wilaya|oblast|raion|"
     r"arrondissement)\s+(de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')?")
@@ -218,7 +220,9 @@ def convert(row: dict[str, str], line: int, file: str, resolvers: Resolvers,
             result.review_reason = "pays du partenaire manquant : impossible de situer le partenaire"
             result.collectivite = None
             return result
-        elif _NOT_NAMED.search(clean(partner)) or len(countries) > 1:
+        elif (_NOT_NAMED.search(normalize(partner)) or len(countries) > 1
+              or not foreign_slug(partner)[0]):
+            # The page names no partner authority: the relation is with the country.
             for country in countries:
                 rel(rel_type, actor, country)
         else:
