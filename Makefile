@@ -15,9 +15,7 @@ install: $(BIN)/maillage
 
 run: install
 	$(BIN)/maillage init
-	$(BIN)/maillage stats
-	$(BIN)/maillage opportunities --country BF --top 1
-	$(BIN)/maillage gaps --limit 5
+	$(BIN)/maillage serve
 
 lint: install
 	$(BIN)/ruff check .

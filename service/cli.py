@@ -271,6 +271,33 @@ def export(
         err.print(f"{len(nodes)} nœuds et {len(rels)} relations exportés dans {output}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    public_reads: Annotated[bool, typer.Option(
+        help="Lectures sans jeton même hors de la boucle locale.")] = False,
+) -> None:
+    """Lancer l'API (et l'explorateur) sur http://HOST:PORT/."""
+    import os
+
+    import uvicorn
+
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if not loopback and not public_reads:
+        # Open reads are for a laptop; on a network, the token guards them too.
+        os.environ["MAILLAGE_PROTECT_READS"] = "true"
+    get_settings.cache_clear()
+    settings = get_settings()
+    if not loopback and not settings.api_token:
+        err.print("[yellow]Attention :[/yellow] aucun MAILLAGE_API_TOKEN : lectures et "
+                  "écritures refusées hors de la boucle locale.")
+    from service.api import create_app
+
+    console.print(f"Maillage sur http://{host}:{port}/ (base : {settings.store_url})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 # Commands on the analysis register themselves on `app`.
 from service import analysis_cli  # noqa: E402,F401
 

@@ -1,0 +1,144 @@
+"""API models (pydantic), split as Base / Create / Public."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.model import Node, NodeKind, PropValue, RelType
+
+T = TypeVar("T")
+
+
+class Problem(BaseModel):
+    """An error, as ``application/problem+json`` (RFC 9457)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class NodeRef(BaseModel):
+    key: str = Field(examples=["commune:86194"])
+    kind: str = Field(examples=["commune"])
+    name: str = Field(examples=["Poitiers"])
+
+
+class NodeBase(BaseModel):
+    name: str = Field(min_length=1, max_length=500, description="nom affiché")
+    props: dict[str, PropValue] = Field(default_factory=dict, description="propriétés")
+
+
+class NodeCreate(NodeBase):
+    kind: NodeKind = Field(description="type de nœud")
+    ident: str = Field(min_length=1, max_length=190, pattern=r"^\S+$",
+                       description="identifiant : code INSEE, SIREN, ISO ou slug",
+                       examples=["86194"])
+    source: str = Field(min_length=1, description="fichier et ligne, ou URL")
+    licence: str = Field(min_length=1)
+
+
+class NodeUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=500)
+    props: dict[str, PropValue] | None = None
+    source: str | None = Field(default=None, min_length=1)
+    licence: str | None = Field(default=None, min_length=1)
+
+
+class NodePublic(NodeRef):
+    props: dict[str, PropValue]
+    source: str
+    licence: str
+    ingested_at: str
+
+    @classmethod
+    def of(cls, node: Node) -> NodePublic:
+        return cls(key=node.key, kind=node.kind.value, name=node.name, props=node.props,
+                   source=node.provenance.source, licence=node.provenance.licence,
+                   ingested_at=node.provenance.ingested_at)
+
+
+class RelationCreate(BaseModel):
+    type: RelType
+    start: str = Field(examples=["commune:86194"])
+    end: str = Field(examples=["territory:td-moundou"])
+    props: dict[str, PropValue] = Field(default_factory=dict)
+    discriminator: str = Field(default="", max_length=500,
+                               description="distingue deux relations de même type (période…)")
+    source: str = Field(min_length=1)
+    licence: str = Field(min_length=1)
+
+
+class RelationPublic(BaseModel):
+    key: str
+    type: str
+    outgoing: bool = Field(description="vrai si la relation part de l'acteur")
+    other: NodeRef
+    props: dict[str, PropValue]
+    period: str | None = None
+    source: str
+    licence: str
+
+
+class Profile(BaseModel):
+    actor: NodePublic
+    relations: dict[str, list[RelationPublic]] = Field(
+        description="relations groupées par type, chacune avec sa période et sa source")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class Stats(BaseModel):
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+    review_open: int
+    generation: int
+
+
+class GraphNode(NodeRef):
+    size: float = 1.0
+    x: float | None = None
+    y: float | None = None
+    props: dict[str, PropValue] = Field(default_factory=dict)
+
+
+class GraphEdge(BaseModel):
+    key: str
+    source: str
+    target: str
+    type: str
+
+
+class GraphView(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"description": "un sous-graphe"})
+
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool = False
+
+
+class CountryPublic(BaseModel):
+    country: NodePublic
+    actors: list[dict[str, Any]]
+    territories: list[NodeRef]
+
+
+class ImportResult(BaseModel):
+    file: str
+    template: str
+    written: bool
+    summary: str
+    rows: list[dict[str, Any]]
+    errors: list[str]
+
+
+class ReviewSettle(BaseModel):
+    key: str = Field(description="clé de la collectivité retenue", examples=["commune:79162"])

@@ -1,0 +1,158 @@
+"""The API with FastAPI's TestClient: real data on SQLite; the same writes on both stores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from graph.store import GraphStore
+from service.api import create_app
+from service.settings import Settings
+from tests.graph.test_store_contract import load
+
+TOKEN = "jeton-de-test"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def client_for(url: str, **extra: object) -> TestClient:
+    settings = Settings(store=url, api_token=SecretStr(TOKEN), **extra)  # type: ignore[arg-type]
+    return TestClient(create_app(settings))
+
+
+@pytest.fixture
+def real(reference_db: Path, tmp_path: Path) -> Iterator[TestClient]:
+    import shutil
+
+    copy = tmp_path / "api.db"
+    shutil.copyfile(reference_db, copy)
+    with client_for(f"sqlite:///{copy}") as client:
+        yield client
+
+
+def test_poitiers_profile_with_sources(real: TestClient) -> None:
+    response = real.get("/api/actors/commune:86194")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["actor"]["name"] == "Poitiers"
+    assert body["actor"]["props"]["population"] > 80000
+    twins = body["relations"]["TWINNED_WITH"]
+    assert twins and all(r["source"].startswith("http") for r in twins)
+    member = body["relations"]["MEMBER_OF"]
+    assert any(r["other"]["key"] == "epci:200069854" for r in member)
+
+
+def test_opportunities_senegal(real: TestClient) -> None:
+    response = real.get("/api/opportunities", params={"country": "SN"})
+    assert response.status_code == 200
+    consortia = response.json()
+    assert consortia and consortia[0]["lead"]["reasons"]
+    assert any("Sénégal" in r["text"] for r in consortia[0]["lead"]["reasons"])
+    assert consortia[0]["funding"]
+
+
+def test_search_filters_and_paging(real: TestClient) -> None:
+    found = real.get("/api/actors", params={"q": "POITIERS"}).json()
+    assert "commune:86194" in [i["key"] for i in found["items"]]
+    sn = real.get("/api/actors", params={"country": "SN", "limit": 2}).json()
+    assert sn["total"] >= 3 and len(sn["items"]) == 2
+    dep = real.get("/api/actors", params={"departement": "79", "kind": "commune",
+                                          "limit": 200}).json()
+    assert dep["total"] > 200 and all(i["kind"] == "commune" for i in dep["items"])
+    assert real.get("/api/actors", params={"limit": 1000}).status_code == 422
+
+
+def test_errors_are_french_problems(real: TestClient) -> None:
+    missing = real.get("/api/actors/commune:00000")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    assert missing.json()["detail"] == "nœud inconnu : commune:00000"
+    bad = real.get("/api/actors/commune:86194/neighbours", params={"depth": 9})
+    assert bad.status_code == 422 and bad.json()["title"] == "Paramètres invalides"
+    assert real.get("/api/gaps/nope").status_code == 404
+    assert real.get("/nowhere").json()["detail"] == "adresse inconnue : /nowhere"
+
+
+def test_country_gaps_path_graph_stats(real: TestClient) -> None:
+    bf = real.get("/api/countries/BF").json()
+    assert {"departement:33", "region:75"} <= {a["key"] for a in bf["actors"]}
+    assert all(a["sources"] for a in bf["actors"])
+    gaps = real.get("/api/gaps").json()
+    assert len(gaps) == 7
+    assert real.get("/api/gaps/zones-blanches").json()["items"]
+    path = real.get("/api/path", params={"from": "commune:86194", "to": "commune:79191"}).json()
+    assert path[0]["key"] == "commune:86194" and path[-1]["key"] == "commune:79191"
+    view = real.get("/api/graph", params={"focus": "commune:86194", "depth": 2}).json()
+    keys = {n["key"] for n in view["nodes"]}
+    assert "commune:86194" in keys and "territory:td-moundou" in keys
+    assert all(e["source"] in keys and e["target"] in keys for e in view["edges"])
+    stats = real.get("/api/stats").json()
+    assert stats["nodes"]["commune"] == 4293 and stats["review_open"] == 9
+    assert real.get("/health").json() == {"status": "ok"}
+    assert real.get("/ready").status_code == 200
+
+
+def test_import_dry_run_and_review(real: TestClient) -> None:
+    csv = "collectivite;type_relation;partenaire;pays\nVille de Poitiers;jumelage;Marburg;DE\n"
+    files = {"file": ("actions.csv", csv.encode(), "text/csv")}
+    assert real.post("/api/import", files=files).status_code == 401
+    dry = real.post("/api/import", files=files, headers=AUTH).json()
+    assert dry["written"] is False and dry["rows"][0]["collectivite"] == "commune:86194"
+    bad = real.post("/api/import", headers=AUTH,
+                    files={"file": ("x.csv", b"collectivite;pays\nPoitiers;Narnia\n", "text/csv")})
+    assert bad.status_code == 422 and "colonne obligatoire manquante" in bad.json()["detail"]
+    items = real.get("/api/review", headers=AUTH).json()
+    magne = next(i for i in items if i["name"] == "Magné")
+    settled = real.post(f"/api/review/{magne['key']}/settle", headers=AUTH,
+                        json={"key": "commune:79162"})
+    assert settled.status_code == 200 and settled.json()["relations"] >= 1
+
+
+@pytest.fixture
+def small(store: GraphStore, request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    """Both stores (the contract's fixture), with the contract's small sample."""
+    load(store)
+    extra: dict[str, object] = {}
+    if not store.url.startswith("sqlite"):
+        server = request.getfixturevalue("bolt")
+        extra = {"neo4j_user": server.user, "neo4j_password": SecretStr(server.password),
+                 "neo4j_database": server.database}
+    with client_for(store.url, **extra) as client:
+        yield client
+
+
+def test_writes_need_the_token_and_work(small: TestClient) -> None:
+    body = {"kind": "organisation", "ident": "ps-eau", "name": "pS-Eau",
+            "source": "https://www.pseau.org", "licence": "test"}
+    assert small.post("/api/actors", json=body).status_code == 401
+    assert small.post("/api/actors", json=body,
+                      headers={"Authorization": "Bearer faux"}).status_code == 401
+    created = small.post("/api/actors", json=body, headers=AUTH)
+    assert created.status_code == 201 and created.json()["key"] == "organisation:ps-eau"
+    assert small.post("/api/actors", json=body, headers=AUTH).status_code == 409
+    rel = small.post("/api/relations", headers=AUTH, json={
+        "type": "MEMBER_OF", "start": "commune:86194", "end": "organisation:ps-eau",
+        "source": "test", "licence": "test"})
+    assert rel.status_code == 201
+    profile = small.get("/api/actors/organisation:ps-eau").json()
+    assert profile["relations"]["MEMBER_OF"][0]["other"]["key"] == "commune:86194"
+    patched = small.patch("/api/actors/organisation:ps-eau", headers=AUTH,
+                          json={"props": {"acronym": "pS-Eau"}})
+    assert patched.json()["props"] == {"acronym": "pS-Eau"}
+    project = small.post("/api/projects", headers=AUTH, json={
+        "kind": "project", "ident": "bf-eau", "name": "Eau au Burkina", "source": "t",
+        "licence": "t"})
+    assert project.status_code == 201
+    assert small.delete(f"/api/relations/{rel.json()['key']}", headers=AUTH).status_code == 200
+    assert small.delete("/api/actors/organisation:ps-eau", headers=AUTH).status_code == 200
+    assert small.get("/api/actors/organisation:ps-eau").status_code == 404
+    assert small.delete("/api/projects/project:bf-eau", headers=AUTH).status_code == 200
+
+
+def test_reads_can_be_protected(reference_db: Path) -> None:
+    with client_for(f"sqlite:///{reference_db}", protect_reads=True) as client:
+        assert client.get("/api/stats").status_code == 401
+        assert client.get("/api/stats", headers=AUTH).status_code == 200
