@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import secrets
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.factory import open_store
@@ -58,13 +62,29 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 bearer = HTTPBearer(auto_error=False)
 
 
+async def answer(svc: Maillage, name: str, args: tuple[Any, ...],
+                 compute: Callable[[], Any]) -> Response:
+    """A read served from the cache when nothing was written since; computed off the
+    event loop otherwise."""
+    body = svc.cached_json(name, args)
+    if body is None:
+        result = await run_in_threadpool(compute)
+        if isinstance(result, BaseModel):
+            body = result.model_dump_json().encode()
+        else:
+            body = json.dumps(jsonable_encoder(result), ensure_ascii=False,
+                              separators=(",", ":")).encode()
+        svc.remember(name, args, body)
+    return Response(body, media_type="application/json")
+
+
 def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None
             ) -> JSONResponse:
     body = Problem(title=title, status=status, detail=detail, errors=errors or [])
     return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM)
 
 
-def service(request: Request) -> Maillage:
+async def service(request: Request) -> Maillage:
     maillage: Maillage = request.app.state.maillage
     return maillage
 
@@ -79,15 +99,18 @@ def _check_token(request: Request, credentials: HTTPAuthorizationCredentials | N
                             "écriture désactivée : aucun jeton MAILLAGE_API_TOKEN configuré")
 
 
-def writer(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None,
+async def writer(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None,
                                                      Depends(bearer)]) -> None:
     _check_token(request, credentials)
 
 
-def reader(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                                     Depends(bearer)]) -> None:
+async def reader(request: Request) -> None:
+    # Open reads are the common case: no bearer parsing on that hot path.
     if request.app.state.settings.protect_reads:
-        _check_token(request, credentials)
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        given = (HTTPAuthorizationCredentials(scheme=scheme, credentials=value)
+                 if scheme.lower() == "bearer" and value else None)
+        _check_token(request, given)
 
 
 Service = Annotated[Maillage, Depends(service)]
@@ -119,9 +142,9 @@ def list_actors(
 
 @read.get("/actors/{key}", response_model=Profile, tags=["acteurs"],
           summary="Fiche d'un acteur")
-def get_actor(key: str, svc: Service) -> Profile:
+async def get_actor(key: str, svc: Service) -> Response:
     """L'acteur et ses relations groupées par type, chacune avec sa période et sa source."""
-    return svc.profile(key)
+    return await answer(svc, "profile", (key,), lambda: svc.profile(key))
 
 
 @read.get("/actors/{key}/neighbours", response_model=GraphView, tags=["acteurs"],
@@ -132,10 +155,11 @@ def neighbours(key: str, svc: Service,
 
 
 @read.get("/actors/{key}/suggestions", tags=["analyses"], summary="Partenaires suggérés")
-def suggestions(key: str, svc: Service,
-                k: Annotated[int, Query(ge=1, le=50)] = 10) -> list[dict[str, Any]]:
+async def suggestions(key: str, svc: Service,
+                      k: Annotated[int, Query(ge=1, le=50)] = 10) -> Response:
     """Les acteurs avec qui travailler, avec les raisons et leurs sources."""
-    return [dataclasses.asdict(s) for s in svc.suggestions(key, k)]
+    return await answer(svc, "suggestions", (key, k),
+                        lambda: [dataclasses.asdict(s) for s in svc.suggestions(key, k)])
 
 
 @read.get("/countries/{iso2}", response_model=CountryPublic, tags=["territoires"],
@@ -186,7 +210,7 @@ def graph_view(
 
 
 @read.get("/opportunities", tags=["analyses"], summary="Consortiums ou partenaires")
-def opportunities(
+async def opportunities(
     svc: Service,
     actor: Annotated[str | None, Query(max_length=210)] = None,
     country: Annotated[list[str] | None, Query(max_length=10)] = None,
@@ -194,15 +218,21 @@ def opportunities(
     theme: Annotated[list[str] | None, Query(max_length=10)] = None,
     programme: Annotated[list[str] | None, Query(max_length=10)] = None,
     top: Annotated[int, Query(ge=1, le=20)] = 5,
-) -> list[dict[str, Any]]:
+) -> Response:
     """Comme ``maillage opportunities`` : partenaires d'un acteur, ou consortiums pour un
     pays, une collectivité étrangère, un thème ou ODD, un programme."""
-    if actor:
-        return [dataclasses.asdict(s) for s in svc.suggestions(actor, top)]
-    focus = svc.focus(country or [], territory or [], theme or [], programme or [])
-    if not focus.items():
-        raise HTTPException(422, "précisez actor, country, territory, theme ou programme")
-    return [dataclasses.asdict(c) for c in svc.consortia(focus, top)]
+
+    def compute() -> list[dict[str, Any]]:
+        if actor:
+            return [dataclasses.asdict(s) for s in svc.suggestions(actor, top)]
+        focus = svc.focus(country or [], territory or [], theme or [], programme or [])
+        if not focus.items():
+            raise HTTPException(422, "précisez actor, country, territory, theme ou programme")
+        return [dataclasses.asdict(c) for c in svc.consortia(focus, top)]
+
+    args = (actor, tuple(country or ()), tuple(territory or ()), tuple(theme or ()),
+            tuple(programme or ()), top)
+    return await answer(svc, "opportunities", args, compute)
 
 
 @read.get("/gaps", tags=["analyses"], summary="Manques du réseau")

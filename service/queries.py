@@ -30,6 +30,7 @@ from service.schemas import (
 )
 
 MAX_GRAPH_NODES = 5000
+MAX_CACHED = 4096
 
 
 class NotFound(LookupError):
@@ -44,8 +45,28 @@ class Maillage:
         self._projection = ProjectionCache()
         self._lock = threading.Lock()
         self._index: tuple[int, EvidenceIndex] | None = None
+        self._answers: dict[tuple[str, tuple[Any, ...]], bytes] = {}
+        self._answers_generation = -1
 
     # -- caches ------------------------------------------------------------------------
+    def cached_json(self, name: str, args: tuple[Any, ...]) -> bytes | None:
+        """JSON of a read, cached until the next write (the store's generation moves).
+
+        Returns ``None`` on a miss; the caller computes (off the event loop) and stores
+        with :meth:`remember`."""
+        generation = self.store.generation()
+        with self._lock:
+            if generation != self._answers_generation:
+                self._answers.clear()
+                self._answers_generation = generation
+            return self._answers.get((name, args))
+
+    def remember(self, name: str, args: tuple[Any, ...], body: bytes) -> None:
+        with self._lock:
+            if len(self._answers) >= MAX_CACHED:
+                self._answers.pop(next(iter(self._answers)))
+            self._answers[(name, args)] = body
+
     def graph(self) -> nx.MultiDiGraph:
         return self._projection.get(self.store)
 

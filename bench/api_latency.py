@@ -1,0 +1,128 @@
+"""API latency and throughput under concurrent load on loopback, against a bare FastAPI
+endpoint measured in the same run.
+
+    apt-get install wrk                    # the load generator (Debian package)
+    .venv/bin/python bench/api_latency.py  # writes bench/api_latency.md
+
+Each server is one uvicorn process (as `maillage serve` runs it) on the embedded SQLite
+store holding the real reference data; wrk runs 20 connections on 2 threads for 10 s
+per endpoint, after a 2 s warm-up. Reads are cached until the next write; the
+rotating run asks for 2,000 different actors so that most requests are first reads.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from graph.model import NodeKind  # noqa: E402
+from graph.sqlite_store import SqliteStore  # noqa: E402
+from ingest.reference.load import load_reference  # noqa: E402
+from tests.bolt_server import free_port  # noqa: E402
+
+CONNECTIONS, SECONDS = 20, 10
+
+
+def start(args: list[str], env: dict[str, str], url: str) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"le serveur ne répond pas : {url}")
+
+
+def wrk(url: str, script: Path | None = None) -> dict[str, float]:
+    extra = ["-s", str(script)] if script else []
+    if script is None:
+        subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", "-d2s", url], capture_output=True)
+    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
+                          *extra, url], capture_output=True, text=True, check=True).stdout
+
+    def ms(label: str) -> float:
+        match = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        assert match, out
+        value, unit = float(match[1]), match[2]
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"p50": ms("50%"), "p99": ms("99%"), "rps": rps,
+            "errors": float(errors[1]) if errors else 0.0}
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk manque : apt-get install wrk")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        store = SqliteStore(db)
+        load_reference(store)
+        communes = [n.key for n in store.find_nodes(kind=NodeKind.COMMUNE, limit=1000)]
+        communes += [n.key for n in store.find_nodes(kind=NodeKind.COMMUNE, limit=1000,
+                                                     offset=1000)]
+        store.close()
+        # every request a different actor: first reads, not the answer cache
+        script = Path(tmp) / "rotate.lua"
+        script.write_text("keys = {" + ",".join(f'"{k}"' for k in communes) + "}\n"
+                          "counter = 0\n"
+                          "request = function()\n"
+                          "  counter = counter + 1\n"
+                          "  return wrk.format(nil, '/api/actors/' .. keys[(counter % #keys) + 1])\n"
+                          "end\n", encoding="utf-8")
+        env = {**os.environ, "MAILLAGE_STORE": f"sqlite:///{db}"}
+        api_port, bare_port = free_port(), free_port()
+        api = start([sys.executable, "-m", "service.cli", "serve", "--port", str(api_port)],
+                    env, f"http://127.0.0.1:{api_port}/ready")
+        bare = start([sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port",
+                      str(bare_port), "--log-level", "warning"], env,
+                     f"http://127.0.0.1:{bare_port}/bare")
+        try:
+            # the first analysis request builds the projection; the benchmark measures after
+            httpx.get(f"http://127.0.0.1:{api_port}/api/opportunities?country=SN", timeout=60)
+            results = {
+                "FastAPI nu (/bare)": wrk(f"http://127.0.0.1:{bare_port}/bare"),
+                "fiche acteur (/api/actors/commune:86194)":
+                    wrk(f"http://127.0.0.1:{api_port}/api/actors/commune:86194"),
+                "fiches de 2 000 acteurs différents (1re lecture, hors cache)":
+                    wrk(f"http://127.0.0.1:{api_port}", script),
+                "opportunités (/api/opportunities?country=SN)":
+                    wrk(f"http://127.0.0.1:{api_port}/api/opportunities?country=SN"),
+            }
+        finally:
+            api.terminate()
+            bare.terminate()
+    bare_rps = results["FastAPI nu (/bare)"]["rps"]
+    lines = ["# Latence et débit de l'API", "",
+             f"Machine : {platform.platform()}, Python {platform.python_version()}, "
+             f"{os.cpu_count()} cœurs. Commande : `.venv/bin/python bench/api_latency.py` "
+             f"(wrk, {CONNECTIONS} connexions, {SECONDS} s par point, base SQLite avec les "
+             "données de référence réelles).", "",
+             "| point d'accès | p50 (ms) | p99 (ms) | requêtes/s | part du débit nu | erreurs |",
+             "|---|---|---|---|---|---|"]
+    for name, r in results.items():
+        lines.append(f"| {name} | {r['p50']:.2f} | {r['p99']:.2f} | {r['rps']:,.0f} | "
+                     f"{r['rps'] / bare_rps:.0%} | {r['errors']:.0f} |")
+    out = Path(__file__).with_name("api_latency.md")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
