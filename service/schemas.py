@@ -115,6 +115,7 @@ class GraphEdge(BaseModel):
     source: str
     target: str
     type: str
+    years: list[int] | None = Field(default=None, description="années citées par la source")
 
 
 class GraphView(BaseModel):
@@ -122,7 +123,8 @@ class GraphView(BaseModel):
 
     nodes: list[GraphNode]
     edges: list[GraphEdge]
-    truncated: bool = False
+    truncated: bool = Field(default=False, description="vue coupée à la limite de nœuds")
+    aggregated: bool = Field(default=False, description="communes regroupées par EPCI")
 
 
 class CountryPublic(BaseModel):

@@ -1,0 +1,397 @@
+// Maillage explorer. Every name from the data is inserted with textContent: names are
+// data, never markup. Positions come from the server, so physics stays off.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { network: null, nodes: null, edges: null, raw: null, params: null, legend: [] };
+
+function el(tag, text, attrs) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  return node;
+}
+
+function safeLink(url, text) {
+  // Only web addresses become links (never javascript: or data: URLs).
+  if (/^https?:\/\//i.test(url)) {
+    const a = el("a", text || url, { href: url, target: "_blank", rel: "noopener noreferrer" });
+    return a;
+  }
+  return el("span", text || url);
+}
+
+async function api(path) {
+  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  if (!response.ok) {
+    let detail = response.statusText;
+    try { detail = (await response.json()).detail; } catch (e) { /* not JSON */ }
+    throw new Error(detail);
+  }
+  return response.json();
+}
+
+function status(text) { $("status").textContent = text; }
+
+// -- graph -----------------------------------------------------------------------------
+function viewParams() {
+  const view = $("view").value;
+  const p = new URLSearchParams();
+  if (view === "actor") { p.set("focus", $("actor").value.trim()); p.set("depth", $("depth").value); }
+  if (view === "country" || view === "opportunities") p.set("country", $("country").value);
+  if (view === "theme") p.set("theme", $("theme").value);
+  if (view === "departement") { p.set("departement", $("departement").value); p.set("limit", "2000"); }
+  if (view === "network") p.set("limit", "1500");
+  return p;
+}
+
+async function show(params) {
+  state.params = params || viewParams();
+  const started = performance.now();
+  status("Chargement…");
+  let data;
+  try {
+    data = await api("/api/vis?" + state.params.toString());
+  } catch (error) {
+    status("Erreur : " + error.message);
+    return;
+  }
+  state.raw = data;
+  state.legend = data.legend;
+  draw(data, started);
+  if ($("view").value === "opportunities" && !params) highlightConsortium();
+}
+
+function draw(data, started) {
+  state.nodes = new vis.DataSet(data.nodes);
+  state.edges = new vis.DataSet(data.edges.map((e) => ({ ...e, color: { opacity: 0.35 } })));
+  const options = {
+    physics: false,
+    interaction: { hover: true, tooltipDelay: 1e9, hideEdgesOnDrag: data.nodes.length > 800 },
+    nodes: { font: { size: 12, face: "system-ui" }, borderWidth: 1 },
+    edges: { arrows: { to: { enabled: true, scaleFactor: 0.4 } }, smooth: false, width: 0.8 },
+    layout: { improvedLayout: false },
+  };
+  if (state.network) state.network.destroy();
+  state.network = new vis.Network($("graph"), { nodes: state.nodes, edges: state.edges }, options);
+  window.maillageNetwork = state.network; // for tests and for the console
+  state.network.once("afterDrawing", () => {
+    const ms = Math.round(performance.now() - started);
+    let text = `${data.nodes.length} nœuds, ${data.edges.length} relations — affiché en ${ms} ms`;
+    if (data.aggregated) text += " (communes regroupées par EPCI)";
+    if (data.truncated) text += " (vue tronquée)";
+    status(text);
+    document.body.dataset.settled = "true";
+    document.body.dataset.nodes = String(data.nodes.length);
+  });
+  state.network.on("click", (event) => { if (event.nodes.length) openPanel(event.nodes[0]); });
+  applyFilters();
+}
+
+function applyFilters() {
+  if (!state.nodes) return;
+  const kinds = new Set([...document.querySelectorAll("#kinds input:checked")].map((i) => i.value));
+  const relations = new Set([...document.querySelectorAll("#relations input:checked")].map((i) => i.value));
+  const from = parseInt($("from").value, 10) || 0;
+  const to = parseInt($("to").value, 10) || 9999;
+  state.nodes.update(state.raw.nodes.map((n) => ({ id: n.id, hidden: !kinds.has(n.kind) })));
+  state.edges.update(state.raw.edges.map((e) => {
+    const years = e.years || [];
+    const inPeriod = !years.length || years.some((y) => y >= from && y <= to);
+    return { id: e.id, hidden: !relations.has(e.relation) || ((from || to < 9999) && !inPeriod) };
+  }));
+}
+
+function buildFilters(vocabulary) {
+  const kinds = $("kinds");
+  for (const item of state.legendAll) {
+    const input = el("input", null, { type: "checkbox", value: item.kind });
+    input.checked = !["odd"].includes(item.kind);
+    const label = el("label");
+    label.append(input, " " + item.label);
+    kinds.append(label);
+  }
+  const relations = $("relations");
+  for (const type of vocabulary.relations) {
+    const input = el("input", null, { type: "checkbox", value: type });
+    input.checked = true;
+    const label = el("label");
+    label.append(input, " " + (RELATION_LABELS[type] || type));
+    relations.append(label);
+  }
+  document.querySelectorAll("#kinds input, #relations input").forEach((i) => i.addEventListener("change", applyFilters));
+  $("from").addEventListener("change", applyFilters);
+  $("to").addEventListener("change", applyFilters);
+}
+
+const RELATION_LABELS = {
+  MEMBER_OF: "membre de", LOCATED_IN: "situé dans", TWINNED_WITH: "jumelage",
+  COOPERATES_WITH: "coopération", PARTICIPATES_IN: "participe à", TAKES_PLACE_IN: "se déroule à",
+  ADDRESSES: "traite de", FUNDED_BY: "financé par", PART_OF: "fait partie de",
+  ANIMATES: "anime", RUNS: "porte", VOLUNTEERS_WITH: "volontariat", WORKS_FOR: "travaille pour",
+  ATTENDS: "participe à l'événement",
+};
+
+function buildLegend(legend) {
+  const list = $("legend");
+  list.replaceChildren();
+  for (const item of legend) {
+    const swatch = el("span", null, { class: "swatch" });
+    swatch.style.background = item.color;
+    const li = el("li");
+    li.append(swatch, el("span", item.label));
+    list.append(li);
+  }
+}
+
+// -- side panel ------------------------------------------------------------------------
+async function openPanel(key) {
+  const body = $("panel-body");
+  $("panel").hidden = false;
+  body.replaceChildren(el("p", "Chargement…"));
+  let profile;
+  try {
+    profile = await api("/api/actors/" + encodeURIComponent(key));
+  } catch (error) {
+    body.replaceChildren(el("p", "Erreur : " + error.message));
+    return;
+  }
+  const actor = profile.actor;
+  const parts = [el("h2", actor.name), el("div", actor.key, { class: "key" })];
+  const facts = el("ul");
+  for (const [k, v] of Object.entries(actor.props)) {
+    if (["email", "telephone"].includes(k)) continue;
+    facts.append(el("li", `${k} : ${Array.isArray(v) ? v.join(", ") : v}`));
+  }
+  parts.push(facts, el("div", "Source : " + actor.source, { class: "source" }));
+  const links = el("p");
+  links.append(safeLinkLocal("/api/actors/" + encodeURIComponent(key), "Fiche API (JSON)"), " · ",
+    safeLinkLocal("/api/reports/" + encodeURIComponent(key) + "?format=html", "Rapport"), " · ");
+  const focus = el("button", "Voir son voisinage", { type: "button" });
+  focus.addEventListener("click", () => { $("view").value = "actor"; $("actor").value = key; syncControls(); show(); });
+  links.append(focus);
+  parts.push(links);
+  for (const [type, relations] of Object.entries(profile.relations)) {
+    parts.push(el("h3", `${RELATION_LABELS[type] || type} (${relations.length})`));
+    const list = el("ul");
+    for (const r of relations.slice(0, 40)) {
+      const li = el("li");
+      const name = el("a", r.other.name, { href: "#" });
+      name.addEventListener("click", (e) => { e.preventDefault(); openPanel(r.other.key); });
+      li.append(r.outgoing ? "→ " : "← ", name);
+      if (r.period) li.append(` (${r.period})`);
+      const source = el("div", null, { class: "source" });
+      source.append("source : ", safeLink(r.source));
+      li.append(source);
+      list.append(li);
+    }
+    if (relations.length > 40) list.append(el("li", `… et ${relations.length - 40} autres`));
+    parts.push(list);
+  }
+  parts.push(el("h3", "Partenaires suggérés"));
+  const suggestions = el("ul");
+  parts.push(suggestions);
+  body.replaceChildren(...parts);
+  try {
+    const found = await api(`/api/actors/${encodeURIComponent(key)}/suggestions?k=5`);
+    if (!found.length) suggestions.append(el("li", "aucune suggestion"));
+    for (const s of found) {
+      const li = el("li");
+      const name = el("a", s.name, { href: "#" });
+      name.addEventListener("click", (e) => { e.preventDefault(); openPanel(s.actor); });
+      li.append(name, el("div", s.reasons.slice(0, 3).map((r) => r.text).join(" ; "), { class: "why" }));
+      suggestions.append(li);
+    }
+  } catch (error) { suggestions.append(el("li", "Erreur : " + error.message)); }
+}
+
+function safeLinkLocal(path, text) { return el("a", text, { href: path, target: "_blank" }); }
+
+async function highlightConsortium() {
+  const country = $("country").value;
+  const body = $("panel-body");
+  $("panel").hidden = false;
+  body.replaceChildren(el("p", "Recherche de consortiums…"));
+  let consortia;
+  try {
+    consortia = await api("/api/opportunities?country=" + encodeURIComponent(country.replace("country:", "")));
+  } catch (error) { body.replaceChildren(el("p", "Erreur : " + error.message)); return; }
+  if (!consortia.length) { body.replaceChildren(el("p", "Pas assez d'acteurs actifs pour un consortium.")); return; }
+  const best = consortia[0];
+  const members = [best.lead, ...best.members];
+  const keys = new Set(members.map((m) => m.actor));
+  state.nodes.update(state.raw.nodes.map((n) => ({
+    id: n.id, opacity: keys.has(n.id) ? 1 : 0.25, borderWidth: keys.has(n.id) ? 4 : 1,
+  })));
+  state.network.selectNodes([...keys].filter((k) => state.nodes.get(k)));
+  const box = el("div", null, { class: "consortium" });
+  box.append(el("h2", "Consortium proposé"));
+  const list = el("ul");
+  for (const m of members) {
+    const li = el("li");
+    li.append(el("strong", `${m.role} : ${m.name}`));
+    li.append(el("div", m.reasons.slice(0, 4).map((r) => r.text).join(" ; "), { class: "why" }));
+    list.append(li);
+  }
+  box.append(list, el("p", best.complementarity.join(" ; ")));
+  box.append(el("h3", "Financements et partenaires"));
+  const funding = el("ul");
+  for (const f of best.funding) funding.append(el("li", `${f.name} — ${f.why}`));
+  box.append(funding);
+  body.replaceChildren(box);
+}
+
+// -- search ----------------------------------------------------------------------------
+let searchTimer = null;
+function onSearch() {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(async () => {
+    const q = $("q").value.trim();
+    const results = $("search-results");
+    results.replaceChildren();
+    if (q.length < 2) return;
+    let page;
+    try { page = await api("/api/actors?limit=8&q=" + encodeURIComponent(q)); } catch (e) { return; }
+    for (const item of page.items) {
+      const li = el("li", item.name, { tabindex: "0", "data-key": item.key });
+      li.append(el("span", item.kind, { class: "kind" }));
+      const choose = () => {
+        results.replaceChildren();
+        $("q").value = item.name;
+        $("view").value = "actor"; $("actor").value = item.key; syncControls();
+        show().then(() => openPanel(item.key));
+      };
+      li.addEventListener("click", choose);
+      li.addEventListener("keydown", (e) => { if (e.key === "Enter") choose(); });
+      results.append(li);
+    }
+  }, 150);
+}
+
+// -- exports ---------------------------------------------------------------------------
+function download(name, blob) {
+  const a = el("a", null, { download: name, href: URL.createObjectURL(blob) });
+  document.body.append(a); a.click(); a.remove();
+}
+
+function exportPng() {
+  const canvas = document.querySelector("#graph canvas");
+  canvas.toBlob((blob) => download("maillage.png", blob), "image/png");
+}
+
+function exportJson() {
+  const data = { nodes: state.raw.nodes, edges: state.raw.edges, params: state.params.toString() };
+  download("maillage.json", new Blob([JSON.stringify(data, null, 1)], { type: "application/json" }));
+}
+
+function exportGraphml() {
+  const a = el("a", null, { href: "/api/graph.graphml?" + state.params.toString(), download: "maillage.graphml" });
+  document.body.append(a); a.click(); a.remove();
+}
+
+// -- maps ------------------------------------------------------------------------------
+const SVGNS = "http://www.w3.org/2000/svg";
+const ENGAGED = ["#f0f0f0", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
+
+function engagedColour(count) {
+  if (!count) return ENGAGED[0];
+  return ENGAGED[Math.min(4, Math.ceil(Math.log2(count + 1)))];
+}
+
+function drawMap(svg, data, colour, onPick) {
+  svg.replaceChildren();
+  svg.setAttribute("viewBox", data.viewBox);
+  for (const f of data.features) {
+    const path = document.createElementNS(SVGNS, "path");
+    path.setAttribute("d", f.d);
+    path.setAttribute("fill", colour(f));
+    const title = document.createElementNS(SVGNS, "title");
+    title.textContent = f.name;
+    path.append(title);
+    path.addEventListener("mouseenter", () => { $("map-hover").textContent = describe(f); });
+    path.addEventListener("click", () => onPick(f));
+    svg.append(path);
+  }
+}
+
+function describe(f) {
+  if (f.actors !== undefined) return `${f.name} : ${f.actors} acteur(s) de Nouvelle-Aquitaine`;
+  return `${f.name} : ${f.engaged} collectivité(s) engagée(s) à l'international` + (f.basin ? `, bassin ${f.basin}` : "");
+}
+
+async function loadMaps() {
+  const layer = $("layer").value;
+  const mode = $("colour").value;
+  const na = await api("/api/maps/na?layer=" + layer);
+  const colour = mode === "basin"
+    ? (f) => (f.basin === "Adour-Garonne" ? "#fdae6b" : f.basin === "Loire-Bretagne" ? "#74c476" : "#ddd")
+    : (f) => engagedColour(f.engaged);
+  drawMap($("na-map"), na, colour, (f) => {
+    const kind = f.key.split(":")[0];
+    selectTab("network");
+    if (kind === "departement") { $("view").value = "departement"; $("departement").value = f.key; }
+    else { $("view").value = "actor"; $("actor").value = f.key; }
+    syncControls(); show();
+  });
+  $("na-source").textContent = na.source;
+  $("map-legend").textContent = mode === "basin"
+    ? "orange : Adour-Garonne ; vert : Loire-Bretagne"
+    : "du gris (aucune) au bleu foncé (beaucoup de collectivités engagées)";
+  const world = await api("/api/maps/world");
+  drawMap($("world-map"), world, (f) => engagedColour(f.actors), (f) => {
+    if (!f.key) return;
+    selectTab("network");
+    $("view").value = "country"; $("country").value = f.key; syncControls(); show();
+  });
+  $("world-source").textContent = world.source;
+}
+
+function selectTab(name) {
+  document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t.dataset.tab === name));
+  $("network-tab").hidden = name !== "network";
+  $("maps-tab").hidden = name !== "maps";
+  if (name === "maps") loadMaps();
+}
+
+// -- start -----------------------------------------------------------------------------
+function fill(select, items, label) {
+  select.replaceChildren(...items.map((i) => el("option", label(i), { value: i.key })));
+}
+
+function syncControls() {
+  const view = $("view").value;
+  document.querySelectorAll("#controls label[class]").forEach((label) => {
+    label.hidden = !label.className.split(" ").some((c) => c === "for-" + view);
+  });
+}
+
+async function start() {
+  const vocabulary = await api("/api/vocabulary");
+  fill($("country"), vocabulary.countries, (c) => `${c.name} (${c.actors})`);
+  fill($("theme"), vocabulary.themes, (t) => t.name);
+  fill($("departement"), vocabulary.departements, (d) => `${d.key.split(":")[1]} ${d.name}`);
+  const first = await api("/api/vis?limit=1");
+  state.legendAll = first.legend;
+  buildLegend(first.legend);
+  buildFilters(vocabulary);
+  syncControls();
+  $("view").addEventListener("change", syncControls);
+  $("show").addEventListener("click", () => show());
+  $("q").addEventListener("input", onSearch);
+  $("search").addEventListener("submit", (e) => e.preventDefault());
+  $("close").addEventListener("click", () => { $("panel").hidden = true; });
+  $("png").addEventListener("click", exportPng);
+  $("json").addEventListener("click", exportJson);
+  $("graphml").addEventListener("click", exportGraphml);
+  $("layer").addEventListener("change", loadMaps);
+  $("colour").addEventListener("change", loadMaps);
+  document.querySelectorAll(".tab").forEach((t) => t.addEventListener("click", () => selectTab(t.dataset.tab)));
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.get("focus")) { $("view").value = "actor"; $("actor").value = hash.get("focus"); syncControls(); }
+  await show(hash.has("limit") || hash.has("departement") ? hash : undefined);
+  document.body.dataset.ready = "true";
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  start().catch((error) => status("Erreur au démarrage : " + error.message));
+});
