@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -58,17 +59,19 @@ def _polygons(geometry: dict[str, Any]) -> list[list[list[int]]]:
     return []
 
 
-def to_svg(topology: dict[str, Any], layer: str, width: float = 1000.0
-           ) -> tuple[list[dict[str, Any]], str]:
-    """Features of one layer as SVG paths (equirectangular, scaled at the mean latitude),
-    and the ``viewBox`` that frames them."""
+def to_svg(topology: dict[str, Any], layer: str, width: float = 1000.0,
+           local: bool = True) -> tuple[list[dict[str, Any]], str]:
+    """Features of one layer as SVG paths and the ``viewBox`` that frames them.
+
+    Equirectangular; ``local`` maps are scaled at their mean latitude. A ring that crosses
+    the antimeridian is split rather than drawn across the whole map."""
     arcs = decode_arcs(topology)
     geometries = topology["objects"][layer]["geometries"]
     rings = [[_ring(arcs, ring) for ring in polygon] for g in geometries for polygon in _polygons(g)]
     xs = [x for poly in rings for ring in poly for x, _ in ring]
     ys = [y for poly in rings for ring in poly for _, y in ring]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    kx = math.cos(math.radians(max(min((y0 + y1) / 2, 60), -60)))
+    kx = math.cos(math.radians(max(min((y0 + y1) / 2, 60), -60))) if local else 1.0
     scale = width / ((x1 - x0) * kx)
     height = (y1 - y0) * scale
 
@@ -81,8 +84,12 @@ def to_svg(topology: dict[str, Any], layer: str, width: float = 1000.0
         for polygon in _polygons(geometry):
             for ring in polygon:
                 pts = _ring(arcs, ring)
-                if pts:
-                    parts.append("M" + "L".join(project(x, y) for x, y in pts) + "Z")
+                if not pts:
+                    continue
+                path = "M" + project(*pts[0])
+                for (xa, _), (xb, yb) in pairwise(pts):
+                    path += ("M" if abs(xb - xa) > 180 else "L") + project(xb, yb)
+                parts.append(path + "Z")
         props = dict(geometry.get("properties") or {})
         if "id" in geometry:
             props.setdefault("id", geometry["id"])
@@ -101,5 +108,5 @@ def na_layer(layer: str) -> tuple[tuple[dict[str, Any], ...], str]:
 @lru_cache(maxsize=1)
 def world_layer() -> tuple[tuple[dict[str, Any], ...], str]:
     features, box = to_svg(json.loads(WORLD_FILE.read_text(encoding="utf-8")), "countries",
-                           width=1200.0)
+                           width=1200.0, local=False)
     return tuple(features), box

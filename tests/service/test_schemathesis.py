@@ -11,38 +11,21 @@ import os
 import shutil
 import subprocess
 import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.bolt_server import free_port
+from tests.serving import serve
 
 
 @pytest.fixture
-def served(reference_db: Path, tmp_path: Path) -> tuple[str, str]:
+def served(reference_db: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
     copy = tmp_path / "api.db"
     shutil.copyfile(reference_db, copy)
-    port = free_port()
-    env = {**os.environ, "MAILLAGE_STORE": f"sqlite:///{copy}", "MAILLAGE_API_TOKEN": "secret"}
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
-                               env=env, cwd=Path(__file__).resolve().parents[2],
-                               stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with serve(copy, "secret", tmp_path / "serve.log") as base:
         yield base, "secret"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 def test_schemathesis_finds_no_server_error(served: tuple[str, str], tmp_path: Path) -> None:

@@ -1,0 +1,159 @@
+"""The explorer in a real headless Chromium (Debian's /usr/bin/chromium, driven by
+Playwright): offline, safe with hostile names, fast on a thousand nodes."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from graph.sqlite_store import SqliteStore
+from tests.serving import ROOT, serve
+from tests.viz.synthetic_view import DEPARTEMENT, load_synthetic_view
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+ARTEFACTS = ROOT / "artefacts"
+TOKEN = "jeton-navigateur"
+XSS = "<img src=x onerror=alert(1)>"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent : .ci/run l'installe")
+
+
+@pytest.fixture(scope="module")
+def site(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("explorer")
+    db = folder / "site.db"
+    shutil.copyfile(reference_db, db)
+    store = SqliteStore(db)
+    load_synthetic_view(store)
+    store.close()
+    with serve(db, TOKEN, folder / "serve.log") as base:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        created = httpx.post(f"{base}/api/actors", headers=auth, json={
+            "kind": "organisation", "ident": "xss", "name": XSS, "source": "test",
+            "licence": "test"})
+        assert created.status_code == 201
+        linked = httpx.post(f"{base}/api/relations", headers=auth, json={
+            "type": "MEMBER_OF", "start": "commune:86194", "end": "organisation:xss",
+            "source": "test", "licence": "test"})
+        assert linked.status_code == 201
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+class Page:
+    """A page with its console errors, dialogs and every request it made."""
+
+    def __init__(self, browser: object, base: str) -> None:
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+        self.base = base
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def open(self, fragment: str = "") -> None:
+        self.page.goto(f"{self.base}/{fragment}")
+        self.page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+        self.page.wait_for_selector("body[data-settled=true]", timeout=30_000)
+
+    def wait_until(self, expression: str, timeout: float = 30.0) -> None:
+        """Poll a JavaScript expression (the page's CSP forbids eval, so no
+        wait_for_function)."""
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate(f"() => Boolean({expression})"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"jamais vrai : {expression}")
+            time.sleep(0.1)
+
+    def shot(self, name: str) -> None:
+        ARTEFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTEFACTS / f"{name}.png"))
+
+    def click_node(self, key: str) -> None:
+        x, y = self.page.evaluate("""(key) => {
+            const n = window.maillageNetwork;
+            const p = n.canvasToDOM(n.getPosition(key));
+            const r = document.querySelector('#graph canvas').getBoundingClientRect();
+            return [r.left + p.x, r.top + p.y];
+        }""", key)
+        self.page.mouse.click(x, y)
+
+
+def test_loads_offline_without_errors(browser: object, site: str) -> None:
+    page = Page(browser, site)
+    page.open()
+    page.shot("explorateur-reseau")
+    assert page.errors == []
+    outside = [u for u in page.requests if not u.startswith(site) and not u.startswith(("data:", "blob:"))]
+    assert outside == []
+    status = page.page.inner_text("#status")
+    assert "nœuds" in status and "relations" in status
+    # the maps draw too, from the bundled files
+    page.page.click("button[data-tab=maps]")
+    page.wait_until("document.querySelectorAll('#na-map path').length === 12")
+    page.wait_until("document.querySelectorAll('#world-map path').length === 177")
+    page.shot("explorateur-cartes")
+    assert page.errors == []
+    assert [u for u in page.requests if not u.startswith(site)] == []
+
+
+def test_search_finds_poitiers_and_click_opens_panel(browser: object, site: str) -> None:
+    page = Page(browser, site)
+    page.open()
+    page.page.fill("#q", "poitiers")
+    item = page.page.wait_for_selector("#search-results li[data-key='commune:86194']")
+    assert item is not None and "Poitiers" in item.inner_text()
+    item.click()
+    page.page.wait_for_selector("#panel:not([hidden]) h2")
+    assert page.page.inner_text("#panel h2") == "Poitiers"
+    page.page.click("#close")
+    page.page.wait_for_selector("body[data-settled=true]")
+    page.click_node("territory:td-moundou")
+    page.wait_until("document.querySelector('#panel h2')?.textContent.includes('Moundou')")
+    assert "source" in page.page.inner_text("#panel")
+    page.shot("explorateur-fiche")
+    assert page.errors == []
+
+
+def test_hostile_name_is_text(browser: object, site: str) -> None:
+    page = Page(browser, site)
+    page.open("#focus=organisation:xss")
+    page.click_node("organisation:xss")
+    page.page.wait_for_selector("#panel:not([hidden]) h2")
+    assert page.page.inner_text("#panel h2") == XSS
+    page.page.fill("#q", "img src")
+    item = page.page.wait_for_selector("#search-results li[data-key='organisation:xss']")
+    assert item is not None and XSS in item.inner_text()
+    assert page.page.evaluate("document.querySelectorAll('img').length") == 0
+    page.shot("explorateur-xss")
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_thousand_node_view_settles(browser: object, site: str) -> None:
+    page = Page(browser, site)
+    page.open(f"#departement={DEPARTEMENT}&limit=2000")
+    nodes = int(page.page.evaluate("document.body.dataset.nodes"))
+    assert nodes >= 1000
+    # physics is off: the drawing is final once drawn
+    assert page.page.evaluate("window.maillageNetwork.physics.options.enabled") is False
+    page.shot("explorateur-1000-noeuds")
+    assert page.errors == []
