@@ -81,6 +81,7 @@ function draw(data, started) {
     if (data.aggregated) text += " (communes regroupées par EPCI)";
     if (data.truncated) text += " (vue tronquée)";
     status(text);
+    document.body.dataset.settledAt = String(performance.now());
     document.body.dataset.settled = "true";
     document.body.dataset.nodes = String(data.nodes.length);
   });

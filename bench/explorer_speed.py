@@ -1,0 +1,128 @@
+"""Time to a settled 1,000-node view in headless Chromium: Maillage's explorer against a
+default pyvis page of the same graph, in one run.
+
+    apt-get install chromium
+    .venv/bin/python bench/explorer_speed.py        # writes bench/explorer_speed.md
+
+The graph is the SYNTHETIC département of ``tests/viz/synthetic_view.py`` (seeded),
+1,100 communes and their links. The pyvis page is what ``Network.write_html`` produces
+with its defaults (physics on, stabilisation); its CDN files are answered locally with
+the same vis-network copy, so both pages run offline. Times run from navigation start to
+the settled drawing: ``afterDrawing`` with server positions for Maillage,
+``stabilizationIterationsDone`` for pyvis. Median of 3 runs each.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pyvis.network import Network  # noqa: E402
+
+from graph.sqlite_store import SqliteStore  # noqa: E402
+from tests.serving import serve  # noqa: E402
+from tests.viz.synthetic_view import DEPARTEMENT, load_synthetic_view  # noqa: E402
+
+VENDOR = ROOT / "viz" / "static" / "vendor" / "vis-network"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+HOOK = """<script>
+network.once("stabilizationIterationsDone", function () {
+  document.body.dataset.settledAt = String(performance.now());
+});
+</script></body>"""
+
+
+def pyvis_page(graph: dict, path: Path) -> None:
+    net = Network(height="900px", width="100%", directed=True)
+    for n in graph["nodes"]:
+        net.add_node(n["key"], label=n["name"])
+    for e in graph["edges"]:
+        net.add_edge(e["source"], e["target"])
+    net.write_html(str(path), notebook=False)
+    html = path.read_text(encoding="utf-8")
+    # The CDN files are answered locally: their integrity hashes would not match the copy.
+    html = re.sub(r'\s(integrity|crossorigin)="[^"]*"', "", html)
+    path.write_text(html.replace("</body>", HOOK, 1), encoding="utf-8")
+
+
+def settled(page, url: str) -> float:  # type: ignore[no-untyped-def]
+    page.goto(url)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        value = page.evaluate("() => document.body && document.body.dataset.settledAt")
+        if value:
+            return float(value)
+        time.sleep(0.05)
+    raise RuntimeError(f"jamais stabilisé : {url}")
+
+
+def main() -> None:
+    from playwright.sync_api import Route, sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        store = SqliteStore(folder / "bench.db")
+        load_synthetic_view(store)
+        store.close()
+        with serve(folder / "bench.db", "bench", folder / "serve.log") as base:
+            graph = httpx.get(f"{base}/api/graph", params={"departement": DEPARTEMENT,
+                                                           "limit": 2000}, timeout=120).json()
+            httpx.get(f"{base}/api/vis", params={"departement": DEPARTEMENT, "limit": 2000},
+                      timeout=120)  # the layout is computed once, then cached
+            pyvis_file = folder / "pyvis.html"
+            pyvis_page(graph, pyvis_file)
+
+            def offline(route: Route) -> None:
+                url = route.request.url
+                if url.endswith("vis-network.min.js") or url.endswith("vis-network.js"):
+                    route.fulfill(path=str(VENDOR / "vis-network.min.js"),
+                                  content_type="text/javascript")
+                elif url.endswith("vis-network.min.css") or url.endswith("vis-network.css"):
+                    route.fulfill(path=str(VENDOR / "vis-network.css"), content_type="text/css")
+                elif url.startswith(("file:", base)):
+                    route.continue_()
+                else:  # bootstrap and other CDN files of the pyvis template
+                    route.fulfill(body="", content_type="text/plain")
+
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+                results: dict[str, list[float]] = {"maillage": [], "pyvis": []}
+                for _ in range(3):
+                    for name, url in (
+                            ("maillage", f"{base}/#departement={DEPARTEMENT}&limit=2000"),
+                            ("pyvis", pyvis_file.as_uri())):
+                        page = browser.new_page(viewport={"width": 1400, "height": 900})
+                        page.route("**/*", offline)
+                        results[name].append(settled(page, url))
+                        page.close()
+                browser.close()
+    ours, theirs = statistics.median(results["maillage"]), statistics.median(results["pyvis"])
+    lines = ["# Affichage d'une vue de 1 000 nœuds dans Chromium", "",
+             f"Machine : {platform.platform()}. Commande : "
+             "`.venv/bin/python bench/explorer_speed.py`. Graphe **synthétique** "
+             f"({len(graph['nodes'])} nœuds, {len(graph['edges'])} relations).", "",
+             "| page | temps jusqu'à la vue stable (ms, médiane de 3) | essais (ms) |",
+             "|---|---|---|",
+             f"| Maillage (positions du serveur, physique coupée) | {ours:.0f} | "
+             + ", ".join(f"{v:.0f}" for v in results["maillage"]) + " |",
+             "| page pyvis par défaut (physique, stabilisation) | "
+             f"{theirs:.0f} | " + ", ".join(f"{v:.0f}" for v in results["pyvis"]) + " |",
+             "", f"Rapport : Maillage est {theirs / ours:.1f} fois plus rapide."]
+    out = Path(__file__).with_name("explorer_speed.md")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
