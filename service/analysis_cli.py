@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -164,6 +165,34 @@ def metrics(
         actors = sorted(name(graph, k) for k in group if k in index.by_actor)
         console.print(f"Communauté {i} ({len(group)} nœuds) : " + ", ".join(actors[:12])
                       + (" …" if len(actors) > 12 else ""))
+
+
+@app.command()
+def report(
+    key: Annotated[str, typer.Argument(help="Clé (commune:86194, departement:79, country:SN, "
+                                            "theme:eau-assainissement, programme:inspire) "
+                                            "ou « reseau ».")],
+    fmt: Annotated[str, typer.Option("--format", help="html, pdf ou md.")] = "html",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Fichier.")] = None,
+    contacts: Annotated[bool, typer.Option(
+        help="Inclure les coordonnées personnelles (courriel, téléphone).")] = False,
+) -> None:
+    """Écrire un rapport de prospection en français (HTML, PDF ou Markdown)."""
+    from service.queries import Maillage
+    from viz.reports import FORMATS, ReportError, build, render
+
+    if fmt not in FORMATS:
+        err.print(f"[red]Format inconnu « {fmt} » :[/red] html, pdf ou md.")
+        raise typer.Exit(2)
+    with opened_store() as store:
+        try:
+            document = render(build(Maillage(store), key, contacts), fmt)
+        except ReportError as exc:
+            err.print(f"[red]Erreur :[/red] {exc}")
+            raise typer.Exit(2) from None
+    target = output or Path(f"maillage-{key.replace(':', '-')}.{fmt}")
+    target.write_bytes(document)
+    console.print(f"Rapport écrit : {target}")
 
 
 @app.command()

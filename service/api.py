@@ -54,6 +54,7 @@ from service.schemas import (
 )
 from service.settings import Settings, get_settings
 from viz.network import STYLE, vis_data
+from viz.reports import ReportError, build, render
 
 STATIC = Path(__file__).resolve().parents[1] / "viz" / "static"
 
@@ -324,6 +325,30 @@ async def map_na(svc: Service, layer: Annotated[str, Query(
 @read.get("/maps/world", tags=["explorateur"], summary="Carte du monde des partenaires")
 async def map_world(svc: Service) -> Response:
     return await answer(svc, "map-world", (), lambda: world_map(svc))
+
+
+@read.get("/reports/{key}", tags=["rapports"], summary="Rapport de prospection",
+          response_class=Response,
+          responses={200: {"content": {"text/html": {}, "text/markdown": {},
+                                       "application/pdf": {}}}})
+async def report(key: str, svc: Service, format: Annotated[
+        str, Query(pattern="^(html|md|pdf)$", description="html, md ou pdf")] = "html"
+                 ) -> Response:
+    """Fiche collectivité, prospection territoriale (département, EPCI), pays ou collectivité
+    étrangère, thème ou programme, ou ``reseau`` (observatoire). Sans coordonnées
+    personnelles."""
+
+    def compute() -> bytes:
+        try:
+            return render(build(svc, key), format)
+        except ReportError as exc:
+            raise NotFound(str(exc)) from None
+
+    body = await run_in_threadpool(compute)
+    media = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",
+             "pdf": "application/pdf"}[format]
+    return Response(body, media_type=media, headers={
+        "Content-Disposition": f'inline; filename="maillage-{key.replace(":", "-")}.{format}"'})
 
 
 # -- writes ------------------------------------------------------------------------------

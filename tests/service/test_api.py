@@ -156,3 +156,13 @@ def test_reads_can_be_protected(reference_db: Path) -> None:
     with client_for(f"sqlite:///{reference_db}", protect_reads=True) as client:
         assert client.get("/api/stats").status_code == 401
         assert client.get("/api/stats", headers=AUTH).status_code == 200
+
+
+def test_reports_over_http(real: TestClient) -> None:
+    pdf = real.get("/api/reports/commune:86194", params={"format": "pdf"})
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    html = real.get("/api/reports/country:SN")
+    assert html.status_code == 200 and "Consortiums proposés" in html.text
+    assert real.get("/api/reports/commune:00000").status_code == 404
+    assert real.get("/api/reports/reseau", params={"format": "doc"}).status_code == 422

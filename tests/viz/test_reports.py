@@ -1,0 +1,119 @@
+"""Prospection reports on the real data, in the three formats, read as a reader would."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from graph.model import Node, Provenance, Relationship, RelType
+from graph.sqlite_store import SqliteStore
+from service.cli import app
+from service.queries import Maillage
+from service.settings import get_settings
+from viz.reports import ReportError, build, render
+
+XSS = "<img src=x onerror=alert(1)>"
+KEYS = {
+    "commune:86194": ["Identité", "Action internationale", "Place dans le réseau",
+                      "Partenaires recommandés", "Consortiums possibles et financements",
+                      "Prochaines étapes suggérées"],
+    "departement:79": ["En bref", "Collectivités engagées", "Collectivités à mobiliser",
+                       "Pays et thèmes du territoire", "Carte des zones blanches",
+                       "Opportunités", "Partenaires présents ou absents"],
+    "country:SN": ["Qui agit, sur quoi, depuis quand", "Consortiums proposés",
+                   "Appels et financeurs qui conviennent", "Acteurs par thème", "Sources"],
+    "theme:eau-assainissement": ["Acteurs", "Projets", "Financeurs et porteurs", "Manques",
+                                 "Acteurs par département"],
+    "programme:inspire": ["Acteurs", "Projets", "Financeurs et porteurs", "Manques",
+                          "Acteurs par département"],
+    "reseau": ["Chiffres clés", "Répartition", "Les courtiers du réseau", "Communautés",
+               "Qualité des données"],
+}
+
+
+@pytest.fixture(scope="module")
+def svc(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Maillage]:
+    db = tmp_path_factory.mktemp("reports") / "r.db"
+    shutil.copyfile(reference_db, db)
+    store = SqliteStore(db)
+    prov = Provenance(source="test", licence="test")
+    store.upsert_nodes([Node(key="organisation:xss", name=XSS, provenance=prov,
+                             props={"email": "secret@exemple.org", "category": "association"})])
+    store.upsert_relationships([Relationship(type=RelType.MEMBER_OF, start="commune:86194",
+                                             end="organisation:xss", provenance=prov)])
+    yield Maillage(store)
+    store.close()
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 1
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.parametrize("key", list(KEYS))
+def test_every_kind_in_every_format(svc: Maillage, key: str) -> None:
+    report = build(svc, key)
+    assert [s.title for s in report.sections] == KEYS[key]
+    html = render(report, "html").decode()
+    md = render(report, "md").decode()
+    pdf = render(report, "pdf")
+    for title in KEYS[key]:
+        assert f"<h2>{title}</h2>" in html
+        assert f"## {title}" in md
+    assert pdf.startswith(b"%PDF")
+    text = pdf_text(pdf)
+    assert report.title.split(" : ")[0] in text
+    for leak in ("{{", "{%", "}}", "<script"):
+        assert leak not in md, leak
+    assert not re.search(r"\b(None|nan|null)\b", md + text)
+    assert "{{" not in html and "{%" not in html and "<script" not in html
+    assert "Données au" in html and "Licences" in html
+
+
+def test_facts_carry_their_sources(svc: Maillage) -> None:
+    report = build(svc, "commune:86194")
+    action = next(s for s in report.sections if s.title == "Action internationale")
+    facts = [line for line in action.lines if not line.text.startswith("— ")]
+    assert facts and all(line.source for line in facts)
+    assert any(line.source.startswith("https://") for line in facts)  # type: ignore[union-attr]
+    html = render(report, "html").decode()
+    assert "Marburg" in html and "source" in html
+
+
+def test_hostile_name_is_inert_everywhere(svc: Maillage) -> None:
+    for key in ("organisation:xss", "commune:86194"):
+        report = build(svc, key)
+        html = render(report, "html").decode()
+        assert XSS not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+        md = render(report, "md").decode()
+        assert XSS not in md and "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert XSS in pdf_text(render(build(svc, "organisation:xss"), "pdf"))
+
+
+def test_no_contact_data_unless_asked(svc: Maillage) -> None:
+    assert "secret@exemple.org" not in render(build(svc, "organisation:xss"), "html").decode()
+    asked = render(build(svc, "organisation:xss", contacts=True), "html").decode()
+    assert "secret@exemple.org" in asked
+
+
+def test_unknown_key(svc: Maillage) -> None:
+    with pytest.raises(ReportError, match="nœud inconnu"):
+        build(svc, "commune:00000")
+
+
+def test_cli_writes_pdf(reference_db: Path, tmp_path: Path,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAILLAGE_STORE", f"sqlite:///{reference_db}")
+    get_settings.cache_clear()
+    out = tmp_path / "poitiers.pdf"
+    result = CliRunner().invoke(app, ["report", "commune:86194", "--format", "pdf", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Fiche collectivité : Poitiers" in pdf_text(out.read_bytes())
