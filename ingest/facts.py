@@ -413,27 +413,26 @@ def convert_project(row: dict[str, str], line: int, file: str, resolvers: Resolv
         result.rels.append(Relationship(type=RelType.PARTICIPATES_IN, start=actor, end=key,
                                         props={"role": role}, provenance=prov))
     for funder in (p.strip() for p in row.get("financeurs", "").split(";") if p.strip()):
-        targets = resolvers.partners.mentioned(funder) or [
-            f"organisation:{slugify(funder)[:80]}"]
-        for target in targets:
-            if target not in resolvers.partners.nodes:
-                result.nodes.append(Node(key=target, name=funder, provenance=prov,
-                                         props={"category": UNKNOWN_CATEGORY}))
-            result.rels.append(Relationship(type=RelType.FUNDED_BY, start=key, end=target,
-                                            provenance=prov))
+        _link_named(result, resolvers, key, funder, NodeKind.ORGANISATION, RelType.FUNDED_BY,
+                    prov)
     programme = row.get("programme", "").strip()
     if programme:
-        targets = [k for k in resolvers.partners.mentioned(programme)
-                   if k.startswith("programme:")] or [f"programme:{slugify(programme)[:80]}"]
-        for target in targets:
-            if target not in resolvers.partners.nodes:
-                result.nodes.append(Node(key=target, name=programme, provenance=prov,
-                                         props={"category": UNKNOWN_CATEGORY}))
-            result.rels.append(Relationship(type=RelType.PART_OF, start=key, end=target,
-                                            provenance=prov))
+        _link_named(result, resolvers, key, programme, NodeKind.PROGRAMME, RelType.PART_OF, prov)
     lead = next((a for a, r in members if r == "lead"), members[0][0] if members else None)
     result.collectivite, result.confidence = lead, 1.0
     return result
+
+
+def _link_named(result: RowResult, resolvers: Resolvers, start: str, text: str,
+                kind: NodeKind, rel_type: RelType, prov: Provenance) -> None:
+    """Link ``start`` to the known partners ``text`` names, or to a new one of ``kind``."""
+    targets = [k for k in resolvers.partners.mentioned(text) if kind is NodeKind.ORGANISATION
+               or k.startswith(f"{kind.value}:")] or [f"{kind.value}:{slugify(text)[:80]}"]
+    for target in targets:
+        if target not in resolvers.partners.nodes:
+            result.nodes.append(Node(key=target, name=text, provenance=prov,
+                                     props={"category": UNKNOWN_CATEGORY}))
+        result.rels.append(Relationship(type=rel_type, start=start, end=target, provenance=prov))
 
 
 def convert_person(row: dict[str, str], line: int, file: str, resolvers: Resolvers,

@@ -127,6 +127,26 @@ Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="taille de page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="décalage")]
 Key = Annotated[str, Query(min_length=3, max_length=210)]
 
+@dataclasses.dataclass
+class ViewQuery:
+    """The parameters of a view, shared by the drawing and its exports."""
+
+    focus: Annotated[str | None, Query(max_length=210, examples=["commune:86194"])] = None
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1
+    kind: Annotated[NodeKind | None, Query()] = None
+    departement: Annotated[str | None, Query(max_length=20)] = None
+    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None
+    theme: Annotated[str | None, Query(max_length=80)] = None
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000
+
+    def view(self, svc: Maillage) -> GraphView:
+        return svc.subgraph(self.focus, self.depth, self.kind.value if self.kind else None,
+                            self.departement, self.country, self.theme, self.limit)
+
+
+View = Annotated[ViewQuery, Depends()]
+
+
 read = APIRouter(prefix="/api", dependencies=[Depends(reader)], responses=ERRORS)
 write = APIRouter(prefix="/api", dependencies=[Depends(writer)], responses=ERRORS)
 
@@ -202,20 +222,10 @@ def stats(svc: Service) -> Stats:
 
 
 @read.get("/graph", response_model=GraphView, tags=["graphe"], summary="Sous-graphe")
-def graph_view(
-    svc: Service,
-    focus: Annotated[str | None, Query(max_length=210, examples=["commune:86194"])] = None,
-    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1,
-    kind: Annotated[NodeKind | None, Query()] = None,
-    departement: Annotated[str | None, Query(max_length=20)] = None,
-    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
-    theme: Annotated[str | None, Query(max_length=80)] = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-) -> GraphView:
+def graph_view(svc: Service, params: View) -> GraphView:
     """Un nœud et son voisinage (``focus``, ``depth``), ou les acteurs d'un filtre et ce qui
-    les relie."""
-    return svc.subgraph(focus, depth, kind.value if kind else None, departement, country,
-                        theme, limit)
+    les relie, avec des positions calculées sur le serveur."""
+    return params.view(svc)
 
 
 @read.get("/opportunities", tags=["analyses"], summary="Consortiums ou partenaires")
@@ -262,47 +272,27 @@ def path(svc: Service, source: Annotated[str, Query(alias="from", max_length=210
 
 
 # -- explorer: drawings, maps, exports ------------------------------------------------------
+
+
 @read.get("/vis", tags=["explorateur"], summary="Vue dessinée (vis-network)")
-async def vis(
-    svc: Service,
-    focus: Annotated[str | None, Query(max_length=210)] = None,
-    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1,
-    kind: Annotated[NodeKind | None, Query()] = None,
-    departement: Annotated[str | None, Query(max_length=20)] = None,
-    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
-    theme: Annotated[str | None, Query(max_length=80)] = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-) -> Response:
+async def vis(svc: Service, params: View) -> Response:
     """La vue de ``/api/graph``, positions calculées, mise en forme par pyvis pour
     vis-network, avec la légende."""
 
     def compute() -> dict[str, Any]:
-        view = svc.subgraph(focus, depth, kind.value if kind else None, departement, country,
-                            theme, limit)
+        view = params.view(svc)
         data = vis_data([n.model_dump() for n in view.nodes], [e.model_dump() for e in view.edges])
         return {**data, "truncated": view.truncated, "aggregated": view.aggregated,
                 "legend": [{"kind": k, "label": s[0], "shape": s[1], "color": s[2]}
                            for k, s in STYLE.items()]}
 
-    args = (focus, depth, kind, departement, country, theme, limit)
-    return await answer(svc, "vis", args, compute)
+    return await answer(svc, "vis", tuple(dataclasses.astuple(params)), compute)
 
 
 @read.get("/graph.graphml", tags=["explorateur"], summary="Vue exportée en GraphML",
           response_class=Response)
-def graph_graphml(
-    svc: Service,
-    focus: Annotated[str | None, Query(max_length=210)] = None,
-    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1,
-    kind: Annotated[NodeKind | None, Query()] = None,
-    departement: Annotated[str | None, Query(max_length=20)] = None,
-    country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
-    theme: Annotated[str | None, Query(max_length=80)] = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-) -> Response:
-    view = svc.subgraph(focus, depth, kind.value if kind else None, departement, country, theme,
-                        limit)
-    sub = svc.graph().subgraph({n.key for n in view.nodes})
+def graph_graphml(svc: Service, params: View) -> Response:
+    sub = svc.graph().subgraph({n.key for n in params.view(svc).nodes})
     buffer = io.BytesIO()
     write_graphml(nx.MultiDiGraph(sub), buffer)
     return Response(buffer.getvalue(), media_type="application/graphml+xml",
