@@ -30,7 +30,8 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.evidence import COLLECTIVITES, build_index
+from graph.evidence import build_index
+from graph.model import COLLECTIVITE_KINDS
 from graph.opportunities import suggest_partners
 from graph.projection import to_networkx
 from graph.sqlite_store import SqliteStore
@@ -69,8 +70,8 @@ def pairs(graph: nx.MultiDiGraph) -> dict[tuple[str, str], list[tuple[str, str, 
     found: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
     for u, v, k, d in graph.edges(keys=True, data=True):
         if (d.get("type") in FACT_TYPES and "#" in k
-                and graph.nodes[u].get("kind") in COLLECTIVITES
-                and graph.nodes[v].get("kind") not in COLLECTIVITES):
+                and graph.nodes[u].get("kind") in COLLECTIVITE_KINDS
+                and graph.nodes[v].get("kind") not in COLLECTIVITE_KINDS):
             found[(u, focus(graph, v))].append((u, v, k))
     return found
 
@@ -90,7 +91,7 @@ def run(graph: nx.MultiDiGraph, seed: int) -> dict[str, dict[str, dict[int, floa
         for u, v, k in facts[pair]:
             reduced.remove_edge(u, v, key=k)
     index = build_index(reduced)
-    active = sorted(a for a in full.by_actor if graph.nodes[a].get("kind") in COLLECTIVITES)
+    active = sorted(a for a in full.by_actor if graph.nodes[a].get("kind") in COLLECTIVITE_KINDS)
     popular = sorted(active, key=lambda a: (-full.by_actor[a].relations, a))
     hubs = set(popular[:5])
     scores: dict[str, dict[str, dict[int, list[float]]]] = {

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import synthetic_graph
 
 from graph.evidence import build_index
-from graph.gaps import scan
+from graph.gaps import GapContext, scan
 from graph.opportunities import candidates, naive_suggest_partners, suggest_partners
 
 
@@ -55,7 +55,7 @@ def main() -> None:
         counts = [len(candidates(index, index.by_actor[a])) for a in actors]
         total = sum(len(candidates(index, ev)) for ev in index.by_actor.values())
         start = time.perf_counter()
-        scan(g, 2026, index=index)
+        scan(GapContext(g, index, 2026))
         gaps = time.perf_counter() - start
         lines.append(f"| {scale} | {g.number_of_nodes():,} | {g.number_of_edges():,} | "
                      f"{built:.2f} | {statistics.median(times):.2f} | "

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graph.evidence import COLLECTIVITES, EvidenceIndex, build_index, kind
+from graph.evidence import EvidenceIndex, build_index, kind
+from graph.model import COLLECTIVITE_KINDS
 from graph.opportunities import Reason, explain, name
 
 WATER_THEME = "theme:eau-assainissement"
@@ -176,7 +177,7 @@ def build_consortia(graph: nx.MultiDiGraph, focus: Focus, top: int = 3, max_memb
     index = index or build_index(graph)
     active = []
     for actor in index.by_actor:
-        if kind(graph, actor) not in COLLECTIVITES:
+        if kind(graph, actor) not in COLLECTIVITE_KINDS:
             continue
         score, matched = experience(index, actor, focus)
         if matched:

@@ -14,10 +14,16 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-COLLECTIVITES = frozenset({"commune", "epci", "departement", "region"})
-ACTORS = COLLECTIVITES | {"organisation"}
-INTERNATIONAL = ("TWINNED_WITH", "COOPERATES_WITH", "PARTICIPATES_IN", "FUNDED_BY",
-                 "VOLUNTEERS_WITH", "MEMBER_OF")
+from graph.model import (
+    ACTOR_KINDS,
+    COLLECTIVITE_KINDS,
+    FOREIGN_KINDS,
+    INTERNATIONAL_RELS,
+    PARTNER_KINDS,
+    NodeKind,
+    RelType,
+)
+
 EVIDENCE_KINDS = ("territory", "country", "theme", "partner", "epci", "departement")
 #: Weights of each kind of evidence in the combined score (documented in docs/analysis.md).
 WEIGHTS = {"territory": 3.0, "country": 1.0, "theme": 1.0, "partner": 1.5, "epci": 0.75,
@@ -51,7 +57,7 @@ def kind(graph: nx.MultiDiGraph, key: str) -> str:
 
 def _country_of(graph: nx.MultiDiGraph, territory: str) -> str | None:
     for _, target, data in graph.out_edges(territory, data=True):
-        if data.get("type") == "LOCATED_IN" and kind(graph, target) == "country":
+        if data.get("type") == RelType.LOCATED_IN and kind(graph, target) == NodeKind.COUNTRY:
             return str(target)
     return None
 
@@ -77,48 +83,48 @@ def actor_evidence(graph: nx.MultiDiGraph, actor: str) -> Evidence:
     for _, target, data in graph.out_edges(actor, data=True):
         rel, target_kind, source = data.get("type"), kind(graph, target), data.get("source")
         years = data.get("years")
-        if rel in INTERNATIONAL and target_kind not in COLLECTIVITES:
+        if rel in INTERNATIONAL_RELS and target_kind not in COLLECTIVITE_KINDS:
             ev.relations += 1
             if isinstance(years, list):
                 ev.years.extend(int(y) for y in years)
-        if rel == "LOCATED_IN" and target_kind == "departement":
+        if rel == RelType.LOCATED_IN and target_kind == NodeKind.DEPARTEMENT:
             ev.add("departement", target, None)
-        elif rel == "MEMBER_OF" and target_kind == "epci":
+        elif rel == RelType.MEMBER_OF and target_kind == NodeKind.EPCI:
             ev.add("epci", target, None)
-        elif target_kind == "territory":
+        elif target_kind == NodeKind.TERRITORY:
             ev.add("territory", target, source)
             country = _country_of(graph, target)
             if country:
                 ev.add("country", country, source)
-        elif target_kind == "country":
+        elif target_kind == NodeKind.COUNTRY:
             ev.add("country", target, source)
-        elif target_kind == "theme":
+        elif target_kind == NodeKind.THEME:
             ev.add("theme", target, source)
-        elif target_kind == "project":
+        elif target_kind == NodeKind.PROJECT:
             ev.projects.add(target)
             for _, place, pdata in graph.out_edges(target, data=True):
                 place_kind = kind(graph, place)
-                if pdata.get("type") == "TAKES_PLACE_IN" and place_kind in ("country", "territory"):
+                if pdata.get("type") == RelType.TAKES_PLACE_IN and place_kind in FOREIGN_KINDS:
                     ev.add(place_kind, place, source)
-                elif pdata.get("type") == "ADDRESSES" and place_kind == "theme":
+                elif pdata.get("type") == RelType.ADDRESSES and place_kind == NodeKind.THEME:
                     ev.add("theme", place, source)
-        elif target_kind in ("organisation", "programme"):
+        elif target_kind in PARTNER_KINDS:
             ev.add("partner", target, source)
     # Organisations: who funds or runs what points at them too.
-    if kind(graph, actor) == "organisation":
+    if kind(graph, actor) == NodeKind.ORGANISATION:
         for source_key, _, data in graph.in_edges(actor, data=True):
-            if data.get("type") == "FUNDED_BY" and kind(graph, source_key) == "project":
+            if data.get("type") == RelType.FUNDED_BY and kind(graph, source_key) == NodeKind.PROJECT:
                 ev.projects.add(source_key)
-    if kind(graph, actor) == "commune":
-        for epci in list(ev.items["epci"]):
+    if kind(graph, actor) == NodeKind.COMMUNE:
+        for epci in sorted(ev.items["epci"]):
             for _, dep, data in graph.out_edges(epci, data=True):
-                if data.get("type") == "LOCATED_IN" and kind(graph, dep) == "departement":
+                if data.get("type") == RelType.LOCATED_IN and kind(graph, dep) == NodeKind.DEPARTEMENT:
                     ev.items["departement"].setdefault(dep, set())
-    if kind(graph, actor) == "departement":
+    if kind(graph, actor) == NodeKind.DEPARTEMENT:
         ev.add("departement", actor, None)
-    if kind(graph, actor) == "epci":
+    if kind(graph, actor) == NodeKind.EPCI:
         for _, dep, data in graph.out_edges(actor, data=True):
-            if data.get("type") == "LOCATED_IN":
+            if data.get("type") == RelType.LOCATED_IN:
                 ev.add("departement", dep, None)
     return ev
 
@@ -139,7 +145,7 @@ def build_index(graph: nx.MultiDiGraph) -> EvidenceIndex:
     by_actor: dict[str, Evidence] = {}
     holders: dict[tuple[str, str], set[str]] = defaultdict(set)
     for key, data in graph.nodes(data=True):
-        if data.get("kind") not in ACTORS:
+        if data.get("kind") not in ACTOR_KINDS:
             continue
         ev = actor_evidence(graph, key)
         if not ev.international:

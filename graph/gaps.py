@@ -1,20 +1,81 @@
-"""Partnership gaps: named rules, each with a French explanation and the items it finds.
-Pure functions of the projection."""
+"""Partnership gaps: named rules, each a function ``(GapContext) -> Gap`` with a French
+explanation and typed items. Pure functions of the projection.
+
+To add a rule: write the function here and register it in :data:`RULES`; the CLI, the
+API and the reports pick it up (an item's ``detail`` and ``advice`` are what they show).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import networkx as nx
 
-from graph.evidence import COLLECTIVITES, EvidenceIndex, build_index, kind
+from graph.evidence import EvidenceIndex, kind
+from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
 from graph.opportunities import name
 
 LARGE_COMMUNE = 10_000
 STALE_YEARS = 10
+WATER_THEME = "theme:eau-assainissement"
+#: What ties a water action to its basin's funding: the agencies, the 1 %, pS-Eau.
+WATER_SCHEME = frozenset({"programme:un-pour-cent-solidaire",
+                          "organisation:agence-eau-adour-garonne",
+                          "organisation:agence-eau-loire-bretagne", "organisation:ps-eau",
+                          "programme:eau-solidarites-internationales"})
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """An open review item: a fact the import could not attach to a collectivité."""
+
+    key: str
+    name: str
+    reason: str
+    file: str
+    lines: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class GapContext:
+    """What every rule reads."""
+
+    graph: nx.MultiDiGraph
+    index: EvidenceIndex
+    year: int
+    unresolved: tuple[Unresolved, ...] = ()
+
+
+@dataclass(frozen=True)
+class Named:
+    key: str
+    name: str
+
+
+@dataclass
+class GapItem:
+    """One finding. ``detail`` completes the name in one French line; ``advice`` is the next
+    step for the actor it concerns (``actor``, or ``key`` when that is an actor)."""
+
+    key: str
+    name: str
+    detail: str = ""
+    advice: str = ""
+    kind: str | None = None
+    actor: str | None = None
+    population: int | None = None
+    basin: str | None = None
+    problem: str | None = None
+    last_year: int | None = None
+    actors: list[Named] = field(default_factory=list)
+    departements: list[Named] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def concerns(self, actor: str) -> bool:
+        return actor in (self.key, self.actor)
 
 
 @dataclass
@@ -22,162 +83,203 @@ class Gap:
     rule: str
     title: str
     explanation: str
-    items: list[dict[str, Any]] = field(default_factory=list)
+    items: list[GapItem] = field(default_factory=list)
+    #: Themes the rule is about (a theme's report lists its findings).
+    themes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON form, without the fields a rule leaves empty."""
+        out = asdict(self)
+        out["items"] = [{k: v for k, v in item.items() if v not in (None, "", [])}
+                        for item in out["items"]]
+        return out
 
 
-def _engaged(graph: nx.MultiDiGraph, index: EvidenceIndex) -> set[str]:
-    return {a for a in index.by_actor if kind(graph, a) in COLLECTIVITES}
+def _engaged(ctx: GapContext) -> set[str]:
+    return {a for a in ctx.index.by_actor if kind(ctx.graph, a) in COLLECTIVITE_KINDS}
 
 
-def white_zones(graph: nx.MultiDiGraph, index: EvidenceIndex) -> Gap:
+def _thousands(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def white_zones(ctx: GapContext) -> Gap:
     """Départements and EPCI with no collectivité known to act internationally, and large
     communes with no known action, ranked by population."""
-    engaged = _engaged(graph, index)
-    covered: set[str] = set(engaged)
-    for actor in engaged:
+    graph = ctx.graph
+    covered: set[str] = set(_engaged(ctx))
+    for actor in sorted(covered):
         for _, target, d in graph.out_edges(actor, data=True):
-            if d.get("type") in ("MEMBER_OF", "LOCATED_IN") and kind(graph, target) in COLLECTIVITES:
+            if d.get("type") in (RelType.MEMBER_OF, RelType.LOCATED_IN) and \
+                    kind(graph, target) in COLLECTIVITE_KINDS:
                 covered.add(target)
                 for _, up, d2 in graph.out_edges(target, data=True):
-                    if d2.get("type") == "LOCATED_IN" and kind(graph, up) == "departement":
+                    if d2.get("type") == RelType.LOCATED_IN and \
+                            kind(graph, up) == NodeKind.DEPARTEMENT:
                         covered.add(up)
     items = []
     for key, data in graph.nodes(data=True):
         k = data.get("kind")
-        large = k == "commune" and (data.get("population") or 0) >= LARGE_COMMUNE
-        if (k in ("departement", "epci") or large) and key not in covered:
-            items.append({"key": key, "name": data.get("name"), "kind": k,
-                          "population": data.get("population") or 0})
-    items.sort(key=lambda i: (-i["population"], i["key"]))
+        population = int(data.get("population") or 0)
+        large = k == NodeKind.COMMUNE and population >= LARGE_COMMUNE
+        if (k in (NodeKind.DEPARTEMENT, NodeKind.EPCI) or large) and key not in covered:
+            items.append(GapItem(key, str(data.get("name")), kind=str(k), population=population,
+                                 detail=f"{_thousands(population)} hab.",
+                                 advice="Aucune action internationale connue : première prise "
+                                        "de contact à prévoir."))
+    items.sort(key=lambda i: (-(i.population or 0), i.key))
     return Gap("zones-blanches", "Zones blanches de l'action internationale",
                "Départements, EPCI et communes de plus de 10 000 habitants sans collectivité "
                "connue pour agir à l'international : des cibles de prospection, classées par "
                "population.", items)
 
 
-def separate_actors(graph: nx.MultiDiGraph, index: EvidenceIndex) -> Gap:
+def separate_actors(ctx: GapContext) -> Gap:
     """Countries or foreign territories where several actors act with no shared project."""
+    graph, index = ctx.graph, ctx.index
     items = []
-    for ev_kind in ("territory", "country"):
-        for (k, item), holders in index.holders.items():
-            if k != ev_kind:
-                continue
-            actors = sorted(h for h in holders if kind(graph, h) in COLLECTIVITES)
-            if len(actors) < 2:
-                continue
-            projects = [index.by_actor[a].projects for a in actors]
-            shared = any(p & q for i, p in enumerate(projects) for q in projects[i + 1:])
-            if not shared:
-                items.append({"key": item, "name": name(graph, item), "kind": ev_kind,
-                              "actors": [{"key": a, "name": name(graph, a)} for a in actors]})
+    for (k, item), holders in sorted(index.holders.items()):
+        if k not in FOREIGN_KINDS:
+            continue
+        actors = sorted(h for h in holders if kind(graph, h) in COLLECTIVITE_KINDS)
+        if len(actors) < 2:
+            continue
+        projects = [index.by_actor[a].projects for a in actors]
+        if any(p & q for i, p in enumerate(projects) for q in projects[i + 1:]):
+            continue
+        named = [Named(a, name(graph, a)) for a in actors]
+        items.append(GapItem(item, name(graph, item), kind=k, actors=named,
+                             detail=", ".join(n.name for n in named)))
     # The same foreign town first (the most concrete seed), then countries.
-    items.sort(key=lambda i: (i["kind"] != "territory", -len(i["actors"]), i["key"]))
+    items.sort(key=lambda i: (i.kind != NodeKind.TERRITORY, -len(i.actors), i.key))
     return Gap("acteurs-disperses", "Plusieurs acteurs, aucun projet commun",
                "Pays ou collectivités étrangères où plusieurs acteurs de Nouvelle-Aquitaine "
                "agissent chacun de leur côté : des graines de consortium.", items)
 
 
-def water_without_agency(graph: nx.MultiDiGraph, index: EvidenceIndex) -> Gap:
+def water_without_agency(ctx: GapContext) -> Gap:
     """Water and sanitation actions whose actor has no link to its basin's Agence de l'eau
     or to the 1 % scheme."""
+    graph = ctx.graph
     items = []
-    scheme = {"programme:un-pour-cent-solidaire", "organisation:agence-eau-adour-garonne",
-              "organisation:agence-eau-loire-bretagne", "organisation:ps-eau",
-              "programme:eau-solidarites-internationales"}
-    for actor, ev in index.by_actor.items():
-        if kind(graph, actor) not in COLLECTIVITES or "theme:eau-assainissement" not in ev.items["theme"]:
+    for actor, ev in sorted(ctx.index.by_actor.items()):
+        if kind(graph, actor) not in COLLECTIVITE_KINDS or WATER_THEME not in ev.items["theme"]:
             continue
-        if scheme & set(ev.items["partner"]):
+        if WATER_SCHEME & set(ev.items["partner"]):
             continue
         basin = graph.nodes[actor].get("basin")
-        items.append({"key": actor, "name": name(graph, actor), "basin": basin,
-                      "sources": sorted(ev.items["theme"]["theme:eau-assainissement"])})
-    items.sort(key=lambda i: i["key"])
+        items.append(GapItem(
+            actor, name(graph, actor), basin=basin, detail=f"bassin {basin or 'inconnu'}",
+            sources=sorted(ev.items["theme"][WATER_THEME]),
+            advice=f"Action eau : prendre contact avec l'Agence de l'eau {basin or 'du bassin'} "
+                   "et étudier le 1 % solidaire (loi Oudin-Santini) avec le pS-Eau."))
     return Gap("eau-sans-agence", "Actions eau sans agence de l'eau ni 1 %",
                "Collectivités qui agissent sur l'eau et l'assainissement sans lien connu avec "
                "l'agence de l'eau de leur bassin ni avec le 1 % solidaire (loi Oudin-Santini).",
-               items)
+               items, themes=(WATER_THEME,))
 
 
-def partner_coverage(graph: nx.MultiDiGraph, index: EvidenceIndex, threshold: int = 0) -> Gap:
-    """Network partner organisations with no (or few) links in a département."""
-    departements = sorted(k for k, d in graph.nodes(data=True) if d.get("kind") == "departement")
-    items = []
+def partner_coverage(ctx: GapContext) -> Gap:
+    """Network partner organisations with no links in some département."""
+    graph, index = ctx.graph, ctx.index
+    departements = sorted(k for k, d in graph.nodes(data=True)
+                          if d.get("kind") == NodeKind.DEPARTEMENT)
+    found: list[tuple[int, GapItem]] = []
     for org, data in graph.nodes(data=True):
         # The network's partners, not other regions' RRMA nor partners known only by name.
-        if data.get("kind") != "organisation" or data.get("category") in (
+        if data.get("kind") != NodeKind.ORGANISATION or data.get("category") in (
                 None, "non précisée", "rrma", "collectivite"):
             continue
         per_dep: dict[str, int] = defaultdict(int)
         for actor in index.holders.get(("partner", org), set()):
             for dep in index.by_actor[actor].items["departement"]:
                 per_dep[dep] += 1
-        missing = [d for d in departements if per_dep.get(d, 0) <= threshold]
-        if missing and len(missing) < len(departements) + 1:
-            items.append({"key": org, "name": data.get("name"), "links": sum(per_dep.values()),
-                          "departements": [{"key": d, "name": name(graph, d)} for d in missing]})
-    items.sort(key=lambda i: (i["links"], i["key"]))
+        missing = [Named(d, name(graph, d)) for d in departements if not per_dep.get(d)]
+        if missing:
+            links = sum(per_dep.values())
+            found.append((links, GapItem(org, str(data.get("name")), departements=missing,
+                                         detail=f"{links} lien(s) ; absent de {len(missing)} "
+                                                "département(s)")))
+    found.sort(key=lambda f: (f[0], f[1].key))
     return Gap("partenaires-absents", "Partenaires du réseau absents d'un département",
                "Organisations partenaires sans lien connu avec les collectivités d'un "
-               "département.", items)
+               "département.", [item for _, item in found])
 
 
-def odd_unaddressed(graph: nx.MultiDiGraph, index: EvidenceIndex) -> Gap:
+def odd_unaddressed(ctx: GapContext) -> Gap:
+    """ODD that no known project addresses (directly or through one of its themes)."""
+    graph = ctx.graph
     addressed: set[str] = set()
     for key, data in graph.nodes(data=True):
-        if data.get("kind") != "project":
+        if data.get("kind") != NodeKind.PROJECT:
             continue
         for _, theme, d in graph.out_edges(key, data=True):
-            if d.get("type") != "ADDRESSES":
+            if d.get("type") != RelType.ADDRESSES:
                 continue
-            if kind(graph, theme) == "odd":
+            if kind(graph, theme) == NodeKind.ODD:
                 addressed.add(theme)
             for _, odd, d2 in graph.out_edges(theme, data=True):
-                if d2.get("type") == "ADDRESSES" and kind(graph, odd) == "odd":
+                if d2.get("type") == RelType.ADDRESSES and kind(graph, odd) == NodeKind.ODD:
                     addressed.add(odd)
-    items = [{"key": k, "name": d.get("name")} for k, d in graph.nodes(data=True)
-             if d.get("kind") == "odd" and k not in addressed]
-    items.sort(key=lambda i: int(i["key"].split(":")[1]))
+    items = [GapItem(k, str(d.get("name"))) for k, d in graph.nodes(data=True)
+             if d.get("kind") == NodeKind.ODD and k not in addressed]
+    items.sort(key=lambda i: int(i.key.split(":")[1]))
     return Gap("odd-non-traites", "ODD qu'aucun projet ne traite",
                "Objectifs de développement durable qu'aucun projet connu n'adresse.", items)
 
 
-def stale_relations(graph: nx.MultiDiGraph, index: EvidenceIndex, year: int) -> Gap:
+def stale_relations(ctx: GapContext) -> Gap:
+    """Relations of collectivités whose last cited year is ``STALE_YEARS`` or more ago."""
+    graph = ctx.graph
     items = []
     for u, v, key, d in graph.edges(keys=True, data=True):
         years = d.get("years")
-        if not isinstance(years, list) or not years or kind(graph, u) not in COLLECTIVITES:
+        if not isinstance(years, list) or not years or kind(graph, u) not in COLLECTIVITE_KINDS:
             continue
         last = max(int(y) for y in years)
-        if year - last >= STALE_YEARS:
-            items.append({"key": key, "actor": u, "actor_name": name(graph, u), "partner": v,
-                          "partner_name": name(graph, v), "type": d.get("type"),
-                          "last_year": last, "source": d.get("source")})
-    items.sort(key=lambda i: (i["last_year"], i["key"]))
+        if ctx.year - last >= STALE_YEARS:
+            partner = name(graph, v)
+            items.append(GapItem(
+                key, name(graph, u), actor=u, kind=str(d.get("type")), last_year=last,
+                sources=[str(d.get("source"))] if d.get("source") else [],
+                detail=f"→ {partner} (dernière année : {last})",
+                advice=f"Relancer la relation avec {partner} (dernière année citée : {last})."))
+    items.sort(key=lambda i: (i.last_year or 0, i.key))
     return Gap("relations-anciennes", "Relations sans activité déclarée depuis 10 ans",
                f"Relations dont la dernière année citée remonte à {STALE_YEARS} ans ou plus : "
                "à vérifier ou à relancer.", items)
 
 
-def data_quality(graph: nx.MultiDiGraph, index: EvidenceIndex,
-                 unresolved: list[dict[str, Any]] | None = None) -> Gap:
-    items: list[dict[str, Any]] = [{"problem": "fait non résolu", **u} for u in unresolved or []]
+def data_quality(ctx: GapContext) -> Gap:
+    """Unresolved facts, collectivités without an official code, projects without a
+    country or a theme."""
+    graph = ctx.graph
+    items = [GapItem(u.key, u.name, problem="fait non résolu", sources=[u.file],
+                     detail=f"fait non résolu : {u.reason} ({u.file}, ligne(s) "
+                            f"{', '.join(map(str, u.lines))})")
+             for u in ctx.unresolved]
+
+    def add(problem: str, key: str, data: dict[str, Any]) -> None:
+        items.append(GapItem(key, str(data.get("name")), problem=problem, detail=problem))
+
     for key, d in graph.nodes(data=True):
         k = d.get("kind")
-        if k in COLLECTIVITES and not (d.get("insee") or d.get("siren")):
-            items.append({"problem": "collectivité sans code", "key": key, "name": d.get("name")})
-        if k == "project":
+        if k in COLLECTIVITE_KINDS and not (d.get("insee") or d.get("siren")):
+            add("collectivité sans code", key, d)
+        if k == NodeKind.PROJECT:
             out = {kind(graph, t) for _, t, _ in graph.out_edges(key, data=True)}
-            if not out & {"country", "territory"}:
-                items.append({"problem": "projet sans pays", "key": key, "name": d.get("name")})
-            if "theme" not in out and "odd" not in out:
-                items.append({"problem": "projet sans thème", "key": key, "name": d.get("name")})
+            if not out & FOREIGN_KINDS:
+                add("projet sans pays", key, d)
+            if not out & {NodeKind.THEME, NodeKind.ODD}:
+                add("projet sans thème", key, d)
     return Gap("qualite-donnees", "Qualité des données",
                "Faits non résolus, acteurs sans code officiel, projets sans pays ou sans thème.",
                items)
 
 
-RULES: dict[str, Callable[..., Gap]] = {
+Rule = Callable[[GapContext], Gap]
+
+RULES: dict[str, Rule] = {
     "zones-blanches": white_zones, "acteurs-disperses": separate_actors,
     "eau-sans-agence": water_without_agency, "partenaires-absents": partner_coverage,
     "odd-non-traites": odd_unaddressed, "relations-anciennes": stale_relations,
@@ -185,17 +287,6 @@ RULES: dict[str, Callable[..., Gap]] = {
 }
 
 
-def scan(graph: nx.MultiDiGraph, year: int, unresolved: list[dict[str, Any]] | None = None,
-         rules: list[str] | None = None, index: EvidenceIndex | None = None) -> list[Gap]:
-    """Run the gap rules (all by default)."""
-    index = index or build_index(graph)
-    out = []
-    for rule in rules or list(RULES):
-        fn = RULES[rule]
-        if rule == "relations-anciennes":
-            out.append(fn(graph, index, year))
-        elif rule == "qualite-donnees":
-            out.append(fn(graph, index, unresolved))
-        else:
-            out.append(fn(graph, index))
-    return out
+def scan(ctx: GapContext, rules: list[str] | None = None) -> list[Gap]:
+    """Run the gap rules (all by default), in registry order."""
+    return [RULES[rule](ctx) for rule in rules or list(RULES)]

@@ -61,6 +61,24 @@ COLLECTIVITE_KINDS = frozenset(
 )
 #: Kinds that can act (take part in projects, sign agreements, be suggested as partners).
 ACTOR_KINDS = COLLECTIVITE_KINDS | {NodeKind.ORGANISATION}
+#: Kinds the write API accepts under ``/api/actors`` (anything a user records as a party).
+RECORDED_ACTOR_KINDS = ACTOR_KINDS | {NodeKind.PERSON, NodeKind.TERRITORY}
+#: Containers of French geography: walking through them pulls in everything they hold.
+CONTAINER_KINDS = frozenset(
+    {NodeKind.EPCI, NodeKind.DEPARTEMENT, NodeKind.REGION, NodeKind.COUNTRY}
+)
+#: Where abroad an action takes place.
+FOREIGN_KINDS = frozenset({NodeKind.COUNTRY, NodeKind.TERRITORY})
+#: Vocabulary nodes: they describe facts, they are not a way to reach anyone.
+VOCABULARY_KINDS = frozenset({NodeKind.THEME, NodeKind.ODD})
+#: Partners an actor can be tied to (evidence kind « partner »).
+PARTNER_KINDS = frozenset({NodeKind.ORGANISATION, NodeKind.PROGRAMME})
+
+#: Relationship types that state international action (or a tie to a network partner).
+INTERNATIONAL_RELS = frozenset({
+    RelType.TWINNED_WITH, RelType.COOPERATES_WITH, RelType.PARTICIPATES_IN,
+    RelType.FUNDED_BY, RelType.VOLUNTEERS_WITH, RelType.MEMBER_OF,
+})
 
 ROLES = ("lead", "partner", "funder", "technical", "operator")
 

@@ -15,7 +15,7 @@ from typing import Any
 from graph.model import Node, NodeKind, ReviewItem
 from graph.store import GraphStore
 from ingest.errors import IngestError, RowError
-from ingest.facts import CONVERTERS, Resolvers, RowResult
+from ingest.facts import Resolvers, RowResult
 from ingest.readers import Table, read_table
 from ingest.resolve import CollectiviteResolver, CountryResolver, PartnerResolver, clean
 from ingest.templates import Template, detect_template, map_headers
@@ -108,7 +108,6 @@ def import_table(store: GraphStore, table: Table, *, template: Template | None =
     report = ImportReport(file=table.file)
     template = template or detect_template(table.headers, table.file, mapping)
     report.template = template.key
-    converter = CONVERTERS[template.key]
     columns, header_errors = map_headers(table.headers, template, table.file, mapping)
     if header_errors:
         raise IngestError(header_errors)
@@ -119,7 +118,7 @@ def import_table(store: GraphStore, table: Table, *, template: Template | None =
     seen: dict[tuple[str, ...], int] = {}
     rows = _rows(table, columns)
     for index, (line, row) in enumerate(rows, start=1):
-        result = converter(row, line, table.file, resolvers, licence)
+        result = template.convert_row(row, line, table.file, resolvers, licence)
         signature = tuple(clean(row.get(c.name, "")) for c in template.columns)
         if signature in seen:
             result.errors.append(RowError(file=table.file, line=line,

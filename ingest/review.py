@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from graph.store import GraphStore
-from ingest.facts import CONVERTERS
 from ingest.importer import resolvers_for
 from ingest.reference.load import FACTS_LICENCE
+from ingest.templates import TEMPLATES
 
 
 class ReviewError(Exception):
@@ -21,11 +21,12 @@ def settle_item(store: GraphStore, key: str, chosen: str) -> int:
         raise ReviewError(f"collectivité « {chosen} » inconnue")
     resolvers = resolvers_for(store)
     licence = FACTS_LICENCE if item.file == "na_relations.csv" else "non précisée"
-    if item.template not in ("actions", "personnes"):
+    template = TEMPLATES.get(item.template)
+    if template is None or not template.settleable:
         raise ReviewError("cette ligne se corrige dans le fichier (nom du membre), "
                           "puis se réimporte")
-    result = CONVERTERS[item.template](item.row, item.lines[0], item.file, resolvers, licence,
-                                       code_override=chosen)
+    result = template.convert_row(item.row, item.lines[0], item.file, resolvers, licence,
+                                  code_override=chosen)
     if result.errors or not result.collectivite:
         reasons = "; ".join(str(e) for e in result.errors) or result.review_reason
         raise ReviewError(f"la ligne reste impossible à importer : {reasons}")

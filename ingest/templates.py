@@ -1,13 +1,20 @@
-"""Import templates: French column names, their synonyms, and header mapping."""
+"""Import templates: French column names, their synonyms, the converter of a row, and
+header mapping. One registry, :data:`TEMPLATES`: to add a template, define it here with its
+converter (``(row, line, file, resolvers, licence, code_override) -> RowResult``)."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import RowError
+from ingest.facts import Resolvers, RowResult, convert
+from ingest.records import convert_organisation, convert_person, convert_project
 from ingest.resolve import clean
+
+Converter = Callable[..., RowResult]
 
 
 @dataclass(frozen=True)
@@ -23,25 +30,27 @@ class Template:
     key: str
     title: str
     columns: tuple[Column, ...]
+    convert: Converter
     example: dict[str, str] = field(default_factory=dict)
+    #: Whether a review item of this template is settled by naming the collectivité (other
+    #: rows are corrected in the file and imported again).
+    settleable: bool = False
+
+    def convert_row(self, row: dict[str, str], line: int, file: str, resolvers: Resolvers,
+                    licence: str, code_override: str | None = None) -> RowResult:
+        result: RowResult = self.convert(row, line, file, resolvers, licence,
+                                         code_override=code_override)
+        return result
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
 
-RELATION_TYPES = {
-    "jumelage": ("jumelage", "twinning", "jumele", "jumelee"),
-    "cooperation": ("cooperation", "cooperation decentralisee", "partenariat", "accord"),
-    "projet": ("projet", "project"),
-    "financement": ("financement", "funding", "subvention", "cofinancement"),
-    "programme": ("programme", "dispositif", "plateforme"),
-    "adhesion": ("adhesion", "membership", "membre", "reseau"),
-    "volontariat": ("volontariat", "volunteering", "volontaire", "vsi", "service civique"),
-}
-
 ACTIONS = Template(
     key="actions",
     title="actions internationales",
+    convert=convert,
+    settleable=True,
     columns=(
         Column("collectivite", "nom de la collectivité, tel qu'on l'écrit (« Ville de Poitiers »)",
                True, ("collectivité", "french_actor", "acteur", "collectivite territoriale",
@@ -79,6 +88,7 @@ ACTIONS = Template(
 ORGANISATIONS = Template(
     key="organisations",
     title="organisations",
+    convert=convert_organisation,
     columns=(
         Column("nom", "nom de l'organisation", True, ("organisation", "nom organisation",
                                                       "structure", "name")),
@@ -97,6 +107,7 @@ ORGANISATIONS = Template(
 PROJECTS = Template(
     key="projets",
     title="projets",
+    convert=convert_project,
     columns=(
         Column("projet", "intitulé du projet", True, ("intitule", "intitulé", "nom du projet",
                                                       "titre", "project")),
@@ -130,6 +141,8 @@ PROJECTS = Template(
 PEOPLE = Template(
     key="personnes",
     title="personnes",
+    convert=convert_person,
+    settleable=True,
     columns=(
         Column("nom", "prénom et nom", True, ("personne", "nom prenom", "name")),
         Column("structure", "collectivité ou organisation", True,
@@ -145,6 +158,11 @@ PEOPLE = Template(
 )
 
 TEMPLATES = {t.key: t for t in (ACTIONS, ORGANISATIONS, PROJECTS, PEOPLE)}
+
+
+def template_names() -> str:
+    """« actions, organisations, projets, personnes », for help and error messages."""
+    return ", ".join(TEMPLATES)
 
 
 def detect_template(headers: list[str], file: str,

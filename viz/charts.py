@@ -61,7 +61,7 @@ def network_picture(nodes: list[dict[str, object]], edges: list[dict[str, object
                          'stroke="#bbb" stroke-width="0.7"/>')
     for n in nodes:
         x, y = place[str(n["key"])]
-        colour = STYLE.get(str(n["kind"]), ("", "", "#999"))[2]
+        colour = STYLE.get(str(n["kind"]), ("", "#999"))[1]
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"/>')
         parts.append(f'<text x="{x + 7:.1f}" y="{y + 3:.1f}" font-size="8">'
                      f'{escape(str(n["name"])[:28])}</text>')

@@ -13,22 +13,34 @@ import networkx as nx
 import numpy as np
 from pyvis.network import Network
 
-# kind → (French label, vis shape, colour); the legend of the explorer reads this too.
-STYLE: dict[str, tuple[str, str, str]] = {
-    "region": ("Région", "star", "#b2182b"),
-    "departement": ("Département", "diamond", "#ef8a62"),
-    "epci": ("EPCI", "square", "#f4a582"),
-    "commune": ("Commune", "dot", "#2166ac"),
-    "organisation": ("Organisation", "triangle", "#1b7837"),
-    "programme": ("Programme, dispositif", "triangleDown", "#5aae61"),
-    "project": ("Projet", "hexagon", "#762a83"),
-    "country": ("Pays", "ellipse", "#7f7f7f"),
-    "territory": ("Collectivité étrangère", "dot", "#bf812d"),
-    "theme": ("Thème", "box", "#35978f"),
-    "odd": ("ODD", "box", "#01665e"),
-    "person": ("Personne", "dot", "#999999"),
-    "event": ("Événement", "dot", "#999999"),
+from graph.labels import kind_label
+
+# kind → (vis shape, colour); the labels come from graph.labels (one table for everyone).
+STYLE: dict[str, tuple[str, str]] = {
+    "region": ("star", "#b2182b"),
+    "departement": ("diamond", "#ef8a62"),
+    "epci": ("square", "#f4a582"),
+    "commune": ("dot", "#2166ac"),
+    "organisation": ("triangle", "#1b7837"),
+    "programme": ("triangleDown", "#5aae61"),
+    "project": ("hexagon", "#762a83"),
+    "country": ("ellipse", "#7f7f7f"),
+    "territory": ("dot", "#bf812d"),
+    "theme": ("box", "#35978f"),
+    "odd": ("box", "#01665e"),
+    "person": ("dot", "#999999"),
+    "event": ("dot", "#999999"),
 }
+
+
+def legend() -> list[dict[str, str]]:
+    """The explorer's legend: one entry per node kind, with its French label.
+
+    >>> legend()[0]
+    {'kind': 'region', 'label': 'Région', 'shape': 'star', 'color': '#b2182b'}
+    """
+    return [{"kind": k, "label": kind_label(k), "shape": s, "color": c}
+            for k, (s, c) in STYLE.items()]
 
 
 def fruchterman_reingold(adjacency: np.ndarray, iterations: int = 50,
@@ -89,7 +101,7 @@ def vis_data(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[s
     net = Network(directed=True)
     biggest = max((float(n.get("size") or 0) for n in nodes), default=1.0) or 1.0
     for n in nodes:
-        _, shape, colour = STYLE.get(n["kind"], (n["kind"], "dot", "#999999"))
+        shape, colour = STYLE.get(n["kind"], ("dot", "#999999"))
         size = 8 + 22 * math.sqrt(float(n.get("size") or 0) / biggest)
         options: dict[str, Any] = {"size": round(size, 1), "kind": n["kind"]}
         if n.get("x") is not None:

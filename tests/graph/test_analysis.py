@@ -8,6 +8,7 @@ import pytest
 from graph.consortium import Focus, build_consortia
 from graph.evidence import build_index
 from graph.gaps import (
+    GapContext,
     data_quality,
     odd_unaddressed,
     partner_coverage,
@@ -60,41 +61,46 @@ def tiny() -> nx.MultiDiGraph:
     return g
 
 
+def ctx(g: nx.MultiDiGraph, year: int = 2026) -> GapContext:
+    return GapContext(g, build_index(g), year)
+
+
 def test_white_zones_by_hand() -> None:
     g = tiny()
-    items = white_zones(g, build_index(g)).items
+    items = white_zones(ctx(g)).items
     # a and b act: their EPCI and départements are covered; c (15 000 hab.) is not
-    assert [i["key"] for i in items] == ["commune:c"]
+    assert [i.key for i in items] == ["commune:c"]
 
 
 def test_separate_actors_by_hand() -> None:
     g = tiny()
-    gap = separate_actors(g, build_index(g))
+    gap = separate_actors(ctx(g))
     # a (via Kaya) and b both act in Burkina Faso, with no project in common
-    assert [(i["key"], [a["key"] for a in i["actors"]]) for i in gap.items] == [
+    assert [(i.key, [a.key for a in i.actors]) for i in gap.items] == [
         ("country:BF", ["commune:a", "commune:b"])]
 
 
 def test_water_without_agency_by_hand() -> None:
     g = tiny()
     # b uses the 1 % scheme; a does not
-    assert [i["key"] for i in water_without_agency(g, build_index(g)).items] == ["commune:a"]
+    assert [i.key for i in water_without_agency(ctx(g)).items] == ["commune:a"]
 
 
 def test_partner_coverage_by_hand() -> None:
     g = tiny()
-    items = partner_coverage(g, build_index(g)).items
-    assert items == [{"key": "organisation:cuf", "name": "cuf", "links": 1,
-                      "departements": [{"key": "departement:79", "name": "79"}]}]
+    items = partner_coverage(ctx(g)).items
+    assert [(i.key, [d.key for d in i.departements]) for i in items] == [
+        ("organisation:cuf", ["departement:79"])]
+    assert items[0].detail.startswith("1 lien(s)")
 
 
 def test_odd_and_stale_and_quality_by_hand() -> None:
     g = tiny()
-    index = build_index(g)
-    assert [i["key"] for i in odd_unaddressed(g, index).items] == ["odd:1"]
-    stale = stale_relations(g, index, 2026).items
-    assert [(i["actor"], i["last_year"]) for i in stale] == [("commune:b", 2001)]
-    problems = {(i["problem"], i.get("key")) for i in data_quality(g, index).items}
+    assert [i.key for i in odd_unaddressed(ctx(g)).items] == ["odd:1"]
+    stale = stale_relations(ctx(g)).items
+    assert [(i.actor, i.last_year) for i in stale] == [("commune:b", 2001)]
+    assert stale[0].concerns("commune:b") and "2001" in stale[0].advice
+    problems = {(i.problem, i.key) for i in data_quality(ctx(g)).items}
     assert problems == {("projet sans pays", "project:p")} | {
         ("collectivité sans code", k) for k in ("departement:86", "departement:79",
                                                  "epci:1", "epci:2")}

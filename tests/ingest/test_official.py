@@ -10,7 +10,7 @@ import pytest
 
 from graph.sqlite_store import SqliteStore
 from ingest.errors import IngestError
-from ingest.official import refresh_geography
+from ingest.geography import refresh_geography
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "geo"
 

@@ -47,6 +47,7 @@ function viewParams() {
 
 async function show(params) {
   state.params = params || viewParams();
+  document.body.dataset.settled = "false"; // until this view is drawn (tests wait on it)
   const started = performance.now();
   status("Chargement…");
   let data;
@@ -125,13 +126,8 @@ function buildFilters(vocabulary) {
   $("to").addEventListener("change", applyFilters);
 }
 
-const RELATION_LABELS = {
-  MEMBER_OF: "membre de", LOCATED_IN: "situé dans", TWINNED_WITH: "jumelage",
-  COOPERATES_WITH: "coopération", PARTICIPATES_IN: "participe à", TAKES_PLACE_IN: "se déroule à",
-  ADDRESSES: "traite de", FUNDED_BY: "financé par", PART_OF: "fait partie de",
-  ANIMATES: "anime", RUNS: "porte", VOLUNTEERS_WITH: "volontariat", WORKS_FOR: "travaille pour",
-  ATTENDS: "participe à l'événement",
-};
+// French labels of relation types: served by /api/vocabulary (graph/labels.py), not repeated here.
+let RELATION_LABELS = {};
 
 function buildLegend(legend) {
   const list = $("legend");
@@ -368,6 +364,7 @@ function syncControls() {
 
 async function start() {
   const vocabulary = await api("/api/vocabulary");
+  RELATION_LABELS = vocabulary.relation_labels || {};
   fill($("country"), vocabulary.countries, (c) => `${c.name} (${c.actors})`);
   fill($("theme"), vocabulary.themes, (t) => t.name);
   fill($("departement"), vocabulary.departements, (d) => `${d.key.split(":")[1]} ${d.name}`);

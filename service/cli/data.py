@@ -1,46 +1,23 @@
-"""The ``maillage`` command line. Messages are in French."""
+"""Commands on the data: init, ingest, review, geo, template, stats, export, serve."""
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from graph.export import write_graphml, write_json
-from graph.factory import open_store
 from graph.projection import to_networkx
-from graph.store import GraphStore, StoreError
+from ingest.errors import IngestError
+from ingest.importer import ImportReport
+from ingest.templates import TEMPLATES, template_names, write_template
+from service import actors, imports
+from service.cli.base import app, console, echo_json, err, fail, opened
 from service.settings import get_settings
-
-app = typer.Typer(help="Maillage : graphe des partenariats de coopération décentralisée.",
-                  no_args_is_help=True, add_completion=False)
-console = Console()
-err = Console(stderr=True)
-
-
-@contextmanager
-def opened_store() -> Iterator[GraphStore]:
-    settings = get_settings()
-    try:
-        store = open_store(settings.store_url, settings.neo4j_user,
-                           settings.neo4j_password.get_secret_value(), settings.neo4j_database)
-    except StoreError as exc:
-        err.print(f"[red]Erreur :[/red] {exc}")
-        raise typer.Exit(2) from None
-    except Exception as exc:  # the driver's own errors, e.g. server unreachable
-        err.print(f"[red]Impossible d'ouvrir la base {settings.store_url} :[/red] {exc}")
-        raise typer.Exit(2) from None
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 @app.command()
@@ -48,29 +25,30 @@ def init(
     reset: Annotated[bool, typer.Option(help="Vider la base avant de charger.")] = False,
 ) -> None:
     """Créer la base et charger les données de référence fournies avec Maillage."""
-    from ingest.reference.load import load_reference
-
-    with opened_store() as store:
-        if reset:
-            store.clear()
-        store.setup_schema()
-        with console.status("Chargement des données de référence…"):
-            summary, report = load_reference(store)
-        console.print(f"Base prête : {store.url}")
-        console.print(f"Référentiel : {summary.created} créés, {summary.updated} mis à jour, "
-                      f"{summary.unchanged} inchangés.")
-        console.print("Faits sourcés : " + report.summary_fr())
+    with opened() as ctx, console.status("Chargement des données de référence…"):
+        summary, report = imports.load(ctx, reset)
+    console.print(f"Base prête : {ctx.store.url}")
+    console.print(f"Référentiel : {summary.created} créés, {summary.updated} mis à jour, "
+                  f"{summary.unchanged} inchangés.")
+    console.print("Faits sourcés : " + report.summary_fr())
 
 
 def _parse_mapping(items: list[str]) -> dict[str, str]:
     mapping = {}
     for item in items:
         if "=" not in item:
-            err.print(f"[red]--mapping « {item} » :[/red] forme attendue « en-tête=colonne »")
-            raise typer.Exit(2)
+            fail(f"[red]--mapping « {item} » :[/red] forme attendue « en-tête=colonne »")
         header, _, column = item.partition("=")
         mapping[header.strip()] = column.strip()
     return mapping
+
+
+def _print_import(report: ImportReport, dry_run: bool) -> None:
+    console.print(("[yellow]Simulation[/yellow] — " if dry_run else "") + report.summary_fr())
+    for row in report.rows:
+        for message in row.errors:
+            err.print(f"  • {message}" + (f" (candidats : {', '.join(row.candidates)})"
+                                          if row.candidates else ""))
 
 
 @app.command()
@@ -83,36 +61,30 @@ def ingest(
         "--partial", help="Importer les lignes valides et signaler les autres.")] = False,
     sheet: Annotated[str | None, typer.Option(help="Feuille du classeur XLSX.")] = None,
     template_key: Annotated[str | None, typer.Option(
-        "--template", help="Modèle : actions, organisations, projets, personnes "
-                           "(reconnu d'après les en-têtes sinon).")] = None,
+        "--template", help=f"Modèle : {template_names()} (reconnu d'après les en-têtes "
+                           "sinon).")] = None,
     mapping: Annotated[list[str] | None, typer.Option(
         help="Correspondance « en-tête du fichier=colonne du modèle » (répétable ; "
              "« =- » pour ignorer une colonne).")] = None,
 ) -> None:
-    """Importer des tableurs au modèle « actions internationales »."""
-    from rich.progress import Progress
-
-    from ingest.errors import IngestError
-    from ingest.importer import import_file
-    from ingest.templates import TEMPLATES
-
+    """Importer des tableurs (actions internationales, organisations, projets, personnes)."""
     columns = _parse_mapping(mapping or [])
-    if template_key is not None and template_key not in TEMPLATES:
-        err.print(f"[red]Modèle inconnu « {template_key} » :[/red] " + ", ".join(TEMPLATES))
-        raise typer.Exit(2)
     failed = False
     outputs: list[dict[str, object]] = []
-    with opened_store() as store:
+    with opened() as ctx:
+        imports.template(template_key)  # an unknown name stops before any file is read
         for path in files:
             try:
                 with Progress(console=err, transient=True, disable=as_json) as bar:
                     task = bar.add_task(f"Import de {path.name}", total=None)
-                    report = import_file(
-                        store, path, sheet=sheet, mapping=columns, dry_run=dry_run,
-                        partial=partial,
-                        template=TEMPLATES[template_key] if template_key else None,
-                        progress=lambda done, total, t=task: bar.update(t, completed=done,
-                                                                        total=total))
+
+                    def advance(done: int, total: int, bar: Progress = bar,
+                                task: TaskID = task) -> None:
+                        bar.update(task, completed=done, total=total)
+
+                    report = imports.import_spreadsheet(
+                        ctx, path, sheet=sheet, mapping=columns, template_name=template_key,
+                        dry_run=dry_run, partial=partial, progress=advance)
             except IngestError as exc:
                 failed = True
                 err.print(f"[red]Import refusé, rien n'a été écrit[/red] ({len(exc.errors)} "
@@ -122,16 +94,10 @@ def ingest(
                 continue
             if as_json:
                 outputs.extend(r.as_dict() for r in report.rows)
-                continue
-            console.print(("[yellow]Simulation[/yellow] — " if dry_run else "") +
-                          report.summary_fr())
-            for row in report.rows:
-                for message in row.errors:
-                    err.print(f"  • {message}"
-                              + (f" (candidats : {', '.join(row.candidates)})"
-                                 if row.candidates else ""))
+            else:
+                _print_import(report, dry_run)
     if as_json:
-        typer.echo(json.dumps(outputs, ensure_ascii=False, indent=1))
+        echo_json(outputs)
     if failed:
         raise typer.Exit(1)
 
@@ -146,26 +112,19 @@ def review(
     = False,
 ) -> None:
     """Lister les lignes non résolues et les arbitrer."""
-    from ingest.review import ReviewError, dismiss_item, settle_item
-
-    with opened_store() as store:
-        try:
-            if settle:
-                if not as_key:
-                    err.print("[red]--settle demande --as CLÉ[/red]")
-                    raise typer.Exit(2)
-                created = settle_item(store, settle, as_key)
-                console.print(f"Arbitré : {settle} → {as_key} ({created} relation(s) écrite(s)).")
-                return
-            if dismiss:
-                dismiss_item(store, dismiss)
-                console.print(f"Écarté : {dismiss}")
-                return
-        except ReviewError as exc:
-            err.print(f"[red]Erreur :[/red] {exc}")
-            raise typer.Exit(2) from None
-        items = store.review_items(None if show_all else "open")
-        names = store.get_nodes(sorted({c for i in items for c in i.candidates}))
+    if settle and not as_key:
+        fail("[red]--settle demande --as CLÉ[/red]")
+    with opened() as ctx:
+        if settle and as_key:
+            written = imports.settle(ctx, settle, as_key)
+            console.print(f"Arbitré : {settle} → {as_key} ({written} relation(s) écrite(s)).")
+            return
+        if dismiss:
+            imports.dismiss(ctx, dismiss)
+            console.print(f"Écarté : {dismiss}")
+            return
+        items = imports.review_items(ctx, None if show_all else "open")
+        names = imports.candidate_names(ctx, items)
     if not items:
         console.print("Rien à vérifier.")
         return
@@ -173,7 +132,7 @@ def review(
     for col in ("clé", "fichier, lignes", "collectivité", "raison", "candidats", "état"):
         table.add_column(col)
     for item in items:
-        cands = "\n".join(f"{c} ({names[c].name})" if c in names else c for c in item.candidates)
+        cands = "\n".join(f"{c} ({names[c]})" if c in names else c for c in item.candidates)
         table.add_row(item.key, f"{item.file} : {', '.join(map(str, item.lines))}", item.name,
                       item.reason, cands, item.status + (f" → {item.resolution}"
                                                          if item.resolution else ""))
@@ -193,16 +152,11 @@ def geo(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Ne rien écrire.")] = False,
 ) -> None:
     """Mettre à jour la géographie depuis un nouveau millésime des fichiers officiels."""
-    from ingest.errors import IngestError
-    from ingest.official import refresh_geography
-
-    with opened_store() as store:
+    with opened() as ctx:
         try:
-            counts = refresh_geography(store, communes, epci, departements, regions, bassins,
-                                       dry_run=dry_run)
+            counts = imports.refresh(ctx, communes, epci, departements, regions, bassins, dry_run)
         except IngestError as exc:
-            err.print(f"[red]Mise à jour refusée, rien n'a été écrit :[/red] {exc}")
-            raise typer.Exit(1) from None
+            fail(f"[red]Mise à jour refusée, rien n'a été écrit :[/red] {exc}", 1)
     console.print(("Simulation — " if dry_run else "") +
                   f"{counts.get('create', 0)} créés, {counts.get('update', 0)} mis à jour, "
                   f"{counts.get('unchanged', 0)} inchangés.")
@@ -210,17 +164,13 @@ def geo(
 
 @app.command()
 def template(
-    kind: Annotated[str, typer.Argument(
-        help="Modèle : actions, organisations, projets, personnes.")] = "actions",
+    kind: Annotated[str, typer.Argument(help=f"Modèle : {template_names()}.")] = "actions",
     output: Annotated[Path, typer.Option("-o", "--output", help="Dossier de sortie.")]
     = Path("."),
 ) -> None:
     """Écrire un modèle vide, en CSV et en XLSX, avec une ligne d'exemple."""
-    from ingest.templates import TEMPLATES, write_template
-
     if kind not in TEMPLATES:
-        err.print(f"[red]Modèle inconnu « {kind} » :[/red] " + ", ".join(TEMPLATES))
-        raise typer.Exit(2)
+        fail(f"[red]Modèle inconnu « {kind} » :[/red] {template_names()}")
     for path in write_template(TEMPLATES[kind], output):
         console.print(f"Modèle écrit : {path}")
 
@@ -228,10 +178,10 @@ def template(
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
     """Compter les nœuds par type et les relations par type."""
-    with opened_store() as store:
-        counts = store.counts()
+    with opened() as ctx:
+        counts = actors.stats(ctx)
     if as_json:
-        typer.echo(json.dumps(counts.model_dump(), ensure_ascii=False, indent=1))
+        echo_json({"nodes": counts.nodes, "relationships": counts.relationships})
         return
     for title, data in (("Nœuds", counts.nodes), ("Relations", counts.relationships)):
         table = Table(title=title)
@@ -251,22 +201,19 @@ def export(
 ) -> None:
     """Exporter tout le graphe en JSON ou GraphML."""
     if fmt not in ("json", "graphml"):
-        err.print(f"[red]Format inconnu « {fmt} » :[/red] choisir json ou graphml.")
-        raise typer.Exit(2)
-    with opened_store() as store:
-        nodes, rels = store.export()
+        fail(f"[red]Format inconnu « {fmt} » :[/red] choisir json ou graphml.")
+    with opened() as ctx:
+        nodes, rels = ctx.store.export()
     if fmt == "json":
         if output is None:
             write_json(nodes, rels, sys.stdout)
         else:
             with output.open("w", encoding="utf-8") as fh:
                 write_json(nodes, rels, fh)
+    elif output is None:
+        write_graphml(to_networkx(nodes, rels), sys.stdout.buffer)
     else:
-        graph = to_networkx(nodes, rels)
-        if output is None:
-            write_graphml(graph, sys.stdout.buffer)
-        else:
-            write_graphml(graph, output)
+        write_graphml(to_networkx(nodes, rels), output)
     if output is not None:
         err.print(f"{len(nodes)} nœuds et {len(rels)} relations exportés dans {output}")
 
@@ -283,6 +230,8 @@ def serve(
 
     import uvicorn
 
+    from service.api import create_app
+
     loopback = host in ("127.0.0.1", "localhost", "::1")
     if not loopback and not public_reads:
         # Open reads are for a laptop; on a network, the token guards them too.
@@ -292,14 +241,5 @@ def serve(
     if not loopback and not settings.api_token:
         err.print("[yellow]Attention :[/yellow] aucun MAILLAGE_API_TOKEN : lectures et "
                   "écritures refusées hors de la boucle locale.")
-    from service.api import create_app
-
     console.print(f"Maillage sur http://{host}:{port}/ (base : {settings.store_url})")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
-
-
-# Commands on the analysis register themselves on `app`.
-from service import analysis_cli  # noqa: E402,F401
-
-if __name__ == "__main__":
-    app()

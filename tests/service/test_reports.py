@@ -15,9 +15,10 @@ from typer.testing import CliRunner
 from graph.model import Node, Provenance, Relationship, RelType
 from graph.sqlite_store import SqliteStore
 from service.cli import app
-from service.queries import Maillage
+from service.context import Context, NotFound
+from service.reports import build
 from service.settings import get_settings
-from viz.reports import ReportError, build, render
+from viz.report import render
 
 XSS = "<img src=x onerror=alert(1)>"
 KEYS = {
@@ -39,7 +40,7 @@ KEYS = {
 
 
 @pytest.fixture(scope="module")
-def svc(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Maillage]:
+def svc(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
     db = tmp_path_factory.mktemp("reports") / "r.db"
     shutil.copyfile(reference_db, db)
     store = SqliteStore(db)
@@ -48,7 +49,7 @@ def svc(reference_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                              props={"email": "secret@exemple.org", "category": "association"})])
     store.upsert_relationships([Relationship(type=RelType.MEMBER_OF, start="commune:86194",
                                              end="organisation:xss", provenance=prov)])
-    yield Maillage(store)
+    yield Context(store)
     store.close()
 
 
@@ -59,7 +60,7 @@ def pdf_text(data: bytes) -> str:
 
 
 @pytest.mark.parametrize("key", list(KEYS))
-def test_every_kind_in_every_format(svc: Maillage, key: str) -> None:
+def test_every_kind_in_every_format(svc: Context, key: str) -> None:
     report = build(svc, key)
     assert [s.title for s in report.sections] == KEYS[key]
     html = render(report, "html").decode()
@@ -78,7 +79,7 @@ def test_every_kind_in_every_format(svc: Maillage, key: str) -> None:
     assert "Données au" in html and "Licences" in html
 
 
-def test_facts_carry_their_sources(svc: Maillage) -> None:
+def test_facts_carry_their_sources(svc: Context) -> None:
     report = build(svc, "commune:86194")
     action = next(s for s in report.sections if s.title == "Action internationale")
     facts = [line for line in action.lines if not line.text.startswith("— ")]
@@ -88,7 +89,7 @@ def test_facts_carry_their_sources(svc: Maillage) -> None:
     assert "Marburg" in html and "source" in html
 
 
-def test_hostile_name_is_inert_everywhere(svc: Maillage) -> None:
+def test_hostile_name_is_inert_everywhere(svc: Context) -> None:
     for key in ("organisation:xss", "commune:86194"):
         report = build(svc, key)
         html = render(report, "html").decode()
@@ -98,14 +99,14 @@ def test_hostile_name_is_inert_everywhere(svc: Maillage) -> None:
     assert XSS in pdf_text(render(build(svc, "organisation:xss"), "pdf"))
 
 
-def test_no_contact_data_unless_asked(svc: Maillage) -> None:
+def test_no_contact_data_unless_asked(svc: Context) -> None:
     assert "secret@exemple.org" not in render(build(svc, "organisation:xss"), "html").decode()
     asked = render(build(svc, "organisation:xss", contacts=True), "html").decode()
     assert "secret@exemple.org" in asked
 
 
-def test_unknown_key(svc: Maillage) -> None:
-    with pytest.raises(ReportError, match="nœud inconnu"):
+def test_unknown_key(svc: Context) -> None:
+    with pytest.raises(NotFound, match="nœud inconnu"):
         build(svc, "commune:00000")
 
 

@@ -1,0 +1,61 @@
+"""French labels of the domain's words: the one table the CLI, the reports, the API and
+the explorer page read (the page gets it from ``/api/vocabulary``)."""
+
+from __future__ import annotations
+
+from graph.model import NodeKind, RelType
+
+KIND_LABELS: dict[NodeKind, str] = {
+    NodeKind.REGION: "Région",
+    NodeKind.DEPARTEMENT: "Département",
+    NodeKind.EPCI: "EPCI",
+    NodeKind.COMMUNE: "Commune",
+    NodeKind.ORGANISATION: "Organisation",
+    NodeKind.PROGRAMME: "Programme, dispositif",
+    NodeKind.PROJECT: "Projet",
+    NodeKind.COUNTRY: "Pays",
+    NodeKind.TERRITORY: "Collectivité étrangère",
+    NodeKind.THEME: "Thème",
+    NodeKind.ODD: "ODD",
+    NodeKind.PERSON: "Personne",
+    NodeKind.EVENT: "Événement",
+}
+
+RELATION_LABELS: dict[RelType, str] = {
+    RelType.MEMBER_OF: "membre de",
+    RelType.LOCATED_IN: "situé dans",
+    RelType.TWINNED_WITH: "jumelage",
+    RelType.COOPERATES_WITH: "coopération",
+    RelType.PARTICIPATES_IN: "participe à",
+    RelType.TAKES_PLACE_IN: "se déroule à",
+    RelType.ADDRESSES: "traite de",
+    RelType.FUNDED_BY: "financé par",
+    RelType.PART_OF: "fait partie de",
+    RelType.ANIMATES: "anime",
+    RelType.RUNS: "porte",
+    RelType.VOLUNTEERS_WITH: "volontariat",
+    RelType.WORKS_FOR: "travaille pour",
+    RelType.ATTENDS: "participe à l'événement",
+}
+
+
+def kind_label(kind: str) -> str:
+    """
+    >>> kind_label("territory"), kind_label("inconnu")
+    ('Collectivité étrangère', 'inconnu')
+    """
+    try:
+        return KIND_LABELS[NodeKind(kind)]
+    except ValueError:
+        return kind
+
+
+def relation_label(type_: str) -> str:
+    """
+    >>> relation_label("TWINNED_WITH")
+    'jumelage'
+    """
+    try:
+        return RELATION_LABELS[RelType(type_)]
+    except ValueError:
+        return type_.lower()

@@ -1,0 +1,244 @@
+"""Pure walks over the projection that the views, the maps and the reports share:
+a node's neighbourhood, actor filters, the engaged subgraph, communes folded into their
+EPCI, engagement per territory. No I/O; every output is sorted, so the same graph gives
+the same answer in any process (Python's string hashing never decides an order).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from graph.evidence import EvidenceIndex
+from graph.model import ACTOR_KINDS, CONTAINER_KINDS, NodeKind, normalize
+
+
+def ordered_subgraph(graph: nx.MultiDiGraph, keys: Iterable[str]) -> nx.MultiDiGraph:
+    """A copy of the subgraph on ``keys`` whose nodes and edges are in key order.
+
+    ``graph.subgraph(a_set)`` iterates the set, so walks over it (sampled betweenness,
+    Louvain, BFS) would depend on the process's hash seed; this copy does not.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("b", "a", key="k1")
+    'k1'
+    >>> list(ordered_subgraph(g, {"b", "a"}).nodes)
+    ['a', 'b']
+    """
+    wanted = set(keys)
+    sub = nx.MultiDiGraph()
+    for key in sorted(wanted):
+        if key in graph:
+            sub.add_node(key, **graph.nodes[key])
+    edges = [(u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True)
+             if u in wanted and v in wanted]
+    for u, v, k, d in sorted(edges, key=lambda e: (e[0], e[1], str(e[2]))):
+        sub.add_edge(u, v, key=k, **d)
+    return sub
+
+
+def neighbourhood(graph: nx.MultiDiGraph, key: str, depth: int,
+                  limit: int) -> tuple[set[str], bool]:
+    """Nodes within ``depth`` steps of ``key`` (at most ``limit``), and whether it was cut.
+
+    Beyond the first step the walk does not go through containers of geography (an EPCI,
+    a département, a région, a country): a département would pull in all its communes.
+
+    >>> g = nx.MultiDiGraph()
+    >>> for k, kd in [("commune:1", "commune"), ("departement:86", "departement"),
+    ...               ("commune:2", "commune"), ("territory:x", "territory")]:
+    ...     g.add_node(k, kind=kd)
+    >>> for u, v in [("commune:1", "departement:86"), ("commune:2", "departement:86"),
+    ...              ("commune:1", "territory:x")]:
+    ...     _ = g.add_edge(u, v)
+    >>> sorted(neighbourhood(g, "commune:1", 2, 100)[0])
+    ['commune:1', 'departement:86', 'territory:x']
+    """
+    undirected = graph.to_undirected(as_view=True)
+    seen = {key}
+    frontier = [key]
+    truncated = False
+    for level in range(1, depth + 1):
+        nxt: list[str] = []
+        for node in frontier:
+            if level > 1 and graph.nodes[node].get("kind") in CONTAINER_KINDS:
+                continue
+            for other in sorted(undirected.neighbors(node)):
+                if other in seen:
+                    continue
+                if len(seen) >= limit:
+                    truncated = True
+                    break
+                seen.add(other)
+                nxt.append(other)
+        frontier = nxt
+    return seen, truncated
+
+
+@dataclass(frozen=True)
+class ActorFilter:
+    """What a user narrows the actors down to; every field is optional."""
+
+    text: str | None = None
+    kind: str | None = None
+    departement: str | None = None
+    epci: str | None = None
+    country: str | None = None
+    theme: str | None = None
+
+    def country_key(self) -> str | None:
+        return f"country:{self.country.upper()}" if self.country else None
+
+    def theme_key(self) -> str | None:
+        if self.theme is None or ":" in self.theme:
+            return self.theme
+        return f"theme:{self.theme}"
+
+
+def in_departement(key: str, data: dict[str, Any], dep: str) -> bool:
+    """Whether a node lies in (or is) a département; an EPCI may span several."""
+    dep = dep.removeprefix("departement:")
+    deps = data.get("departements")
+    return (data.get("departement") == dep or key == f"departement:{dep}"
+            or (isinstance(deps, list) and dep in deps))
+
+
+def filter_actors(graph: nx.MultiDiGraph, index: EvidenceIndex, spec: ActorFilter) -> list[str]:
+    """Actor keys matching ``spec``: internationally active ones first, then by population
+    (largest first), then by key.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("commune:1", kind="commune", name="Niort", population=60000, departement="79")
+    >>> g.add_node("commune:2", kind="commune", name="Melle", population=6000, departement="79")
+    >>> filter_actors(g, EvidenceIndex({}, {}), ActorFilter(departement="79"))
+    ['commune:1', 'commune:2']
+    >>> filter_actors(g, EvidenceIndex({}, {}), ActorFilter(text="melle"))
+    ['commune:2']
+    """
+    kinds = {spec.kind} if spec.kind else set(ACTOR_KINDS)
+    needle = normalize(spec.text) if spec.text else ""
+    country_key, theme_key = spec.country_key(), spec.theme_key()
+    epci = spec.epci.removeprefix("epci:") if spec.epci else None
+    found: list[tuple[int, int, str]] = []
+    for key, data in graph.nodes(data=True):
+        if data.get("kind") not in kinds:
+            continue
+        if needle and needle not in normalize(str(data.get("name", ""))):
+            continue
+        if spec.departement and not in_departement(key, data, spec.departement):
+            continue
+        if epci and data.get("epci") != epci and key != f"epci:{epci}":
+            continue
+        ev = index.by_actor.get(key)
+        if country_key and (ev is None or country_key not in ev.items["country"]):
+            continue
+        if theme_key and (ev is None or theme_key not in ev.items["theme"]):
+            continue
+        found.append((0 if ev else 1, -int(data.get("population") or 0), key))
+    found.sort()
+    return [key for *_, key in found]
+
+
+def engaged_keys(index: EvidenceIndex, actors: Iterable[str] | None = None) -> set[str]:
+    """The engaged actors (or the given ones) plus every item of their evidence: what ties
+    the network together, without the bare geography around it."""
+    wanted = index.by_actor if actors is None else actors
+    keep: set[str] = set()
+    for actor in wanted:
+        keep.add(actor)
+        ev = index.by_actor.get(actor)
+        if ev is not None:
+            for items in ev.items.values():
+                keep |= set(items)
+    return keep
+
+
+def engaged_subgraph(graph: nx.MultiDiGraph, index: EvidenceIndex) -> nx.MultiDiGraph:
+    """The part of the graph with international action (for brokers and communities: the
+    geography alone would make every département a broker)."""
+    return ordered_subgraph(graph, engaged_keys(index))
+
+
+def fold_communes(graph: nx.MultiDiGraph, sub: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Replace the communes of ``sub`` by their EPCI; edges follow, and each node's
+    ``folded`` attribute counts the nodes it stands for.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("epci:9", kind="epci", name="CA")
+    >>> for c in ("commune:1", "commune:2"):
+    ...     g.add_node(c, kind="commune", name=c, epci="9")
+    >>> g.add_node("territory:x", kind="territory", name="X")
+    >>> _ = g.add_edge("commune:1", "territory:x", key="r1")
+    >>> folded = fold_communes(g, g.subgraph(["commune:1", "commune:2", "territory:x"]))
+    >>> sorted(folded.nodes(data="folded")), list(folded.edges)
+    ([('epci:9', 2), ('territory:x', 1)], [('epci:9', 'territory:x', 'r1')])
+    """
+    into: dict[str, str] = {}
+    for key, data in sub.nodes(data=True):
+        if data.get("kind") == NodeKind.COMMUNE and data.get("epci"):
+            into[key] = f"epci:{data['epci']}"
+    folded = nx.MultiDiGraph()
+    for key, data in sorted(sub.nodes(data=True)):
+        target = into.get(key, key)
+        if target not in folded:
+            folded.add_node(target, **(graph.nodes[target] if target in graph else data))
+            folded.nodes[target]["folded"] = 0
+        folded.nodes[target]["folded"] += 1
+    for u, v, k, data in sorted(sub.edges(keys=True, data=True), key=lambda e: str(e[2])):
+        a, b = into.get(u, u), into.get(v, v)
+        if a != b:
+            folded.add_edge(a, b, key=k, **data)
+    return folded
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """A French territory on the map: how many actors act internationally in it, and the
+    water basin most of its communes belong to."""
+
+    engaged: int
+    basin: str | None
+
+
+def territory_engagement(graph: nx.MultiDiGraph, index: EvidenceIndex) -> dict[str, Engagement]:
+    """For every commune, EPCI and département: the engaged actors it holds (itself
+    included) and its main water basin.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("commune:1", kind="commune", epci="9", departement="79", basin="Loire-Bretagne")
+    >>> out = territory_engagement(g, EvidenceIndex({}, {}))
+    >>> out["departement:79"]
+    Engagement(engaged=0, basin='Loire-Bretagne')
+    """
+    engaged: dict[str, set[str]] = defaultdict(set)
+    basins: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for key, data in graph.nodes(data=True):
+        if data.get("kind") != NodeKind.COMMUNE:
+            continue
+        for owner in (key, f"epci:{data.get('epci')}", f"departement:{data.get('departement')}"):
+            basins[owner][str(data.get("basin"))] += 1
+            if key in index.by_actor:
+                engaged[owner].add(key)
+    for actor in index.by_actor:
+        kind = graph.nodes[actor].get("kind")
+        if kind in (NodeKind.EPCI, NodeKind.DEPARTEMENT):
+            engaged[actor].add(actor)
+            if kind == NodeKind.EPCI:
+                for dep in graph.nodes[actor].get("departements") or []:
+                    engaged[f"departement:{dep}"].add(actor)
+    out: dict[str, Engagement] = {}
+    for owner in sorted(set(basins) | set(engaged)):
+        counts = basins.get(owner, {})
+        basin = min(counts, key=lambda b: (-counts[b], b)) if counts else None
+        out[owner] = Engagement(len(engaged.get(owner, ())), basin)
+    return out
+
+
+def actors_per_country(graph: nx.MultiDiGraph, index: EvidenceIndex) -> dict[str, int]:
+    """Number of engaged actors per country key."""
+    return {item: len(holders) for (kind, item), holders in sorted(index.holders.items())
+            if kind == "country"}

@@ -1,0 +1,70 @@
+"""Use cases on actors and places: search, profile, a country's actors, lists, counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from graph.model import NodeKind, RelType
+from graph.walks import ActorFilter, filter_actors
+from service.context import Context, NotFound
+from service.schemas import CountryPublic, NodePublic, NodeRef, Profile, RelationPublic, Stats
+
+
+def search(ctx: Context, spec: ActorFilter, limit: int, offset: int) -> tuple[list[NodeRef], int]:
+    """Actors matching ``spec``, active ones first; one page and the total."""
+    keys = filter_actors(ctx.graph(), ctx.index(), spec)
+    return [ctx.ref(k) for k in keys[offset:offset + limit]], len(keys)
+
+
+def profile(ctx: Context, key: str) -> Profile:
+    """A node and its relations grouped by type, each with its period and source."""
+    node = ctx.need(key)
+    grouped: dict[str, list[RelationPublic]] = defaultdict(list)
+    for n in ctx.store.neighbours(key):
+        rel = n.relationship
+        period = rel.props.get("period")
+        grouped[rel.type.value].append(RelationPublic(
+            key=rel.key, type=rel.type.value, outgoing=n.outgoing,
+            other=NodeRef(key=n.node.key, kind=n.node.kind.value, name=n.node.name),
+            props=rel.props, period=str(period) if period else None,
+            source=rel.provenance.source, licence=rel.provenance.licence))
+    return Profile(actor=NodePublic.of(node), relations=dict(sorted(grouped.items())))
+
+
+def of_kind(ctx: Context, kind: NodeKind, limit: int, offset: int) -> tuple[list[NodePublic], int]:
+    nodes = ctx.store.find_nodes(kind=kind, limit=limit, offset=offset)
+    return [NodePublic.of(n) for n in nodes], ctx.store.count_nodes(kind=kind)
+
+
+def country(ctx: Context, iso2: str) -> CountryPublic:
+    """Who acts in a country, in which of its territories, on what, since when."""
+    if len(iso2) != 2 or not iso2.isalpha():
+        raise NotFound(f"code pays invalide : {iso2}")
+    iso2 = iso2.upper()
+    key = f"country:{iso2}"
+    node = ctx.need(key)
+    index, graph = ctx.index(), ctx.graph()
+    actors: list[dict[str, Any]] = []
+    for actor in sorted(index.holders.get(("country", key), set())):
+        ev = index.by_actor[actor]
+        territories = sorted(t for t in ev.items["territory"]
+                             if graph.nodes[t].get("country") == iso2)
+        years = sorted(ev.years)
+        actors.append({"key": actor, "name": ctx.name(actor), "kind": graph.nodes[actor]["kind"],
+                       "territories": [ctx.ref(t).model_dump() for t in territories],
+                       "themes": [ctx.ref(t).model_dump() for t in sorted(ev.items["theme"])],
+                       "since": years[0] if years else None,
+                       "sources": sorted(ev.items["country"][key])})
+    places = sorted({src for src, _, d in graph.in_edges(key, data=True)
+                     if d.get("type") == RelType.LOCATED_IN
+                     and graph.nodes[src].get("kind") == NodeKind.TERRITORY})
+    return CountryPublic(country=NodePublic.of(node), actors=actors,
+                         territories=[ctx.ref(p) for p in places])
+
+
+def stats(ctx: Context) -> Stats:
+    counts = ctx.store.counts()
+    return Stats(nodes=counts.nodes, relationships=counts.relationships,
+                 review_open=len(ctx.store.review_items("open")),
+                 generation=ctx.store.generation())

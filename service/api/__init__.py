@@ -1,0 +1,76 @@
+"""The HTTP API and the explorer page: thin routers over the use cases of :mod:`service`.
+
+To add a route: put it in the router of its resource (``service/api/routers/``), calling
+a use case; a new resource gets its own router, listed in :data:`ROUTERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from service.api import errors
+from service.api.routers import actors, analysis, explorer, imports, places, reports, writes
+from service.context import Context
+from service.schemas import Problem
+from service.settings import Settings, get_settings
+
+STATIC = Path(__file__).resolve().parents[2] / "viz" / "static"
+ROUTERS = (actors.router, places.router, analysis.router, explorer.router, reports.router,
+           writes.router, imports.router)
+# Everything the page loads comes from this server; no inline script can run.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.context = Context.open(settings)
+        try:
+            yield
+        finally:
+            app.state.context.close()
+
+    app = FastAPI(title="Maillage", version="0.1.0", lifespan=lifespan,
+                  description="Graphe des partenariats de coopération décentralisée en "
+                              "Nouvelle-Aquitaine : acteurs, relations sourcées, consortiums "
+                              "possibles et manques du réseau. Les écritures demandent un "
+                              "jeton (en-tête `Authorization: Bearer …`).")
+    app.state.settings = settings
+    errors.install(app)
+
+    @app.get("/health", tags=["service"], summary="Le service répond")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/ready", tags=["service"], summary="La base répond",
+             responses={503: {"model": Problem}})
+    def ready(request: Request) -> Any:
+        try:
+            request.app.state.context.store.generation()
+        except Exception as exc:  # any driver error means not ready
+            return errors.problem(503, "Base indisponible", str(exc))
+        return {"status": "ok"}
+
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(GZipMiddleware, minimum_size=4096)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def explorer_page() -> Response:
+        page = (STATIC / "index.html").read_bytes()
+        return Response(page, media_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": CSP})
+
+    return app

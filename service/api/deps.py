@@ -1,0 +1,108 @@
+"""What routes depend on: the context, the token checks, shared parameters, and the
+cached answer of a read."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from graph.model import NodeKind
+from service.context import Context
+from service.schemas import Problem
+from service.settings import Settings
+from service.views import ViewSpec
+
+MAX_PAGE = 200
+MAX_DEPTH = 3
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "jeton absent ou invalide"},
+    404: {"model": Problem, "description": "clé inconnue"},
+    422: {"model": Problem, "description": "paramètres invalides"},
+}
+
+bearer = HTTPBearer(auto_error=False)
+
+
+async def context(request: Request) -> Context:
+    ctx: Context = request.app.state.context
+    return ctx
+
+
+def _check_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> None:
+    settings: Settings = request.app.state.settings
+    token = settings.api_token.get_secret_value() if settings.api_token else ""
+    given = credentials.credentials if credentials else ""
+    if not token or not secrets.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(401, "jeton d'accès absent ou invalide (en-tête Authorization: "
+                                 "Bearer …)" if token else
+                            "écriture désactivée : aucun jeton MAILLAGE_API_TOKEN configuré")
+
+
+async def writer(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                                     Depends(bearer)]) -> None:
+    _check_token(request, credentials)
+
+
+async def reader(request: Request) -> None:
+    # Open reads are the common case: no bearer parsing on that hot path.
+    if request.app.state.settings.protect_reads:
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        given = (HTTPAuthorizationCredentials(scheme=scheme, credentials=value)
+                 if scheme.lower() == "bearer" and value else None)
+        _check_token(request, given)
+
+
+Ctx = Annotated[Context, Depends(context)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="taille de page")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="décalage")]
+
+
+@dataclass
+class ViewQuery:
+    """The parameters of a view, shared by the drawing and its exports."""
+
+    focus: Annotated[str | None, Query(max_length=210, examples=["commune:86194"])] = None
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 1
+    kind: Annotated[NodeKind | None, Query()] = None
+    departement: Annotated[str | None, Query(max_length=20)] = None
+    country: Annotated[str | None, Query(max_length=10, description="code ISO (SN) ou clé "
+                                         "(country:SN)")] = None
+    theme: Annotated[str | None, Query(max_length=80)] = None
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000
+
+    def spec(self) -> ViewSpec:
+        country = self.country.removeprefix("country:") if self.country else None
+        return ViewSpec(self.focus, self.depth, self.kind.value if self.kind else None,
+                        self.departement, country, self.theme, self.limit)
+
+    def args(self) -> tuple[Any, ...]:
+        return astuple(self)
+
+
+View = Annotated[ViewQuery, Depends()]
+
+
+async def answer(ctx: Context, name: str, args: tuple[Any, ...],
+                 compute: Callable[[], Any]) -> Response:
+    """A read served from the cache when nothing was written since; computed off the
+    event loop otherwise."""
+    body = ctx.cached_json(name, args)
+    if body is None:
+        result = await run_in_threadpool(compute)
+        if isinstance(result, BaseModel):
+            body = result.model_dump_json().encode()
+        else:
+            body = json.dumps(jsonable_encoder(result), ensure_ascii=False,
+                              separators=(",", ":")).encode()
+        ctx.remember(name, args, body)
+    return Response(body, media_type="application/json")

@@ -1,0 +1,50 @@
+"""Imports and the review list over HTTP (token required)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
+
+from graph.model import ReviewItem
+from service import imports
+from service.api.deps import ERRORS, Ctx, writer
+from service.schemas import ImportResult, ReviewSettle
+
+MAX_UPLOAD = 10 * 1024 * 1024
+
+router = APIRouter(prefix="/api", tags=["écriture"], dependencies=[Depends(writer)],
+                   responses=ERRORS)
+
+
+@router.post("/import", response_model=ImportResult, summary="Importer un tableur")
+async def import_upload(ctx: Ctx, file: Annotated[UploadFile, File()],
+                        dry_run: Annotated[bool, Form()] = True,
+                        partial: Annotated[bool, Form()] = False) -> ImportResult:
+    """Fichier CSV ou XLSX ; ``dry_run`` (par défaut) ne fait que simuler."""
+    data = await file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise HTTPException(413, f"fichier trop gros (plus de {MAX_UPLOAD // 1024 // 1024} Mo)")
+    name = Path(file.filename or "envoi.csv").name
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        report = imports.import_spreadsheet(ctx, path, display_name=name, dry_run=dry_run,
+                                            partial=partial)
+    return ImportResult(file=report.file, template=report.template, written=report.written,
+                        summary=report.summary_fr(), rows=[r.as_dict() for r in report.rows],
+                        errors=[str(e) for e in report.errors])
+
+
+@router.get("/review", response_model=list[ReviewItem], summary="Lignes à vérifier")
+def review(ctx: Ctx, status: Annotated[str | None, Query(
+        pattern="^(open|settled|dismissed)$")] = "open") -> list[ReviewItem]:
+    return imports.review_items(ctx, status)
+
+
+@router.post("/review/{key}/settle", summary="Arbitrer une ligne")
+def settle(key: str, body: ReviewSettle, ctx: Ctx) -> dict[str, Any]:
+    written = imports.settle(ctx, key, body.key)
+    return {"key": key, "resolution": body.key, "relations": written}

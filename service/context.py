@@ -1,0 +1,107 @@
+"""The one context every use case runs in: the store, its cached projection and evidence
+index (both keyed by the store's generation), and the cache of computed answers."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import networkx as nx
+
+from graph.evidence import EvidenceIndex, build_index
+from graph.factory import open_store
+from graph.model import Node
+from graph.projection import ProjectionCache
+from graph.store import GraphStore
+from service.schemas import NodeRef
+from service.settings import Settings
+
+MAX_CACHED = 4096
+
+
+class NotFound(LookupError):
+    """An unknown key, rule or code; the message is French."""
+
+
+class Refused(ValueError):
+    """A request the domain refuses (a kind that cannot be written there...); French."""
+
+
+class Conflict(Exception):
+    """A write that would overwrite an existing record; French."""
+
+
+class Context:
+    """The store plus what is derived from it, rebuilt only when the store changed.
+
+    The generation lives in the database, so a write from another process (an import
+    from the command line while the API runs) invalidates these caches too.
+    """
+
+    def __init__(self, store: GraphStore, settings: Settings | None = None) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+        self._projection = ProjectionCache()
+        self._lock = threading.Lock()
+        self._index: tuple[int, EvidenceIndex] | None = None
+        self._answers: dict[tuple[str, tuple[Any, ...]], bytes] = {}
+        self._answers_generation = -1
+
+    @classmethod
+    def open(cls, settings: Settings) -> Context:
+        store = open_store(settings.store_url, settings.neo4j_user,
+                           settings.neo4j_password.get_secret_value(), settings.neo4j_database)
+        return cls(store, settings)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- derived data -------------------------------------------------------------------
+    def graph(self) -> nx.MultiDiGraph:
+        return self._projection.get(self.store)
+
+    def index(self) -> EvidenceIndex:
+        graph = self.graph()
+        with self._lock:
+            if self._index is None or self._index[0] != id(graph):
+                self._index = (id(graph), build_index(graph))
+            return self._index[1]
+
+    # -- answers cache (JSON bodies of reads) -------------------------------------------
+    def cached_json(self, name: str, args: tuple[Any, ...]) -> bytes | None:
+        """A read's JSON, cached until the next write; ``None`` on a miss."""
+        generation = self.store.generation()
+        with self._lock:
+            if generation != self._answers_generation:
+                self._answers.clear()
+                self._answers_generation = generation
+            return self._answers.get((name, args))
+
+    def remember(self, name: str, args: tuple[Any, ...], body: bytes) -> None:
+        with self._lock:
+            if len(self._answers) >= MAX_CACHED:
+                self._answers.pop(next(iter(self._answers)))
+            self._answers[(name, args)] = body
+
+    # -- look-ups -----------------------------------------------------------------------
+    def known(self, key: str, what: str = "nœud inconnu") -> str:
+        """``key`` if the graph has it; :class:`NotFound` otherwise."""
+        if key not in self.graph():
+            raise NotFound(f"{what} : {key}")
+        return key
+
+    def name(self, key: str) -> str:
+        graph = self.graph()
+        return str(graph.nodes[key]["name"]) if key in graph else key
+
+    def ref(self, key: str) -> NodeRef:
+        data = self.graph().nodes.get(key)
+        if data is None:
+            raise NotFound(f"nœud inconnu : {key}")
+        return NodeRef(key=key, kind=str(data["kind"]), name=str(data["name"]))
+
+    def need(self, key: str) -> Node:
+        node = self.store.get_node(key)
+        if node is None:
+            raise NotFound(f"nœud inconnu : {key}")
+        return node

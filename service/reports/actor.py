@@ -1,0 +1,151 @@
+"""The report on one collectivité or organisation (fiche collectivité)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from graph.consortium import Focus
+from graph.evidence import Evidence
+from graph.labels import relation_label
+from graph.model import NodeKind, RelType
+from graph.opportunities import Suggestion
+from service import analysis, views
+from service.actors import profile
+from service.context import Context
+from service.reports.common import meta, thousands
+from service.schemas import Profile
+from viz.charts import network_picture
+from viz.report import Line, Report, Section
+
+PRIVATE = {"email", "telephone"}
+IDENTITY_LABELS = {"insee": "code INSEE", "siren": "SIREN", "population": "population",
+                   "basin": "bassin de l'eau", "departement": "département", "epci": "EPCI",
+                   "acronym": "sigle", "category": "catégorie", "description": "présentation",
+                   "function": "fonction", "email": "courriel", "telephone": "téléphone"}
+#: Relations that place an actor in French geography: not international action.
+GEOGRAPHY_KINDS = {NodeKind.EPCI, NodeKind.DEPARTEMENT, NodeKind.REGION}
+
+
+def _identity(ctx: Context, found: Profile, contacts: bool) -> Section:
+    section = Section("Identité")
+    for prop, label in IDENTITY_LABELS.items():
+        value = found.actor.props.get(prop)
+        if value in (None, "", []) or (prop in PRIVATE and not contacts):
+            continue
+        if prop == "epci":
+            value = f"{ctx.name(f'epci:{value}')} (epci:{value})"
+        elif prop == "departement":
+            value = f"{ctx.name(f'departement:{value}')} ({value})"
+        elif prop == "population" and isinstance(value, int):
+            value = thousands(value) + " habitants"
+        section.lines.append(Line(f"{label} : {value}"))
+    section.lines.append(Line("fiche de référence", found.actor.source))
+    return section
+
+
+def _action(ctx: Context, found: Profile, ev: Evidence | None, sources: list[str]) -> Section:
+    graph = ctx.graph()
+    section = Section("Action internationale",
+                      "Relations connues, groupées par pays, avec leur période et leur source.")
+    by_country: dict[str, list[Line]] = defaultdict(list)
+    for type_, relations in found.relations.items():
+        if type_ in (RelType.LOCATED_IN, RelType.ADDRESSES):
+            continue
+        for r in relations:
+            if r.other.kind in GEOGRAPHY_KINDS:
+                continue
+            country = graph.nodes[r.other.key].get("country") if r.other.key in graph else None
+            group = ctx.name(f"country:{country}") if country else (
+                r.other.name if r.other.kind == NodeKind.COUNTRY
+                else "Réseaux, programmes, partenaires")
+            text = f"{relation_label(type_)} : {r.other.name}" + (
+                f" ({r.period})" if r.period else "")
+            by_country[group].append(Line(text, r.source))
+            sources.append(r.source)
+    for group in sorted(by_country):
+        section.table.append([group, str(len(by_country[group]))])
+        section.lines.append(Line(f"— {group}"))
+        section.lines.extend(by_country[group])
+    if section.table:
+        section.table.insert(0, ["pays ou cadre", "relations"])
+    else:
+        section.intro = ("Aucune action internationale connue pour l'instant : une cible de "
+                         "prospection.")
+    themes = sorted(ctx.name(t) for t in (ev.items["theme"] if ev else {}))
+    if themes:
+        section.intro += " Thèmes : " + ", ".join(themes) + "."
+    return section
+
+
+def _place(ctx: Context, key: str) -> Section:
+    shown = views.around(ctx, key, 1)
+    return Section("Place dans le réseau", f"{len(shown.nodes) - 1} voisins directs dans le "
+                   "graphe.", svg=network_picture([n.model_dump() for n in shown.nodes],
+                                                  [e.model_dump() for e in shown.edges]))
+
+
+def _partners(suggestions: list[Suggestion]) -> Section:
+    section = Section("Partenaires recommandés",
+                      "Acteurs avec qui travailler, et pourquoi (indices partagés, pondérés "
+                      "par leur rareté).")
+    for s in suggestions:
+        reasons = " ; ".join(r.text for r in s.reasons[:3])
+        source = next((src for r in s.reasons for src in r.sources), None)
+        section.lines.append(Line(f"{s.name} ({s.actor}) — {reasons}", source))
+    if not suggestions:
+        section.intro = "Pas encore assez d'indices pour recommander des partenaires."
+    return section
+
+
+def _consortia(ctx: Context, ev: Evidence | None) -> Section:
+    section = Section("Consortiums possibles et financements")
+    funding: dict[str, str] = {}
+    countries = sorted(ev.items["country"], key=lambda c: (-len(ev.items["country"][c]), c)
+                       )[:3] if ev else []
+    for country in countries:
+        found = analysis.consortia(ctx, Focus(countries=[country]), 1)
+        if not found:
+            continue
+        c = found[0]
+        members = ", ".join(m.name for m in c.members)
+        section.lines.append(Line(f"{ctx.name(country)} : chef de file {c.lead.name} ; "
+                                  f"membres : {members}. {'; '.join(c.complementarity)}."))
+        for f in c.funding:
+            funding.setdefault(f.name, f.why)
+    for name, why in funding.items():
+        section.lines.append(Line(f"Financement ou partenaire : {name} — {why}"))
+    if not section.lines:
+        section.intro = "Aucun consortium proposé pour l'instant."
+    return section
+
+
+def _steps(ctx: Context, key: str, ev: Evidence | None,
+           suggestions: list[Suggestion]) -> Section:
+    section = Section("Prochaines étapes suggérées")
+    for gap in analysis.gaps(ctx):
+        for item in gap.items:
+            if item.advice and item.concerns(key):
+                section.lines.append(Line(item.advice, item.sources[0] if item.sources else None))
+    if suggestions:
+        section.lines.append(Line(f"Proposer un échange avec {suggestions[0].name}."))
+    if not ev:
+        section.lines.append(Line("Présenter le réseau et ses dispositifs (Plateforme AECT, "
+                                  "appels de la DCTCIV, 1 % solidaire)."))
+    return section
+
+
+def build_actor(ctx: Context, key: str, contacts: bool = False) -> Report:
+    """Identity, international action by country, place in the network, recommended
+    partners, possible consortia and funding, next steps."""
+    found = profile(ctx, key)
+    ev = ctx.index().by_actor.get(key)
+    sources: list[str] = []
+    suggestions = analysis.suggestions(ctx, key, 5)
+    sections = [_identity(ctx, found, contacts), _action(ctx, found, ev, sources),
+                _place(ctx, key), _partners(suggestions), _consortia(ctx, ev),
+                _steps(ctx, key, ev, suggestions)]
+    data_date, licences = meta(ctx, sources)
+    title = "Fiche organisation" if found.actor.kind == NodeKind.ORGANISATION \
+        else "Fiche collectivité"
+    return Report("acteur", key, f"{title} : {found.actor.name}", key, sections, data_date,
+                  licences)

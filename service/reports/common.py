@@ -1,0 +1,34 @@
+"""What every report builder shares: the data date and licences of its sources."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from service.context import Context
+
+
+def meta(ctx: Context, sources: list[str]) -> tuple[str, list[str]]:
+    """The date of the newest fact in the graph and the licences of ``sources``."""
+    graph = ctx.graph()
+    wanted = set(sources)
+    dates = [str(d.get("ingested_at", "")) for *_, d in graph.edges(data=True)
+             if d.get("ingested_at")]
+    licences = sorted({str(d.get("licence")) for *_, d in graph.edges(data=True)
+                       if d.get("source") in wanted and d.get("licence")})
+    return (max(dates)[:10] if dates else date.today().isoformat()), licences
+
+
+def thousands(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def top_counts(counter: Counter[str], n: int | None = None) -> list[tuple[str, float]]:
+    """The ``n`` most frequent, ties broken by name (``most_common`` keeps insertion order,
+    which may come from a set).
+
+    >>> top_counts(Counter({"b": 2, "a": 2, "c": 1}), 2)
+    [('a', 2.0), ('b', 2.0)]
+    """
+    ranked = sorted(counter.items(), key=lambda x: (-x[1], x[0]))
+    return [(k, float(v)) for k, v in ranked[:n]]

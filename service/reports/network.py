@@ -1,0 +1,65 @@
+"""The network overview (observatoire du réseau)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from graph.model import COLLECTIVITE_KINDS, RelType
+from service import analysis
+from service.actors import stats
+from service.context import Context
+from service.reports.common import meta, top_counts
+from viz.charts import bars
+from viz.report import Line, Report, Section
+
+NETWORK_KEY = "reseau"
+
+
+def _distribution(ctx: Context, engaged: list[str]) -> Section:
+    graph, index = ctx.graph(), ctx.index()
+    deps = Counter(ctx.name(d) for a in engaged for d in index.by_actor[a].items["departement"])
+    countries = Counter(ctx.name(c) for a in engaged for c in index.by_actor[a].items["country"])
+    kinds = Counter(str(graph.nodes[a]["kind"]) for a in engaged)
+    odd: Counter[str] = Counter()
+    decades: Counter[str] = Counter()
+    for a in engaged:
+        for t in index.by_actor[a].items["theme"]:
+            for _, o, d in graph.out_edges(t, data=True):
+                if d.get("type") == RelType.ADDRESSES:
+                    odd[ctx.name(o)] += 1
+        for y in set(index.by_actor[a].years):
+            decades[f"{y // 10 * 10}s"] += 1
+    return Section("Répartition", svg="".join([
+        bars("Collectivités engagées par département", top_counts(deps, 12)),
+        bars("… par type", top_counts(kinds)),
+        bars("… par pays (15 premiers)", top_counts(countries, 15)),
+        bars("… par ODD (via les thèmes)", top_counts(odd, 17)),
+        bars("Années d'activité citées, par décennie",
+             [(k, float(v)) for k, v in sorted(decades.items())])]))
+
+
+def build_network(ctx: Context, key: str = NETWORK_KEY, contacts: bool = False) -> Report:
+    """Key figures, distribution charts, brokers, communities, data quality."""
+    graph, index = ctx.graph(), ctx.index()
+    engaged = sorted(a for a in index.by_actor if graph.nodes[a].get("kind") in COLLECTIVITE_KINDS)
+    counts = Section("Chiffres clés")
+    counts.table = [["type", "nombre"]] + [[k, str(v)] for k, v in stats(ctx).nodes.items()]
+    counts.lines.append(Line(f"{len(engaged)} collectivités connues pour agir à l'international."))
+    found = analysis.metrics(ctx, 8)
+    brokers = Section("Les courtiers du réseau",
+                      "Acteurs par où passent le plus de chemins (intermédiarité).",
+                      lines=[Line(f"{b.name} ({b.key}) — intermédiarité {b.betweenness:.3f}, "
+                                  f"{b.degree} liens") for b in found.brokers])
+    groups = Section("Communautés")
+    for i, group in enumerate(found.communities[:6], start=1):
+        names = sorted(ctx.name(k) for k in group if k in index.by_actor)
+        groups.lines.append(Line(f"n° {i} : " + ", ".join(names[:10])
+                                 + (" …" if len(names) > 10 else "")))
+    problems: Counter[str] = Counter(item.problem for gap in analysis.gaps(ctx)
+                                     for item in gap.items if item.problem)
+    quality = Section("Qualité des données",
+                      lines=[Line(f"{p} : {n:g}") for p, n in top_counts(problems)])
+    data_date, licences = meta(ctx, [str(d.get("source")) for *_, d in graph.edges(data=True)])
+    return Report("reseau", NETWORK_KEY, "Observatoire du réseau", "Nouvelle-Aquitaine",
+                  [counts, _distribution(ctx, engaged), brokers, groups, quality],
+                  data_date, licences)

@@ -1,0 +1,56 @@
+"""The report on a theme, an ODD or a programme."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from graph.labels import relation_label
+from graph.model import NodeKind, RelType
+from service import analysis
+from service.context import Context
+from service.reports.common import meta, top_counts
+from viz.charts import bars
+from viz.report import Line, Report, Section
+
+
+def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
+    """Actors, projects, funders and carriers, gaps about the theme, actors per
+    département."""
+    graph, index = ctx.graph(), ctx.index()
+    kind = NodeKind(str(graph.nodes[key]["kind"]))
+    ev_kind = "partner" if kind == NodeKind.PROGRAMME else "theme"
+    keys = [key] if kind != NodeKind.ODD else sorted(
+        t for t, _, d in graph.in_edges(key, data=True) if d.get("type") == RelType.ADDRESSES)
+    holders = sorted({a for k in keys for a in index.holders.get((ev_kind, k), set())})
+    sources: list[str] = []
+    actors = Section("Acteurs")
+    actors.table = [["acteur", "pays"]]
+    for a in holders:
+        ev = index.by_actor[a]
+        actors.table.append([f"{ctx.name(a)} ({a})",
+                             ", ".join(sorted(ctx.name(c) for c in ev.items["country"])) or "—"])
+        for k in keys:
+            sources += sorted(ev.items[ev_kind].get(k, set()))
+    projects = Section("Projets")
+    funders = Section("Financeurs et porteurs")
+    for k in keys:
+        for src, _, d in sorted(graph.in_edges(k, data=True), key=lambda e: e[0]):
+            if graph.nodes[src].get("kind") == NodeKind.PROJECT:
+                projects.lines.append(Line(ctx.name(src), d.get("source")))
+            if d.get("type") in (RelType.RUNS, RelType.ANIMATES):
+                funders.lines.append(Line(f"{ctx.name(src)} ({relation_label(str(d['type']))})",
+                                          d.get("source")))
+    gaps = Section("Manques")
+    for gap in analysis.gaps(ctx):
+        if set(keys) & set(gap.themes):
+            gaps.lines += [Line(f"{item.name} : {gap.title.lower()} ({item.detail})",
+                                item.sources[0] if item.sources else None) for item in gap.items]
+    if not gaps.lines:
+        gaps.intro = "Aucun manque propre à ce thème détecté."
+    deps = Counter(ctx.name(d) for a in holders for d in index.by_actor[a].items["departement"])
+    chart = Section("Acteurs par département",
+                    svg=bars("Acteurs par département", top_counts(deps, 12)))
+    data_date, licences = meta(ctx, sources)
+    title = ("Programme" if kind == NodeKind.PROGRAMME else "Thème") + " : " + ctx.name(key)
+    return Report("theme", key, title, key, [actors, projects, funders, gaps, chart],
+                  data_date, licences)
