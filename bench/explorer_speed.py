@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -43,7 +44,7 @@ network.once("stabilizationIterationsDone", function () {
 </script></body>"""
 
 
-def pyvis_page(graph: dict, path: Path) -> None:
+def pyvis_page(graph: dict[str, Any], path: Path) -> None:
     net = Network(height="900px", width="100%", directed=True)
     for n in graph["nodes"]:
         net.add_node(n["key"], label=n["name"])

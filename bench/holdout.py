@@ -61,7 +61,7 @@ def focus(graph: nx.MultiDiGraph, target: str) -> str:
         places = [v for _, v, d in graph.out_edges(target, data=True)
                   if d.get("type") == "TAKES_PLACE_IN"]
         if places:
-            return sorted(places)[0]
+            return str(sorted(places)[0])
     return target
 
 
@@ -106,12 +106,12 @@ def run(graph: nx.MultiDiGraph, seed: int) -> dict[str, dict[str, dict[int, floa
             "populaires": [a for a in popular if a != actor][:max(KS)],
         }
         for method, ranked in rankings.items():
-            for k in KS:
-                top = set(ranked[:k])
-                scores["hit"][method][k].append(float(bool(top & relevant)))
-                scores["precision"][method][k].append(len(top & relevant) / k)
+            for size in KS:
+                top = set(ranked[:size])
+                scores["hit"][method][size].append(float(bool(top & relevant)))
+                scores["precision"][method][size].append(len(top & relevant) / size)
                 if relevant - hubs:
-                    scores["hit_hors_hubs"][method][k].append(
+                    scores["hit_hors_hubs"][method][size].append(
                         float(bool(top & (relevant - hubs))))
     out: dict[str, dict[str, dict[int, float]]] = {
         measure: {m: {k: sum(v) / len(v) for k, v in by_k.items()} for m, by_k in d.items()}

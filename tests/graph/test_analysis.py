@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 import pytest
 
@@ -25,7 +27,7 @@ from graph.sqlite_store import SqliteStore
 
 def tiny() -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
-    nodes = {
+    nodes: dict[str, tuple[str, dict[str, Any]]] = {
         "departement:86": ("departement", {"population": 400000}),
         "departement:79": ("departement", {"population": 370000}),
         "epci:1": ("epci", {"population": 200000}),
@@ -127,9 +129,11 @@ def test_shared_project_excludes_suggestion() -> None:
 
 def test_metrics_on_tiny_graph() -> None:
     g = tiny()
-    # c only touches its département; a reaches it through the theme it shares with b
+    # c only touches its département; a reaches b through Kaya and Burkina Faso, never
+    # through the water theme they share (a theme is not a way to reach anyone)
     assert path(g, "commune:a", "commune:c") == [
-        "commune:a", "theme:eau-assainissement", "commune:b", "departement:79", "commune:c"]
+        "commune:a", "territory:bf-kaya", "country:BF", "commune:b", "departement:79",
+        "commune:c"]
     assert path(g, "commune:a", "nowhere") == []
     assert communities(g, seed=1) == communities(g, seed=1)  # seeded: reproducible
     assert sum(len(c) for c in communities(g)) == g.number_of_nodes()

@@ -4,49 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from graph.model import Node, NodeKind, Provenance, Relationship, RelType
+from graph.model import NodeKind, RelType
 from graph.projection import ProjectionCache
 from graph.store import GraphStore, MissingEndpointError, StoreError
+from tests.helpers import PROV, load, node, rel, sample
 
-PROV = Provenance(source="tests/fixture.csv:2", licence="Licence Ouverte")
 INJECTIONS = ["' OR 1=1 --", '"}) DETACH DELETE n //', "`) MATCH (x) DETACH DELETE x //`",
               "Robert'); DROP TABLE nodes;--"]
-
-
-def node(key: str, name: str, **props: object) -> Node:
-    return Node(key=key, name=name, props=props, provenance=PROV)  # type: ignore[arg-type]
-
-
-def rel(type_: RelType, start: str, end: str, **props: object) -> Relationship:
-    return Relationship(type=type_, start=start, end=end, props=props,  # type: ignore[arg-type]
-                        provenance=PROV)
-
-
-def sample() -> tuple[list[Node], list[Relationship]]:
-    nodes = [
-        node("region:75", "Nouvelle-Aquitaine"),
-        node("departement:86", "Vienne", code="86"),
-        node("commune:86194", "Poitiers", insee="86194", population=88665, basin="Loire-Bretagne"),
-        node("commune:79191", "Niort", insee="79191", population=59005),
-        node("epci:200069854", "CU du Grand Poitiers", siren="200069854"),
-        node("country:BF", "Burkina Faso"),
-        node("theme:eau", "Eau et assainissement", tags=["eau", "assainissement"]),
-    ]
-    rels = [
-        rel(RelType.LOCATED_IN, "commune:86194", "departement:86"),
-        rel(RelType.LOCATED_IN, "departement:86", "region:75"),
-        rel(RelType.MEMBER_OF, "commune:86194", "epci:200069854", since=2017),
-        rel(RelType.COOPERATES_WITH, "commune:86194", "country:BF", since=2003, role="lead"),
-        rel(RelType.COOPERATES_WITH, "commune:79191", "country:BF"),
-    ]
-    return nodes, rels
-
-
-def load(store: GraphStore) -> None:
-    nodes, rels = sample()
-    with store.transaction():
-        store.upsert_nodes(nodes)
-        store.upsert_relationships(rels)
 
 
 def test_upsert_counts_and_get(store: GraphStore) -> None:

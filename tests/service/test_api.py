@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from graph.store import GraphStore
 from service.api import create_app
 from service.settings import Settings
-from tests.graph.test_store_contract import load
+from tests.helpers import load
 
 TOKEN = "jeton-de-test"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -166,3 +166,35 @@ def test_reports_over_http(real: TestClient) -> None:
     assert html.status_code == 200 and "Consortiums proposés" in html.text
     assert real.get("/api/reports/commune:00000").status_code == 404
     assert real.get("/api/reports/reseau", params={"format": "doc"}).status_code == 422
+
+
+def test_page_and_cli_share_one_use_case(real: TestClient) -> None:
+    # the explorer sends country keys (country:SN); the API takes them like ISO codes
+    by_key = real.get("/api/opportunities", params={"country": "country:SN"})
+    assert by_key.status_code == 200
+    assert by_key.json() == real.get("/api/opportunities", params={"country": "SN"}).json()
+    view = real.get("/api/vis", params={"country": "country:SN"})
+    assert view.status_code == 200 and view.json()["nodes"]
+    vocabulary = real.get("/api/vocabulary").json()
+    assert vocabulary["relation_labels"]["TWINNED_WITH"] == "jumelage"
+    assert vocabulary["kind_labels"]["territory"] == "Collectivité étrangère"
+    empty = real.get("/api/opportunities")
+    assert empty.status_code == 422 and "précisez" in empty.json()["detail"]
+
+
+def test_a_bug_is_a_logged_500_not_a_client_error(reference_db: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    from service import views
+
+    def broken(ctx: object) -> None:
+        raise ValueError("bogue interne")
+
+    monkeypatch.setattr(views, "vocabulary", broken)
+    settings = Settings(store=f"sqlite:///{reference_db}", api_token=SecretStr(TOKEN))
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.get("/api/vocabulary")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["title"] == "Erreur interne"
+    assert "bogue interne" in caplog.text

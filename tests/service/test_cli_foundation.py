@@ -11,7 +11,7 @@ from graph.factory import open_store
 from graph.projection import to_networkx
 from service.cli import app
 from service.settings import get_settings
-from tests.graph.test_store_contract import load
+from tests.helpers import load
 
 runner = CliRunner()
 
