@@ -24,6 +24,8 @@ from graph.model import (
     RelType,
 )
 
+#: Relations by which two French actors act together.
+JOINT_RELS = (RelType.COOPERATES_WITH, RelType.TWINNED_WITH)
 EVIDENCE_KINDS = ("territory", "country", "theme", "partner", "epci", "departement")
 #: Weights of each kind of evidence in the combined score (documented in docs/analysis.md).
 WEIGHTS = {"territory": 3.0, "country": 1.0, "theme": 1.0, "partner": 1.5, "epci": 0.75,
@@ -38,6 +40,9 @@ class Evidence:
     items: dict[str, dict[str, set[str]]] = field(
         default_factory=lambda: {k: defaultdict(set) for k in EVIDENCE_KINDS})
     projects: set[str] = field(default_factory=set)
+    #: French actors it already acts with (co-signatories of one agreement, twinned
+    #: together): existing partners, never suggested as new ones.
+    allies: set[str] = field(default_factory=set)
     relations: int = 0
     years: list[int] = field(default_factory=list)
 
@@ -80,6 +85,11 @@ def actor_evidence(graph: nx.MultiDiGraph, actor: str) -> Evidence:
     (['territory:bf-kaya'], ['country:BF'], ['epci:9'])
     """
     ev = Evidence(actor)
+    for u, v, data in [*graph.out_edges(actor, data=True), *graph.in_edges(actor, data=True)]:
+        other = v if u == actor else u
+        if data.get("type") in JOINT_RELS and other != actor and \
+                kind(graph, other) in COLLECTIVITE_KINDS:
+            ev.allies.add(other)
     for _, target, data in graph.out_edges(actor, data=True):
         rel, target_kind, source = data.get("type"), kind(graph, target), data.get("source")
         years = data.get("years")

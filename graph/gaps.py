@@ -17,6 +17,7 @@ import networkx as nx
 from graph.evidence import EvidenceIndex, kind
 from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
 from graph.opportunities import name
+from graph.status import Status, pair_statuses
 
 LARGE_COMMUNE = 10_000
 STALE_YEARS = 10
@@ -144,8 +145,7 @@ def separate_actors(ctx: GapContext) -> Gap:
         actors = sorted(h for h in holders if kind(graph, h) in COLLECTIVITE_KINDS)
         if len(actors) < 2:
             continue
-        projects = [index.by_actor[a].projects for a in actors]
-        if any(p & q for i, p in enumerate(projects) for q in projects[i + 1:]):
+        if _groups(index, actors) < 2:
             continue
         named = [Named(a, name(graph, a)) for a in actors]
         items.append(GapItem(item, name(graph, item), kind=k, actors=named,
@@ -155,6 +155,25 @@ def separate_actors(ctx: GapContext) -> Gap:
     return Gap("acteurs-disperses", "Plusieurs acteurs, aucun projet commun",
                "Pays ou collectivités étrangères où plusieurs acteurs de Nouvelle-Aquitaine "
                "agissent chacun de leur côté : des graines de consortium.", items)
+
+
+def _groups(index: EvidenceIndex, actors: list[str]) -> int:
+    """How many separate groups the actors form, two being together when they share a
+    project or a joint agreement.
+
+    >>> from graph.evidence import Evidence
+    >>> a, b, c = Evidence("a", projects={"p"}), Evidence("b", projects={"p"}), Evidence("c")
+    >>> _groups(EvidenceIndex({"a": a, "b": b, "c": c}, {}), ["a", "b", "c"])
+    2
+    """
+    together = nx.Graph()
+    together.add_nodes_from(actors)
+    for i, a in enumerate(actors):
+        for b in actors[i + 1:]:
+            ev_a, ev_b = index.by_actor[a], index.by_actor[b]
+            if ev_a.projects & ev_b.projects or b in ev_a.allies or a in ev_b.allies:
+                together.add_edge(a, b)
+    return int(nx.number_connected_components(together))
 
 
 def water_without_agency(ctx: GapContext) -> Gap:
@@ -229,25 +248,35 @@ def odd_unaddressed(ctx: GapContext) -> Gap:
 
 
 def stale_relations(ctx: GapContext) -> Gap:
-    """Relations of collectivités whose last cited year is ``STALE_YEARS`` or more ago."""
+    """Actor–partner pairs with no activity attested for ``STALE_YEARS`` years or more,
+    and pairs whose source states an end. A pair is judged on all its relations: a 1990
+    twinning renewed by a 2025 agreement is active and is not listed."""
     graph = ctx.graph
     items = []
-    for u, v, key, d in graph.edges(keys=True, data=True):
-        years = d.get("years")
-        if not isinstance(years, list) or not years or kind(graph, u) not in COLLECTIVITE_KINDS:
+    for pair in pair_statuses(graph, ctx.year):
+        partner = name(graph, pair.partner)
+        if pair.status == Status.ENDED and pair.ended_in is not None:
+            detail = f"→ {partner} (arrêtée en {pair.ended_in}, selon la source)"
+            advice = (f"Relation avec {partner} arrêtée en {pair.ended_in} : demander à la "
+                      "collectivité si une reprise est souhaitée.")
+        elif pair.status == Status.UNKNOWN and pair.last_year is not None and \
+                ctx.year - pair.last_year >= STALE_YEARS:
+            detail = f"→ {partner} (dernière année citée : {pair.last_year})"
+            advice = (f"Relancer la relation avec {partner} (dernière année citée : "
+                      f"{pair.last_year}) ou vérifier qu'elle vit encore.")
+        else:
             continue
-        last = max(int(y) for y in years)
-        if ctx.year - last >= STALE_YEARS:
-            partner = name(graph, v)
-            items.append(GapItem(
-                key, name(graph, u), actor=u, kind=str(d.get("type")), last_year=last,
-                sources=[str(d.get("source"))] if d.get("source") else [],
-                detail=f"→ {partner} (dernière année : {last})",
-                advice=f"Relancer la relation avec {partner} (dernière année citée : {last})."))
+        items.append(GapItem(pair.relation, name(graph, pair.actor), detail=detail,
+                             advice=advice, actor=pair.actor,
+                             kind=str(graph.nodes[pair.partner].get("kind")),
+                             last_year=pair.last_year,
+                             sources=[pair.source] if pair.source else []))
     items.sort(key=lambda i: (i.last_year or 0, i.key))
-    return Gap("relations-anciennes", "Relations sans activité déclarée depuis 10 ans",
-               f"Relations dont la dernière année citée remonte à {STALE_YEARS} ans ou plus : "
-               "à vérifier ou à relancer.", items)
+    return Gap("relations-anciennes", "Relations sans activité déclarée depuis 10 ans ou "
+               "arrêtées",
+               f"Paires collectivité–partenaire dont la dernière année citée, toutes relations "
+               f"confondues, remonte à {STALE_YEARS} ans ou plus, et relations dont la source "
+               "dit la fin : à vérifier ou à relancer.", items)
 
 
 def data_quality(ctx: GapContext) -> Gap:

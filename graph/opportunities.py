@@ -130,7 +130,8 @@ def suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10,
                      index: EvidenceIndex | None = None) -> list[Suggestion]:
     """Top-``k`` actors ``actor`` should work with, best first, with reasons.
 
-    Actors that already share a project with ``actor`` are left out.
+    Actors that already share a project with ``actor``, or act with it (co-signatories of
+    one agreement), are left out: they are partners already.
 
     >>> g = nx.MultiDiGraph()
     >>> for key, kd in [("commune:a", "commune"), ("commune:b", "commune"),
@@ -152,7 +153,7 @@ def suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10,
     results: list[Suggestion] = []
     for other in candidates(index, ev):
         other_ev = index.by_actor[other]
-        if ev.projects & other_ev.projects:
+        if ev.projects & other_ev.projects or other in ev.allies:
             continue
         total, reasons = score_pair(graph, index, ev, other_ev)
         if total > 0:

@@ -6,6 +6,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
+from graph.attestations import attested
 from graph.model import (
     Node,
     NodeKind,
@@ -18,7 +21,8 @@ from graph.model import (
     slugify,
 )
 from ingest.errors import RowError
-from ingest.periods import Period, parse_period
+from ingest.joint import co_partner_relations
+from ingest.periods import Period, ended_in, parse_period
 from ingest.resolve import (
     UNKNOWN_CATEGORY,
     CollectiviteResolver,
@@ -109,6 +113,34 @@ def foreign_slug(name: str) -> tuple[str, str | None]:
     return slugify(core) or slugify(cleaned), level
 
 
+#: How close a one-word parenthesis must be to the name before it to be the same place in
+#: another language (« Marbourg (Marburg) »), not a region (« Amberg (Bavière) »).
+ALIAS_SIMILARITY = 55
+
+
+def foreign_names(text: str) -> tuple[str, list[str]]:
+    """The name a foreign place is keyed by, and its other names.
+
+    « Exonym (Endonym) » gives the endonym as the name, when the parenthesis is one word
+    that reads like the name before it; any other parenthesis is a remark, not a name.
+
+    >>> foreign_names("Marbourg (Marburg)")
+    ('Marburg', ['Marbourg'])
+    >>> foreign_names("Amberg (Bavière)")
+    ('Amberg', [])
+    >>> foreign_names("Ville de Moundou (accord tripartite avec Grand Poitiers)")
+    ('Ville de Moundou', [])
+    """
+    match = re.fullmatch(r"\s*(.*?)\s*\(([^()]*)\)\s*", text)
+    if not match:
+        return text.strip(), []
+    main, inner = match[1].strip(), match[2].strip()
+    if main and inner and " " not in inner and \
+            fuzz.ratio(clean(main), clean(inner)) >= ALIAS_SIMILARITY:
+        return inner, [main]
+    return main or text.strip(), []
+
+
 def check_cells(row: dict[str, str], result: RowResult, file: str,
                 required: tuple[str, ...]) -> None:
     """Checks every template shares: no spreadsheet formula, required values present."""
@@ -137,6 +169,11 @@ def resolve_countries(text: str, resolvers: Resolvers, result: RowResult, file: 
             elif country not in countries:
                 countries.append(country)
     return countries
+
+
+#: Actor types the bundled facts write in English, as the user reads them.
+TYPES_FR = {"other": "autre", "association": "association", "organisation": "organisation",
+            "state": "État", "company": "entreprise"}
 
 
 @dataclass
@@ -206,7 +243,8 @@ def _resolve_actor(row: dict[str, str], result: RowResult, file: str, resolvers:
         result.candidates = resolution.candidates
         result.review_reason = resolution.reason
         if not_collectivite:
-            result.review_reason = (f"« {row.get('type_collectivite')} » n'est pas une "
+            stated = row.get("type_collectivite", "").strip()
+            result.review_reason = (f"« {TYPES_FR.get(clean(stated), stated)} » n'est pas une "
                                     "collectivité territoriale ; " + resolution.reason)
         return None
     result.collectivite, result.confidence = resolution.key, resolution.confidence
@@ -226,9 +264,9 @@ class _Fact:
     discriminator: str
 
     def rel(self, type_: RelType, start: str, end: str, **extra: str) -> None:
-        self.result.rels.append(Relationship(
+        self.result.rels.append(attested(Relationship(
             key=relationship_key(start, type_, end, self.discriminator), type=type_,
-            start=start, end=end, props={**self.props, **extra}, provenance=self.prov))
+            start=start, end=end, props={**self.props, **extra}, provenance=self.prov)))
 
 
 def _places(fact: _Fact) -> bool:
@@ -253,10 +291,12 @@ def _places(fact: _Fact) -> bool:
     else:
         iso = countries[0].split(":")[1]
         for part in [p.strip() for p in partner.split(";") if p.strip()]:
-            slug, level = foreign_slug(part)
+            name, aliases = foreign_names(part)
+            slug, level = foreign_slug(name)
             territory = f"territory:{iso.lower()}-{slug}"
-            result.nodes.append(Node(key=territory, name=part, provenance=fact.prov,
-                                     props={"country": iso, "level": level}))
+            result.nodes.append(Node(key=territory, name=name, provenance=fact.prov,
+                                     props={"country": iso, "level": level,
+                                            "aliases": aliases or None}))
             result.rels.append(Relationship(type=RelType.LOCATED_IN, start=territory,
                                             end=countries[0], provenance=fact.prov))
             fact.rel(rel_type, fact.actor, territory)
@@ -326,6 +366,8 @@ def convert(row: dict[str, str], line: int, file: str, resolvers: Resolvers,
     props: Properties = {
         "relation": checked.kind, "period": period.raw or None, "since": period.since,
         "until": period.until, "years": period.years or None,
+        "ongoing": period.ongoing or None,
+        "ended": period.ended or ended_in(row.get("description", "")),
         "statement": row.get("description", "").strip() or None,
         "theme_label": row.get("thematique", "").strip() or None,
         "themes": themes or None, "countries": [c.split(":")[1] for c in checked.countries]
@@ -343,6 +385,10 @@ def convert(row: dict[str, str], line: int, file: str, resolvers: Resolvers,
         _project(fact, row, themes)
     else:
         _partner(fact)
+    named = {r.end for r in result.rels if r.start == actor}
+    result.rels += co_partner_relations(
+        actor, f"{checked.partner} ; {row.get('description', '')}", resolvers.partners,
+        named, props, discriminator, fact.prov)
     for theme in themes:
         # One edge per fact, so each theme claim keeps its own source.
         result.rels.append(Relationship(

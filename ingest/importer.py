@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.model import Node, NodeKind, ReviewItem
+from graph.attestations import attested, merge, merge_node
+from graph.model import Node, NodeKind, Relationship, RelType, ReviewItem
 from graph.store import GraphStore
 from ingest.errors import IngestError, RowError
 from ingest.facts import Resolvers, RowResult
+from ingest.joint import co_signatories
 from ingest.readers import Table, read_table
 from ingest.resolve import CollectiviteResolver, CountryResolver, PartnerResolver, clean
 from ingest.templates import Template, detect_template, map_headers
@@ -135,10 +137,18 @@ def import_table(store: GraphStore, table: Table, *, template: Template | None =
         raise IngestError(report.errors)
 
     good = [r for r in results if not r.errors and r.collectivite]
-    # A place or project named by several rows keeps the provenance of the first one.
-    nodes = list({n.key: n for r in reversed(good) for n in reversed(r.nodes)}.values())[::-1]
+    # A place or project named by several rows keeps the provenance of the first one, and
+    # every other name the rows give it.
+    nodes = _with_aliases(
+        list({n.key: n for r in reversed(good) for n in reversed(r.nodes)}.values())[::-1],
+        [n for r in good for n in r.nodes])
     primary = list({n.key: n for r in good for n in r.primary}.values())
-    rels = list({x.key: x for r in reversed(good) for x in reversed(r.rels)}.values())[::-1]
+    # A record the file is about is updated, never replaced: known values stay unless the
+    # file restates them, and each property remembers which file set it.
+    known = store.get_nodes([n.key for n in primary])
+    primary = [merge_node(known[n.key], n) if n.key in known else n for n in primary]
+    stated = [x for r in good for x in r.rels]
+    rels = merge_known(store, stated + _joint(store, stated))
     # Places, projects and partners named in a row are created when new, never rewritten:
     # a free-text mention must not overwrite a curated record.
     node_plan = {k: ("create" if a == "create" else "unchanged")
@@ -181,6 +191,57 @@ def import_table(store: GraphStore, table: Table, *, template: Template | None =
         store.put_review_items([i for i in reviews if i.key not in existing])
     report.written = True
     return report
+
+
+JOINT_TYPES = (RelType.TWINNED_WITH, RelType.COOPERATES_WITH)
+
+
+def _joint(store: GraphStore, stated: list[Relationship]) -> list[Relationship]:
+    """Co-signatories among the collectivités tied to the same foreign partners, from
+    these rows and from what the store already knows of those partners."""
+    facts = [r for r in stated if r.type in JOINT_TYPES and "#" in r.key
+             and r.end.startswith("territory:")]
+    places = sorted({r.end for r in facts})
+    known = [n.relationship for place in places
+             for n in store.neighbours(place, types=[t.value for t in JOINT_TYPES],
+                                       direction="in")
+             if "#" in n.relationship.key]
+    everyone = {r.key: r for r in [*known, *facts]}
+    parties = store.get_nodes(sorted({r.start for r in everyone.values()}))
+    return co_signatories(list(everyone.values()), parties)
+
+
+def merge_known(store: GraphStore, rels: list[Relationship]) -> list[Relationship]:
+    """One relationship per key. A fact (a key with a discriminator) carries every
+    attestation: those of the rows that state it and those the store already holds, so a
+    restated fact adds its source and erases none. A structural link (a place in its
+    country) is the first row's."""
+    by_key: dict[str, Relationship] = {}
+    for rel in rels:
+        if "#" not in rel.key:
+            by_key.setdefault(rel.key, rel)
+            continue
+        rel = attested(rel)
+        by_key[rel.key] = merge(by_key[rel.key], rel) if rel.key in by_key else rel
+    facts = [k for k in by_key if "#" in k]
+    for key, known in store.get_relationships(facts).items():
+        by_key[key] = merge(known, by_key[key])
+    return list(by_key.values())
+
+
+def _with_aliases(nodes: list[Node], mentions: list[Node]) -> list[Node]:
+    aliases: dict[str, set[str]] = {}
+    for n in mentions:
+        names = n.props.get("aliases")
+        if isinstance(names, list):
+            aliases.setdefault(n.key, set()).update(str(a) for a in names)
+    out = []
+    for n in nodes:
+        known = aliases.get(n.key, set()) - {n.name}
+        if known:
+            n = n.model_copy(update={"props": {**n.props, "aliases": sorted(known)}})
+        out.append(n)
+    return out
 
 
 def _review_items(file: str, template: str, results: list[RowResult]) -> list[ReviewItem]:

@@ -16,6 +16,8 @@ class Period(BaseModel):
     until: int | None = None
     years: list[int] = []
     ongoing: bool = False
+    #: the year the text says the relation ended (« arrêté en 2007 », « jusqu'en 2012 »)
+    ended: int | None = None
 
     @property
     def last_year(self) -> int | None:
@@ -31,8 +33,10 @@ def parse_period(text: str) -> Period:
     >>> p = parse_period("depuis 2003")
     >>> (p.since, p.until, p.ongoing)
     (2003, None, True)
-    >>> parse_period("1982; 2012").years
-    [1982, 2012]
+    >>> parse_period("1982; 2012").years, parse_period("1982; 2012").until
+    ([1982, 2012], None)
+    >>> parse_period("jusqu'en 2007").ended
+    2007
     >>> parse_period("c.2000 (5 ans en 2005)").years
     [2000]
     >>> parse_period("2011-11-07").years
@@ -62,6 +66,26 @@ def parse_period(text: str) -> Period:
     if not years:
         raise ValueError(f"période « {raw} » illisible : aucune année (ex. 2019, 2019-2022)")
     ordered = sorted(years)
-    last_closed = not ongoing
-    return Period(raw=raw, since=ordered[0], until=ordered[-1] if last_closed and
-                  len(ordered) > 1 else None, years=ordered, ongoing=ongoing)
+    # Only a closed range has an end year; « 1961; 2023 » lists two attested years.
+    ends = [int(m[2]) for m in RANGE.finditer(core) if m[2]]
+    until = max(ends) if ends and not ongoing and max(ends) == ordered[-1] else None
+    stated = ended_in(core)
+    return Period(raw=raw, since=ordered[0], until=stated or until, years=ordered,
+                  ongoing=ongoing and stated is None, ended=stated)
+
+
+ENDED = re.compile(r"(?:arr[êe]t[ée]+e?s?|termin[ée]+e?s?|dissou[st]e?|rompue?s?|suspendue?s?|"
+                   r"a pris fin|prend fin|jusqu'(?:en|à|au))\D{0,20}?(1[89]\d\d|20\d\d)",
+                   re.IGNORECASE)
+
+
+def ended_in(text: str) -> int | None:
+    """The year a text says a relation ended, if it says so in words.
+
+    >>> ended_in("Jumelage créé en 1989, arrêté depuis 2007.")
+    2007
+    >>> ended_in("jusqu'en 2012"), ended_in("Charte signée en 1990 puis en 1991")
+    (2012, None)
+    """
+    match = ENDED.search(text)
+    return int(match[1]) if match else None

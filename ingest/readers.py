@@ -8,6 +8,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ingest.errors import fail
 
@@ -108,7 +109,9 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
                                  + ", ".join(workbook.sheetnames))
             ws = workbook[sheet]
         else:
-            filled = [ws for ws in workbook.worksheets if ws.max_row and ws.max_row > 1]
+            # The help sheet Maillage writes beside a template is not data.
+            filled = [ws for ws in workbook.worksheets if ws.max_row and ws.max_row > 1
+                      and not _is_help(ws)]
             if len(filled) > 1:
                 raise fail(name, "le classeur contient plusieurs feuilles remplies ("
                                  + ", ".join(ws.title for ws in filled)
@@ -122,12 +125,22 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
     if not rows or not any(rows[0]):
         raise fail(name, "feuille vide")
     headers = [str(h).strip() if h is not None else "" for h in rows[0]]
-    table = Table(file=f"{name} [{ws.title}]", headers=headers, encoding="xlsx", delimiter="")
+    table = Table(file=f"{name}, feuille « {ws.title} »", headers=headers, encoding="xlsx",
+                  delimiter="")
     for lineno, values in enumerate(rows[1:], start=2):
         cells = {h: _cell(v) for h, v in zip(headers, values, strict=False)}
         if any(cells.values()):
             table.rows.append((lineno, cells))
     return table
+
+
+#: Headers of the help sheet of a template (``maillage template``).
+HELP_HEADERS = ("colonne", "obligatoire", "contenu", "exemple")
+
+
+def _is_help(ws: Any) -> bool:
+    first = next(ws.iter_rows(max_row=1, values_only=True), ())
+    return tuple(str(v).strip().lower() for v in first if v is not None) == HELP_HEADERS
 
 
 def _cell(value: object) -> str:

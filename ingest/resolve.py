@@ -271,6 +271,16 @@ class CountryResolver:
         return self.index.get(cleaned) or self.index.get(_compact(cleaned))
 
 
+def _words(text: str) -> str:
+    """Comparable text padded with spaces, elisions split (« l'Agence » has the word
+    « agence »), for whole-word search.
+
+    >>> _words("l'Agence de l'eau")
+    " l' agence de l' eau "
+    """
+    return " " + clean(re.sub(r"[()]", " ", text)).replace("'", "' ") + " "
+
+
 class PartnerResolver:
     """Find the known organisations and programmes a partner's name mentions.
 
@@ -302,6 +312,24 @@ class PartnerResolver:
             for alias in ("oudin santini", "1% solidaire", "1 % solidaire", "1% eau"):
                 self.aliases[clean(alias)].add("programme:un-pour-cent-solidaire")
 
+    def mentions(self, text: str) -> list[tuple[str, str]]:
+        """Known partners named in ``text`` with the alias that names them, longest first.
+
+        >>> from graph.model import Provenance
+        >>> r = PartnerResolver([Node(key="organisation:aelb", name="Agence de l'eau "
+        ...     "Loire-Bretagne", props={"acronym": "AELB"},
+        ...     provenance=Provenance(source="t", licence="t"))])
+        >>> r.mentions("l'Agence de l'eau Loire-Bretagne lui a versé 29 500 €")
+        [('organisation:aelb', "agence de l'eau loire bretagne")]
+        """
+        padded = _words(text)
+        found: list[tuple[str, str]] = []
+        for alias in sorted(self.aliases, key=lambda a: (-len(a), a)):
+            if _words(alias) in padded:
+                found += [(key, alias) for key in sorted(self.aliases[alias])
+                          if all(key != k for k, _ in found)]
+        return found
+
     def mentioned(self, text: str) -> list[str]:
         """Keys of known partners named in ``text``, longest alias first.
 
@@ -314,11 +342,4 @@ class PartnerResolver:
         >>> r.mentioned("AFD – FICOL (projet Kendari)")
         ['programme:ficol', 'organisation:afd']
         """
-        padded = f" {clean(re.sub(r'[()]', ' ', text))} "
-        found: list[str] = []
-        for alias in sorted(self.aliases, key=lambda a: (-len(a), a)):
-            if f" {alias} " in padded:
-                for key in sorted(self.aliases[alias]):
-                    if key not in found:
-                        found.append(key)
-        return found
+        return [key for key, _ in self.mentions(text)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.store import GraphStore
-from ingest.importer import resolvers_for
+from ingest.importer import merge_known, resolvers_for
 from ingest.reference.load import FACTS_LICENCE
 from ingest.templates import TEMPLATES
 
@@ -18,22 +18,27 @@ def settle_item(store: GraphStore, key: str, chosen: str) -> int:
     if item is None:
         raise ReviewError(f"élément « {key} » introuvable dans la liste à vérifier")
     if store.get_node(chosen) is None:
-        raise ReviewError(f"collectivité « {chosen} » inconnue")
+        raise ReviewError(f"« {chosen} » inconnu")
+    row = dict(item.row)
+    override: str | None = chosen
+    if chosen.startswith("country:"):
+        # the row lacked its partner's country: the user names it; the row is read again
+        row["pays"], override = chosen.split(":", 1)[1], row.get("code") or None
     resolvers = resolvers_for(store)
     licence = FACTS_LICENCE if item.file == "na_relations.csv" else "non précisée"
     template = TEMPLATES.get(item.template)
     if template is None or not template.settleable:
         raise ReviewError("cette ligne se corrige dans le fichier (nom du membre), "
                           "puis se réimporte")
-    result = template.convert_row(item.row, item.lines[0], item.file, resolvers, licence,
-                                  code_override=chosen)
+    result = template.convert_row(row, item.lines[0], item.file, resolvers, licence,
+                                  code_override=override)
     if result.errors or not result.collectivite:
         reasons = "; ".join(str(e) for e in result.errors) or result.review_reason
         raise ReviewError(f"la ligne reste impossible à importer : {reasons}")
     with store.transaction():
         existing = store.get_nodes([n.key for n in result.nodes])
         store.upsert_nodes([*result.primary, *(n for n in result.nodes if n.key not in existing)])
-        store.upsert_relationships(result.rels)
+        store.upsert_relationships(merge_known(store, result.rels))
         store.put_review_items([item.model_copy(update={"status": "settled",
                                                         "resolution": chosen})])
     return len(result.rels)

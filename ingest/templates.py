@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ingest.errors import RowError
 from ingest.facts import Resolvers, RowResult, convert
+from ingest.readers import HELP_HEADERS
 from ingest.records import convert_organisation, convert_person, convert_project
 from ingest.resolve import clean
 
@@ -234,7 +235,7 @@ def write_template(template: Template, folder: Path) -> list[Path]:
     sheet.title = template.title[:31]
     sheet.append(headers)
     notes = workbook.create_sheet("aide")
-    notes.append(["colonne", "obligatoire", "contenu", "exemple"])
+    notes.append(list(HELP_HEADERS))
     for column in template.columns:
         notes.append([column.name, "oui" if column.required else "non", column.help,
                       template.example.get(column.name, "")])

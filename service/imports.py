@@ -12,7 +12,7 @@ from ingest.importer import ImportReport, Progress, import_file
 from ingest.reference.load import load_reference
 from ingest.review import ReviewError, dismiss_item, settle_item
 from ingest.templates import TEMPLATES, Template, template_names
-from service.context import Context, NotFound
+from service.context import Context, NotFound, Refused
 
 
 def template(name: str | None) -> Template | None:
@@ -35,28 +35,69 @@ def import_spreadsheet(ctx: Context, path: Path, *, display_name: str | None = N
                        template=template(template_name), progress=progress)
 
 
+STATUS_FR = {"open": "à vérifier", "settled": "arbitré", "dismissed": "écarté"}
+SHORT_ID = 8
+
+
+def short_id(key: str) -> str:
+    """The id a user types: the first characters of the item's digest.
+
+    >>> short_id("review:0123456789abcdef")
+    '01234567'
+    """
+    return key.removeprefix("review:")[:SHORT_ID]
+
+
 def review_items(ctx: Context, status: str | None = "open") -> list[ReviewItem]:
     return ctx.store.review_items(status)
 
 
-def candidate_names(ctx: Context, items: list[ReviewItem]) -> dict[str, str]:
+def find_item(ctx: Context, ref: str) -> ReviewItem:
+    """The review item a full key or a unique short id names."""
+    wanted = ref.strip().removeprefix("review:")
+    found = [i for i in ctx.store.review_items() if i.key.removeprefix("review:")
+             .startswith(wanted)] if wanted else []
+    if len(found) != 1:
+        raise NotFound(f"élément « {ref} » introuvable dans la liste à vérifier" if not found
+                       else f"« {ref} » désigne plusieurs éléments : donnez plus de caractères")
+    return found[0]
+
+
+def describe(ctx: Context, items: list[ReviewItem]) -> list[dict[str, object]]:
+    """Review items as the user reads them: short id, French status, each candidate with
+    its name and département."""
     nodes = ctx.store.get_nodes(sorted({c for i in items for c in i.candidates}))
-    return {k: n.name for k, n in nodes.items()}
+    deps = ctx.store.get_nodes(sorted({f"departement:{n.props['departement']}"
+                                       for n in nodes.values() if n.props.get("departement")}))
+
+    def candidate(key: str) -> dict[str, object]:
+        node = nodes.get(key)
+        dep = deps.get(f"departement:{node.props.get('departement')}") if node else None
+        return {"key": key, "name": node.name if node else None,
+                "departement": dep.name if dep else None}
+
+    return [{"id": short_id(i.key), "key": i.key, "file": i.file, "lines": i.lines,
+             "name": i.name, "reason": i.reason, "status": STATUS_FR.get(i.status, i.status),
+             "resolution": i.resolution, "candidates": [candidate(c) for c in i.candidates],
+             "country_missing": not (i.row.get("pays") or "").strip()} for i in items]
 
 
-def settle(ctx: Context, key: str, chosen: str) -> int:
-    """Attach a review item to the chosen collectivité; returns the relations written."""
+def settle(ctx: Context, ref: str, chosen: str) -> int:
+    """Attach a review item to the chosen collectivité (or, for a row without its
+    partner's country, to that country); returns the relations written."""
+    item = find_item(ctx, ref)
     try:
-        return settle_item(ctx.store, key, chosen)
+        return settle_item(ctx.store, item.key, chosen)
     except ReviewError as exc:
-        raise NotFound(str(exc)) from None
+        raise Refused(str(exc)) from None
 
 
-def dismiss(ctx: Context, key: str) -> None:
+def dismiss(ctx: Context, ref: str) -> None:
+    item = find_item(ctx, ref)
     try:
-        dismiss_item(ctx.store, key)
+        dismiss_item(ctx.store, item.key)
     except ReviewError as exc:
-        raise NotFound(str(exc)) from None
+        raise Refused(str(exc)) from None
 
 
 def load(ctx: Context, reset: bool = False) -> tuple[UpsertSummary, ImportReport]:

@@ -7,6 +7,7 @@ from collections.abc import Collection
 
 from pydantic import ValidationError
 
+from graph.attestations import merge_node
 from graph.model import Node, NodeKind, Provenance, Relationship, relationship_key
 from service.context import Conflict, Context, NotFound, Refused
 from service.schemas import NodeCreate, NodePublic, NodeUpdate, RelationCreate
@@ -35,18 +36,22 @@ def create_node(ctx: Context, body: NodeCreate, allowed: Collection[NodeKind]) -
 
 
 def update_node(ctx: Context, key: str, body: NodeUpdate, kind: NodeKind | None = None) -> NodePublic:
-    """Change a node's name, properties or provenance (what is not given is kept)."""
+    """Change a node as a JSON merge patch (RFC 7396): the properties given are set, those
+    given as ``null`` are removed, the others stay; each remembers the source that set it
+    (``source``, or « API »). The node keeps its first provenance."""
     if kind is not None and not key.startswith(f"{kind.value}:"):
         raise NotFound(f"nœud inconnu : {key}")
     old = ctx.need(key)
+    patch = body.props or {}
     try:
-        node = Node(key=key, name=body.name or old.name,
-                    props=old.props if body.props is None else body.props,
-                    provenance=Provenance(source=body.source or old.provenance.source,
-                                          licence=body.licence or old.provenance.licence))
+        new = Node(key=key, name=body.name or old.name,
+                   props={k: v for k, v in patch.items() if v is not None},
+                   provenance=Provenance(source=body.source or "API (modification)",
+                                         licence=body.licence or old.provenance.licence))
     except ValidationError as exc:
         raise _refused(exc) from None
-    ctx.store.upsert_nodes([node])
+    removed = frozenset(k for k, v in patch.items() if v is None and k in old.props)
+    ctx.store.upsert_nodes([merge_node(old, new, removed)])
     return NodePublic.of(ctx.need(key))
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
@@ -55,8 +57,8 @@ def _print_import(report: ImportReport, dry_run: bool) -> None:
 def ingest(
     files: Annotated[list[Path], typer.Argument(help="Fichiers CSV ou XLSX.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Ne rien écrire.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Avec --dry-run : JSON par ligne.")]
-    = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Une ligne JSON par ligne du fichier (JSON Lines).")] = False,
     partial: Annotated[bool, typer.Option(
         "--partial", help="Importer les lignes valides et signaler les autres.")] = False,
     sheet: Annotated[str | None, typer.Option(help="Feuille du classeur XLSX.")] = None,
@@ -70,7 +72,6 @@ def ingest(
     """Importer des tableurs (actions internationales, organisations, projets, personnes)."""
     columns = _parse_mapping(mapping or [])
     failed = False
-    outputs: list[dict[str, object]] = []
     with opened() as ctx:
         imports.template(template_key)  # an unknown name stops before any file is read
         for path in files:
@@ -93,23 +94,26 @@ def ingest(
                     err.print(f"  • {error}")
                 continue
             if as_json:
-                outputs.extend(r.as_dict() for r in report.rows)
+                for row in report.rows:
+                    typer.echo(json.dumps({"file": report.file, **row.as_dict()},
+                                          ensure_ascii=False))
             else:
                 _print_import(report, dry_run)
-    if as_json:
-        echo_json(outputs)
     if failed:
         raise typer.Exit(1)
 
 
 @app.command()
 def review(
-    settle: Annotated[str | None, typer.Option(help="Clé de l'élément à arbitrer.")] = None,
+    settle: Annotated[str | None, typer.Option(
+        help="Élément à arbitrer : son identifiant court (colonne « id ») ou sa clé.")] = None,
     as_key: Annotated[str | None, typer.Option(
-        "--as", help="Clé de la collectivité retenue (ex. commune:79162).")] = None,
-    dismiss: Annotated[str | None, typer.Option(help="Écarter un élément.")] = None,
+        "--as", help="Clé de la collectivité retenue (ex. commune:79162), ou du pays du "
+                     "partenaire quand il manquait (ex. country:TG).")] = None,
+    dismiss: Annotated[str | None, typer.Option(help="Écarter un élément (id ou clé).")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Aussi les éléments arbitrés.")]
     = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
 ) -> None:
     """Lister les lignes non résolues et les arbitrer."""
     if settle and not as_key:
@@ -123,21 +127,32 @@ def review(
             imports.dismiss(ctx, dismiss)
             console.print(f"Écarté : {dismiss}")
             return
-        items = imports.review_items(ctx, None if show_all else "open")
-        names = imports.candidate_names(ctx, items)
-    if not items:
+        items = imports.describe(ctx, imports.review_items(ctx, None if show_all else "open"))
+    if as_json:
+        echo_json(items)
+    elif not items:
         console.print("Rien à vérifier.")
-        return
-    table = Table(title=f"À vérifier ({len(items)})")
-    for col in ("clé", "fichier, lignes", "collectivité", "raison", "candidats", "état"):
-        table.add_column(col)
+    else:
+        _print_review(items)
+
+
+def _print_review(items: list[dict[str, Any]]) -> None:
+    # One block per item, never a table: ids and keys must stay whole to be pasted.
+    console.print(f"[b]À vérifier ({len(items)})[/b]")
     for item in items:
-        cands = "\n".join(f"{c} ({names[c]})" if c in names else c for c in item.candidates)
-        table.add_row(item.key, f"{item.file} : {', '.join(map(str, item.lines))}", item.name,
-                      item.reason, cands, item.status + (f" → {item.resolution}"
-                                                         if item.resolution else ""))
-    console.print(table)
-    console.print("Arbitrer : maillage review --settle CLÉ --as commune:XXXXX")
+        lines = ", ".join(map(str, item["lines"]))
+        console.print(f"\n[b]{item['id']}[/b] — {escape(str(item['name']))} "
+                      f"({escape(str(item['file']))}, ligne(s) {lines}) — {item['status']}",
+                      soft_wrap=True)
+        console.print(f"  raison : {escape(str(item['reason']))}", soft_wrap=True)
+        for c in item["candidates"]:
+            where = f", {c['departement']}" if c["departement"] else ""
+            console.print(f"  candidat : {c['key']} ({escape(str(c['name']))}{where})",
+                          soft_wrap=True)
+        if item["country_missing"]:
+            console.print("  pays du partenaire absent : --as country:XX", soft_wrap=True)
+    console.print("\nArbitrer : maillage review --settle ID --as commune:XXXXX "
+                  "(ou --as country:XX) ; écarter : maillage review --dismiss ID", soft_wrap=True)
 
 
 @app.command()

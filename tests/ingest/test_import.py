@@ -103,10 +103,12 @@ def test_dry_run_json(ref_store: SqliteStore, tmp_path: Path, monkeypatch: pytes
     before = ref_store.export()
     result = CliRunner().invoke(app, ["ingest", str(messy_file(tmp_path)), "--dry-run", "--json"])
     assert result.exit_code == 0, result.output
-    records = json.loads(result.stdout)
+    # JSON Lines: one object per row of the file, as the README says
+    records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == len(MESSY)
-    assert records[0] == {"line": 2, "collectivite": "commune:86194", "confidence": 1.0,
-                          "candidates": [], "action": "create", "errors": [], "review": False}
+    assert records[0] == {"file": messy_file(tmp_path).name, "line": 2,
+                          "collectivite": "commune:86194", "confidence": 1.0, "candidates": [],
+                          "action": "create", "errors": [], "review": False}
     assert records[-1]["collectivite"] is None and records[-1]["action"] == "reject"
     assert sorted(records[-1]["candidates"]) == ["commune:79162", "commune:86141"]
     assert ref_store.export() == before
@@ -207,3 +209,22 @@ def test_template_command(tmp_path: Path) -> None:
     header = (tmp_path / "modele-actions.csv").read_bytes()
     assert header.startswith(b"\xef\xbb\xbfcollectivite;code;departement")
     assert (tmp_path / "modele-actions.xlsx").stat().st_size > 0
+
+
+def test_the_xlsx_template_imports_as_filled(ref_store: SqliteStore, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from ingest.templates import ACTIONS, write_template
+
+    path = next(p for p in write_template(ACTIONS, tmp_path) if p.suffix == ".xlsx")
+    workbook = load_workbook(path)
+    data = workbook.worksheets[0]
+    data.append([ACTIONS.example.get(c.name, "") for c in ACTIONS.columns])
+    data.append(["Ville de Poitiers", "", "", "", "jumelage", "Marburg", "", "", "", "", ""])
+    workbook.save(path)
+    report = import_file(ref_store, path, partial=True)  # the help sheet is not data
+    assert report.rows[0].collectivite == "commune:86194" and not report.rows[0].errors
+    # messages name the file, the sheet, the line and the column
+    assert report.rows[1].errors and all(
+        e.startswith(f"{path.name}, feuille « {data.title} », ligne 3, colonne ")
+        for e in report.rows[1].errors)

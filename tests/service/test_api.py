@@ -140,8 +140,15 @@ def test_writes_need_the_token_and_work(small: TestClient) -> None:
     profile = small.get("/api/actors/organisation:ps-eau").json()
     assert profile["relations"]["MEMBER_OF"][0]["other"]["key"] == "commune:86194"
     patched = small.patch("/api/actors/organisation:ps-eau", headers=AUTH,
-                          json={"props": {"acronym": "pS-Eau"}})
-    assert patched.json()["props"] == {"acronym": "pS-Eau"}
+                          json={"props": {"acronym": "pS-Eau", "category": "association"}})
+    assert patched.json()["props"]["acronym"] == "pS-Eau"
+    # a JSON merge patch: what is not named stays, null removes, the source is remembered
+    merged = small.patch("/api/actors/organisation:ps-eau", headers=AUTH, json={
+        "props": {"acronym": None, "website": "https://www.pseau.org"},
+        "source": "courriel du pS-Eau, 2026"}).json()
+    assert merged["props"]["category"] == "association" and "acronym" not in merged["props"]
+    assert "website=courriel du pS-Eau, 2026" in merged["props"]["prop_sources"]
+    assert merged["source"] == "https://www.pseau.org"  # the node keeps its provenance
     project = small.post("/api/projects", headers=AUTH, json={
         "kind": "project", "ident": "bf-eau", "name": "Eau au Burkina", "source": "t",
         "licence": "t"})

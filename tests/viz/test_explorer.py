@@ -94,12 +94,25 @@ class Page:
         self.page.screenshot(path=str(ARTEFACTS / f"{name}.png"))
 
     def click_node(self, key: str) -> None:
-        x, y = self.page.evaluate("""(key) => {
+        """Click a node where it is drawn, once the drawing has stopped moving (opening or
+        closing the side panel resizes the canvas) and the node is the one under the
+        pointer."""
+        where = """(key) => {
             const n = window.maillageNetwork;
             const p = n.canvasToDOM(n.getPosition(key));
             const r = document.querySelector('#graph canvas').getBoundingClientRect();
-            return [r.left + p.x, r.top + p.y];
-        }""", key)
+            return [r.left + p.x, r.top + p.y, n.getNodeAt(p) === key];
+        }"""
+        deadline = time.monotonic() + 30
+        last = None
+        while True:
+            x, y, on_top = self.page.evaluate(where, key)
+            if on_top and last == (x, y):
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{key} ne se stabilise pas à l'écran")
+            last = (x, y)
+            time.sleep(0.2)
         self.page.mouse.click(x, y)
 
 

@@ -1,0 +1,126 @@
+"""Joint partners: what a statement says beyond its main fact.
+
+Two kinds, each recorded with the words of the source it rests on (``quote``):
+
+- **co-partners**: known support structures (water agencies, pS-Eau, networks, funders)
+  that a clause of the statement names *as* partners (« accompagnée par », « cofinancement »,
+  « lui a versé », « partenaires », « mobilisation »); a mention without such words is no
+  proof of a partnership and is not recorded;
+- **co-signatories**: French collectivités that share the same foreign partner and that the
+  row names as acting jointly (« accord tripartite avec Grand Poitiers », « conjointement
+  avec Saint-Pierre-d'Aurillac », « jumelées ensemble », an aside « (avec Fargues-de-Langon) »).
+  A plain « avec » is not enough: « le Bezirk a conclu avec la Creuse et la Corrèze » tells of
+  two partnerships, not of one signed together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from graph.attestations import attested
+from graph.model import Node, Properties, Provenance, Relationship, RelType, relationship_key
+from ingest.resolve import PartnerResolver, clean, strip_prefix
+
+#: Words by which a clause names its organisations as partners of the action.
+PARTNER_CUES = re.compile(
+    r"partenaire|partenariat|accompagn|cofinanc|co-financ|financ[ée]|subvention|vers[ée]|"
+    r"mobilis|appui|soutien|conjointement|aux c[ôo]t[ée]s|convention", re.IGNORECASE)
+#: Words by which a row says several French parties act together.
+JOINT_CUES = re.compile(r"tripartite|conjointement|cosign|co-sign|ensemble|aux c[ôo]t[ée]s|"
+                        r"^avec\b", re.IGNORECASE)
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a statement (split at « ; », sentence ends and parentheses).
+
+    >>> clauses("Depuis 2013, l'APM a reçu 95 000 €; l'Agence de l'eau lui a versé 29 500 €.")
+    ["Depuis 2013, l'APM a reçu 95 000 €", "l'Agence de l'eau lui a versé 29 500 €"]
+    """
+    parts = re.split(r";|\.(?:\s|$)|\(|\)|\n", text)
+    return [p.strip(" ,") for p in parts if p.strip(" ,")]
+
+
+def co_partners(text: str, partners: PartnerResolver,
+                exclude: Iterable[str]) -> list[tuple[str, str]]:
+    """Known partners a clause of ``text`` names as partners: ``(key, quoted clause)``.
+
+    >>> from graph.model import Provenance
+    >>> r = PartnerResolver([Node(key="organisation:aeag", name="Agence de l'eau "
+    ...     "Adour-Garonne", props={"acronym": "AEAG"},
+    ...     provenance=Provenance(source="t", licence="t"))])
+    >>> co_partners("mobilisation aussi de l'Agence de l'eau Adour-Garonne", r, [])
+    [('organisation:aeag', "mobilisation aussi de l'Agence de l'eau Adour-Garonne")]
+    >>> co_partners("vidéo Agence de l'eau Adour-Garonne", r, [])
+    []
+    """
+    skip = set(exclude)
+    found: dict[str, str] = {}
+    for clause in clauses(text):
+        if not PARTNER_CUES.search(clause):
+            continue
+        for key, _ in partners.mentions(clause):
+            if key not in skip:
+                found.setdefault(key, clause)
+    return sorted(found.items())
+
+
+def names_of(node: Node) -> list[str]:
+    """Comparable names of a collectivité: its name, and its name without the prefix
+    (« CU du Grand Poitiers » is also « grand poitiers »)."""
+    plain = clean(node.name)
+    core, _ = strip_prefix(node.name)
+    return sorted({n for n in (plain, clean(core)) if len(n) >= 4})
+
+
+def co_signatories(facts: list[Relationship], nodes: dict[str, Node]) -> list[Relationship]:
+    """Relations between French collectivités that the same rows show acting jointly
+    toward one foreign partner. ``facts`` are the rows' relations to their partners (each
+    with its ``statement``, ``partner_label`` and provenance); ``nodes`` the collectivités
+    by key. One relation per pair and statement, with the quoted words."""
+    by_place: dict[str, set[str]] = defaultdict(set)
+    for rel in facts:
+        by_place[rel.end].add(rel.start)
+    out: dict[str, Relationship] = {}
+    for rel in facts:
+        text = f"{rel.props.get('partner_label') or ''} ; {rel.props.get('statement') or ''}"
+        for clause in clauses(text):
+            if not JOINT_CUES.search(clause):
+                continue
+            padded = f" {clean(clause)} "
+            own = names_of(nodes[rel.start]) if rel.start in nodes else []
+            for other in sorted(by_place[rel.end] - {rel.start}):
+                node = nodes.get(other)
+                # « Bordeaux » in Bordeaux's own statement does not name Bordeaux Métropole
+                names = [n for n in names_of(node) if not any(n in o for o in own)] \
+                    if node else []
+                if not any(f" {n} " in padded for n in names):
+                    continue
+                joint = attested(Relationship(
+                    key=relationship_key(rel.start, RelType.COOPERATES_WITH, other,
+                                         f"joint|{rel.key}"),
+                    type=RelType.COOPERATES_WITH, start=rel.start, end=other,
+                    props={"joint": True, "role": "cosignataire", "via": rel.end,
+                           "quote": clause, "origin": rel.props.get("origin"),
+                           "years": rel.props.get("years"), "period": rel.props.get("period"),
+                           "statement": rel.props.get("statement")},
+                    provenance=rel.provenance))
+                out.setdefault(joint.key, joint)
+    return list(out.values())
+
+
+def co_partner_relations(actor: str, text: str, partners: PartnerResolver,
+                         exclude: Iterable[str], props: Properties,
+                         discriminator: str, prov: Provenance) -> list[Relationship]:
+    """The actor's relations to the co-partners its statement names (see :func:`co_partners`)."""
+    out = []
+    for key, clause in co_partners(text, partners, exclude):
+        out.append(attested(Relationship(
+            key=relationship_key(actor, RelType.COOPERATES_WITH, key, f"co|{discriminator}"),
+            type=RelType.COOPERATES_WITH, start=actor, end=key,
+            props={**{k: v for k, v in props.items() if k in ("origin", "years", "period",
+                                                               "statement")},
+                   "joint": True, "role": "co-partenaire", "quote": clause},
+            provenance=prov)))
+    return out

@@ -1,0 +1,77 @@
+"""Periods and status on the bundled facts: a pair is judged on all its relations, an end
+is recorded only when the source says it, and nothing recent is called stale."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph.evidence import build_index
+from graph.gaps import STALE_YEARS, GapContext, stale_relations
+from graph.model import NodeKind
+from graph.projection import to_networkx
+from graph.sqlite_store import SqliteStore
+from graph.status import RECENT_YEARS, Status, pair_statuses
+
+YEAR = date.today().year
+
+
+@pytest.fixture(scope="module")
+def graph(reference_db: Path) -> nx.MultiDiGraph:
+    store = SqliteStore(reference_db)
+    try:
+        return to_networkx(*store.export())
+    finally:
+        store.close()
+
+
+def pair(graph: nx.MultiDiGraph, actor: str, partner: str) -> Status:
+    found = [p for p in pair_statuses(graph, YEAR) if (p.actor, p.partner) == (actor, partner)]
+    assert len(found) == 1
+    return found[0].status
+
+
+def test_moundou_is_active_and_not_stale(graph: nx.MultiDiGraph) -> None:
+    # a 1990 twinning and a 2025 tripartite agreement: the pair is judged on the latest
+    assert pair(graph, "commune:86194", "territory:td-moundou") == Status.ACTIVE
+    stale = stale_relations(GapContext(graph, build_index(graph), YEAR)).items
+    assert not [i for i in stale if i.actor == "commune:86194" and "Moundou" in i.detail]
+
+
+def test_an_end_is_recorded_only_when_the_source_says_it(graph: nx.MultiDiGraph) -> None:
+    cerizay = [d for _, v, d in graph.out_edges("commune:79062", data=True)
+               if v == "territory:tg-badou"]
+    assert cerizay and cerizay[0]["ended"] == 2007  # « arrêté depuis 2007 »
+    assert pair(graph, "commune:79062", "territory:tg-badou") == Status.ENDED
+    # « 1990-1991 »: a charter signed in two steps, not the end of the twinning
+    gueret = [d for _, v, d in graph.out_edges("commune:23096", data=True)
+              if v == "territory:de-stein"]
+    assert gueret and "ended" not in gueret[0]
+    assert pair(graph, "commune:23096", "territory:de-stein") == Status.UNKNOWN
+
+
+def test_nothing_recent_is_called_stale(graph: nx.MultiDiGraph) -> None:
+    items = stale_relations(GapContext(graph, build_index(graph), YEAR)).items
+    assert items
+    relaunch = [i for i in items if i.advice.startswith("Relancer")]
+    assert relaunch and all(YEAR - (i.last_year or 0) >= STALE_YEARS for i in relaunch)
+    # every relation of a listed pair is old: no attestation of the last 5 years
+    for item in relaunch:
+        partner = item.key.split(">")[1].split("#")[0]
+        years = [y for _, v, d in graph.out_edges(item.actor, data=True) if v == partner
+                 for y in d.get("years") or []]
+        assert max(years) <= YEAR - RECENT_YEARS, item.key
+
+
+def test_one_territory_per_place(graph: nx.MultiDiGraph) -> None:
+    marburg = [k for k, d in graph.nodes(data=True)
+               if d.get("kind") == NodeKind.TERRITORY and k.startswith("territory:de-marb")]
+    assert marburg == ["territory:de-marburg"]
+    assert graph.nodes["territory:de-marburg"]["aliases"] == ["Marbourg"]
+    twins = {d.get("period") for u, v, d in graph.in_edges("territory:de-marburg", data=True)
+             if u == "commune:86194"}
+    assert twins == {"1961", "1961; 2023"}  # both sources, on the one place
+    assert pair(graph, "commune:86194", "territory:de-marburg") == Status.ACTIVE

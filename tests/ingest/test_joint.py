@@ -1,0 +1,59 @@
+"""Joint partners on the bundled facts: co-signatories and co-partners named in the
+statements become edges with the quoted words, and the analysis treats them as partners."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from graph.evidence import build_index
+from graph.gaps import GapContext, separate_actors, water_without_agency
+from graph.opportunities import suggest_partners
+from graph.projection import to_networkx
+from graph.sqlite_store import SqliteStore
+
+POITIERS, GRAND_POITIERS = "commune:86194", "epci:200069854"
+
+
+@pytest.fixture(scope="module")
+def graph(reference_db: Path) -> nx.MultiDiGraph:
+    store = SqliteStore(reference_db)
+    try:
+        return to_networkx(*store.export())
+    finally:
+        store.close()
+
+
+def joint(graph: nx.MultiDiGraph, start: str, end: str) -> list[dict[str, Any]]:
+    return [d for u, v, d in graph.out_edges(start, data=True) if v == end and d.get("joint")]
+
+
+def test_poitiers_and_grand_poitiers_cosigned_2025(graph: nx.MultiDiGraph) -> None:
+    both = joint(graph, POITIERS, GRAND_POITIERS) + joint(graph, GRAND_POITIERS, POITIERS)
+    assert {d["role"] for d in both} == {"cosignataire"}
+    assert any("tripartite" in str(d["quote"]) for d in both)
+    assert all(2025 in (d.get("years") or []) for d in both)  # the year of the agreement
+
+
+def test_co_partners_quote_their_words(graph: nx.MultiDiGraph) -> None:
+    agency = joint(graph, GRAND_POITIERS, "organisation:agence-eau-loire-bretagne")
+    assert agency and "Agence de l'eau Loire-Bretagne" in str(agency[0]["quote"])
+    # a mention without partnership words proves nothing: no edge from it
+    for *_, d in graph.edges(data=True):
+        if d.get("joint") and d["role"] == "co-partenaire":
+            assert d["quote"] and str(d["quote"]) in str(d.get("statement") or "")
+
+
+def test_joint_partners_are_partners_for_the_analysis(graph: nx.MultiDiGraph) -> None:
+    index = build_index(graph)
+    assert GRAND_POITIERS in index.by_actor[POITIERS].allies
+    suggested = [s.actor for s in suggest_partners(graph, POITIERS, 10, index)]
+    assert GRAND_POITIERS not in suggested
+    ctx = GapContext(graph, index, 2026)
+    moundou = [i for i in separate_actors(ctx).items if i.key == "territory:td-moundou"]
+    assert not moundou or {a.key for a in moundou[0].actors} - {POITIERS, GRAND_POITIERS}
+    # the agency named in Grand Poitiers's statement: not a water action without agency
+    assert GRAND_POITIERS not in {i.key for i in water_without_agency(ctx).items}
