@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 import networkx as nx
 
@@ -23,6 +24,7 @@ from graph.model import (
     NodeKind,
     RelType,
 )
+from graph.status import Status, relation_status
 
 #: Relations by which two French actors act together.
 JOINT_RELS = (RelType.COOPERATES_WITH, RelType.TWINNED_WITH)
@@ -67,7 +69,7 @@ def _country_of(graph: nx.MultiDiGraph, territory: str) -> str | None:
     return None
 
 
-def actor_evidence(graph: nx.MultiDiGraph, actor: str) -> Evidence:
+def actor_evidence(graph: nx.MultiDiGraph, actor: str, year: int | None = None) -> Evidence:
     """Collect one actor's evidence.
 
     >>> g = nx.MultiDiGraph()
@@ -84,6 +86,7 @@ def actor_evidence(graph: nx.MultiDiGraph, actor: str) -> Evidence:
     >>> sorted(ev.items["territory"]), sorted(ev.items["country"]), sorted(ev.items["epci"])
     (['territory:bf-kaya'], ['country:BF'], ['epci:9'])
     """
+    year = year or date.today().year
     ev = Evidence(actor)
     for u, v, data in [*graph.out_edges(actor, data=True), *graph.in_edges(actor, data=True)]:
         other = v if u == actor else u
@@ -91,6 +94,8 @@ def actor_evidence(graph: nx.MultiDiGraph, actor: str) -> Evidence:
                 kind(graph, other) in COLLECTIVITE_KINDS:
             ev.allies.add(other)
     for _, target, data in graph.out_edges(actor, data=True):
+        if relation_status(data, year) == Status.ENDED:
+            continue  # the source says it stopped: not a current engagement
         rel, target_kind, source = data.get("type"), kind(graph, target), data.get("source")
         years = data.get("years")
         if rel in INTERNATIONAL_RELS and target_kind not in COLLECTIVITE_KINDS:
@@ -150,14 +155,15 @@ class EvidenceIndex:
         return sorted(self.by_actor)
 
 
-def build_index(graph: nx.MultiDiGraph) -> EvidenceIndex:
-    """Index all actors with international action (others can be looked up on demand)."""
+def build_index(graph: nx.MultiDiGraph, year: int | None = None) -> EvidenceIndex:
+    """Index all actors with international action (others can be looked up on demand);
+    relations whose source says they ended before ``year`` (this year) do not count."""
     by_actor: dict[str, Evidence] = {}
     holders: dict[tuple[str, str], set[str]] = defaultdict(set)
     for key, data in graph.nodes(data=True):
         if data.get("kind") not in ACTOR_KINDS:
             continue
-        ev = actor_evidence(graph, key)
+        ev = actor_evidence(graph, key, year)
         if not ev.international:
             continue
         by_actor[key] = ev

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from graph.model import Node, normalize
+from ingest.resolve import strip_prefix
 
 #: Where a row's context lives (its own columns), in the order they are read.
 CONTEXT_COLUMNS = ("description", "collectivite", "partenaire", "departement", "code_postal")
@@ -69,6 +70,33 @@ def by_departement(candidates: list[Node], departements: dict[str, str],
             code = found.pop()
             key = next(c.key for c in candidates if departement_of(c) == code)
             return key, f"résolu par le contexte : « {hits[code]} » dans la colonne {column}"
+    return None
+
+
+def by_epci(candidates: list[Node], epcis: dict[str, str],
+            texts: dict[str, str]) -> tuple[str, str] | None:
+    """The one candidate whose EPCI a text names (``epcis``: SIREN → name).
+
+    >>> from graph.model import Provenance
+    >>> p = Provenance(source="t", licence="t")
+    >>> a = Node(key="commune:1", name="Ars", props={"epci": "200071827"}, provenance=p)
+    >>> b = Node(key="commune:2", name="Ars", props={"epci": "200070852"}, provenance=p)
+    >>> by_epci([a, b], {"200071827": "CA du Grand Cognac", "200070852": "CC Creuse Confluence"},
+    ...         {"description": "Ars, dans le Grand Cognac"})
+    ('commune:1', 'résolu par le contexte : « CA du Grand Cognac » dans la colonne description')
+    """
+    def names(epci: str) -> list[str]:
+        full = epcis[epci]
+        return [n for n in {plain(full), plain(strip_prefix(full)[0])} if len(n) >= 5]
+
+    for column, text in texts.items():
+        padded = f" {plain(text)} "
+        found = {c.key: epcis[str(c.props.get("epci"))] for c in candidates
+                 if str(c.props.get("epci")) in epcis
+                 and any(f" {n} " in padded for n in names(str(c.props.get("epci"))))}
+        if len(found) == 1:
+            key, name = found.popitem()
+            return key, f"résolu par le contexte : « {name} » dans la colonne {column}"
     return None
 
 

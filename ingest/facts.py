@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass, field
-
-from rapidfuzz import fuzz
+from dataclasses import dataclass
 
 from graph.attestations import attested
 from graph.model import (
@@ -20,27 +17,21 @@ from graph.model import (
     relationship_key,
     slugify,
 )
+from ingest.context import CONTEXT_COLUMNS, by_departement, by_epci, by_partner
 from ingest.errors import RowError
 from ingest.joint import co_partner_relations
 from ingest.periods import Period, ended_in, parse_period
 from ingest.resolve import (
     UNKNOWN_CATEGORY,
-    CollectiviteResolver,
-    CountryResolver,
-    PartnerResolver,
     clean,
 )
+from ingest.rows import Resolvers, RowResult, check_cells, project_key, resolve_countries, review_key
+from ingest.text import foreign_names, foreign_slug
 from ingest.themes import theme_keys
 
 KIND_HINTS = {"commune": NodeKind.COMMUNE, "epci": NodeKind.EPCI, "departement": NodeKind.DEPARTEMENT,
               "region": NodeKind.REGION, "intercommunalite": NodeKind.EPCI}
 FUNDER_CATEGORIES = {"agence", "agence_eau", "ministere", "dispositif"}
-_FOREIGN_PREFIX = re.compile(
-    r"^(commune rurale|commune urbaine|ville|commune|municipalite|mairie|departement|province|"
-    r"region|district|comte|cercle|"
-    r"prefecture|canton|land|county|city|etat|state|conseil regional|conseil departemental|"
-    r"communaute urbaine|communaute|intercommunalite|gouvernorat|wilaya|oblast|raion|"
-    r"arrondissement)\s+(de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')?")
 _NOT_NAMED = re.compile(r"not named|non nomm|non precis|^\(")
 #: The kinds of relation a row of « actions internationales » states, with their synonyms.
 RELATION_TYPES = {
@@ -54,31 +45,6 @@ RELATION_TYPES = {
 }
 
 
-@dataclass
-class Resolvers:
-    collectivites: CollectiviteResolver
-    countries: CountryResolver
-    partners: PartnerResolver
-    settled: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class RowResult:
-    line: int
-    name: str
-    collectivite: str | None = None
-    confidence: float = 0.0
-    candidates: list[str] = field(default_factory=list)
-    review_reason: str = ""
-    review_key: str = ""
-    errors: list[RowError] = field(default_factory=list)
-    nodes: list[Node] = field(default_factory=list)
-    rels: list[Relationship] = field(default_factory=list)
-    row: dict[str, str] = field(default_factory=dict)
-    # Nodes the row is about (created or updated), unlike those it merely mentions.
-    primary: list[Node] = field(default_factory=list)
-
-
 def relation_kind(text: str) -> str | None:
     """
     >>> relation_kind("Coopération"), relation_kind("twinning"), relation_kind("vente")
@@ -89,86 +55,6 @@ def relation_kind(text: str) -> str | None:
         if norm in synonyms:
             return kind
     return None
-
-
-def review_key(row: dict[str, str]) -> str:
-    """Same fact, same review item, whatever the file or line it comes from."""
-    parts = [clean(row.get(c, "")) for c in ("collectivite", "departement", "type_collectivite",
-                                              "type_relation", "partenaire", "pays", "periode")]
-    return "review:" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
-
-
-def foreign_slug(name: str) -> tuple[str, str | None]:
-    """Key part and level of a foreign local authority.
-
-    >>> foreign_slug("Province de la Comoé")
-    ('comoe', 'province')
-    >>> foreign_slug("Marburg")
-    ('marburg', None)
-    """
-    cleaned = clean(name)
-    match = _FOREIGN_PREFIX.match(cleaned)
-    level = match[1] if match else None
-    core = _FOREIGN_PREFIX.sub("", cleaned, count=1) if match else cleaned
-    return slugify(core) or slugify(cleaned), level
-
-
-#: How close a one-word parenthesis must be to the name before it to be the same place in
-#: another language (« Marbourg (Marburg) »), not a region (« Amberg (Bavière) »).
-ALIAS_SIMILARITY = 55
-
-
-def foreign_names(text: str) -> tuple[str, list[str]]:
-    """The name a foreign place is keyed by, and its other names.
-
-    « Exonym (Endonym) » gives the endonym as the name, when the parenthesis is one word
-    that reads like the name before it; any other parenthesis is a remark, not a name.
-
-    >>> foreign_names("Marbourg (Marburg)")
-    ('Marburg', ['Marbourg'])
-    >>> foreign_names("Amberg (Bavière)")
-    ('Amberg', [])
-    >>> foreign_names("Ville de Moundou (accord tripartite avec Grand Poitiers)")
-    ('Ville de Moundou', [])
-    """
-    match = re.fullmatch(r"\s*(.*?)\s*\(([^()]*)\)\s*", text)
-    if not match:
-        return text.strip(), []
-    main, inner = match[1].strip(), match[2].strip()
-    if main and inner and " " not in inner and \
-            fuzz.ratio(clean(main), clean(inner)) >= ALIAS_SIMILARITY:
-        return inner, [main]
-    return main or text.strip(), []
-
-
-def check_cells(row: dict[str, str], result: RowResult, file: str,
-                required: tuple[str, ...]) -> None:
-    """Checks every template shares: no spreadsheet formula, required values present."""
-    for column, value in row.items():
-        if value.startswith("="):
-            result.errors.append(RowError(
-                file=file, line=result.line, column=column,
-                reason="formule de tableur refusée (la cellule doit contenir une valeur)"))
-    for column in required:
-        if not row.get(column, "").strip():
-            result.errors.append(RowError(file=file, line=result.line, column=column,
-                                          reason="valeur obligatoire"))
-
-
-def resolve_countries(text: str, resolvers: Resolvers, result: RowResult, file: str,
-                      column: str = "pays") -> list[str]:
-    countries: list[str] = []
-    for part in re.split(r"[;,/]", text):
-        if part.strip():
-            country = resolvers.countries.resolve(part)
-            if country is None:
-                result.errors.append(RowError(
-                    file=file, line=result.line, column=column,
-                    reason=f"pays « {part.strip()} » inconnu (nom français ou anglais, "
-                           "ou code ISO à deux lettres)"))
-            elif country not in countries:
-                countries.append(country)
-    return countries
 
 
 #: Actor types the bundled facts write in English, as the user reads them.
@@ -234,6 +120,11 @@ def _resolve_actor(row: dict[str, str], result: RowResult, file: str, resolvers:
                                       reason=resolution.reason or f"code « {code} » inconnu"))
         return None
     not_collectivite = bool(checked.hint) and checked.hint not in KIND_HINTS
+    if not resolution.resolved and len(resolution.candidates) > 1 and not not_collectivite:
+        picked = _by_context(row, resolvers, checked, resolution.candidates)
+        if picked is not None:
+            resolution = type(resolution)(picked[0], 0.9, via="contexte")
+            result.note = picked[1]
     if not_collectivite and resolution.via not in ("code", "arbitrage"):
         # The row itself says the actor is not a collectivité: never resolve it by name.
         resolution = type(resolution)(None, 0.0, candidates=(
@@ -249,6 +140,29 @@ def _resolve_actor(row: dict[str, str], result: RowResult, file: str, resolvers:
         return None
     result.collectivite, result.confidence = resolution.key, resolution.confidence
     return resolution.key
+
+
+def _by_context(row: dict[str, str], resolvers: Resolvers, checked: _Checked,
+                candidates: list[str]) -> tuple[str, str] | None:
+    """A homonym settled by the row's own words or by a partner one candidate already has."""
+    nodes = resolvers.collectivites.nodes
+    departements = {k.split(":", 1)[1]: n.name for k, n in nodes.items()
+                    if k.startswith("departement:")}
+    texts = {c: row[c] for c in CONTEXT_COLUMNS if row.get(c, "").strip()}
+    # the collectivité's own cell counts too: « Magné (Deux-Sèvres) »
+    homonyms = [nodes[c] for c in candidates if c in nodes]
+    epcis = {k.split(":", 1)[1]: n.name for k, n in nodes.items() if k.startswith("epci:")}
+    found = by_departement(homonyms, departements, texts) or by_epci(homonyms, epcis, texts)
+    if found is not None:
+        return found
+    partners = set(resolvers.partners.mentioned(checked.partner))
+    if checked.countries:
+        iso = checked.countries[0].split(":")[1].lower()
+        for part in checked.partner.split(";"):
+            name, _ = foreign_names(part.strip())
+            if foreign_slug(name)[0]:
+                partners.add(f"territory:{iso}-{foreign_slug(name)[0]}")
+    return by_partner(candidates, partners, resolvers.ties)
 
 
 @dataclass
@@ -306,8 +220,7 @@ def _places(fact: _Fact) -> bool:
 def _project(fact: _Fact, row: dict[str, str], themes: list[str]) -> None:
     checked, result, period = fact.checked, fact.result, fact.checked.period
     countries = checked.countries
-    iso = countries[0].split(":")[1].lower() if countries else "xx"
-    project = f"project:{iso}-{slugify(checked.partner)[:80]}"
+    project = project_key(checked.partner, countries, fact.resolvers)
     result.nodes.append(Node(key=project, name=checked.partner, provenance=fact.prov, props={
         "status": "terminé" if period.until and not period.ongoing else None,
         "since": period.since, "until": period.until,

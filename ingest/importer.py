@@ -16,10 +16,11 @@ from graph.attestations import attested, merge, merge_node
 from graph.model import Node, NodeKind, Relationship, RelType, ReviewItem
 from graph.store import GraphStore
 from ingest.errors import IngestError, RowError
-from ingest.facts import Resolvers, RowResult
 from ingest.joint import co_signatories
+from ingest.merge import DUPLICATE_TEMPLATE, duplicate_item, probable_duplicates
 from ingest.readers import Table, read_table
 from ingest.resolve import CollectiviteResolver, CountryResolver, PartnerResolver, clean
+from ingest.rows import Resolvers, RowResult
 from ingest.templates import Template, detect_template, map_headers
 
 USER_LICENCE = "non précisée (fichier importé par l'utilisateur)"
@@ -37,11 +38,13 @@ class RowRecord:
     action: str  # create, update, unchanged, reject
     errors: list[str]
     review: bool = False
+    note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"line": self.line, "collectivite": self.collectivite,
                 "confidence": self.confidence, "candidates": self.candidates,
-                "action": self.action, "errors": self.errors, "review": self.review}
+                "action": self.action, "errors": self.errors, "review": self.review,
+                "note": self.note}
 
 
 @dataclass
@@ -52,6 +55,7 @@ class ImportReport:
     nodes: dict[str, int] = field(default_factory=dict)
     relationships: dict[str, int] = field(default_factory=dict)
     review: int = 0
+    duplicates: int = 0
     written: bool = False
     template: str = ""
 
@@ -66,6 +70,8 @@ class ImportReport:
                  f"{self.count('reject')} rejetées"]
         if self.review:
             parts.append(f"dont {self.review} à vérifier (maillage review)")
+        if self.duplicates:
+            parts.append(f"{self.duplicates} doublon(s) probable(s) de lieux (maillage review)")
         return ", ".join(parts)
 
 
@@ -94,7 +100,14 @@ def resolvers_for(store: GraphStore) -> Resolvers:
                        PartnerResolver(collect(store, (NodeKind.ORGANISATION,
                                                        NodeKind.PROGRAMME))))
     settled = {i.key: i.resolution for i in store.review_items("settled") if i.resolution}
-    return Resolvers(*_cache[key], settled=settled)
+
+    def ties(node: str) -> set[str]:
+        return {n.node.key for n in store.neighbours(node)}
+
+    projects: dict[str, str] = {}
+    for project in sorted(collect(store, (NodeKind.PROJECT,)), key=lambda n: n.key):
+        projects.setdefault(project.key.split(":", 1)[1].split("-", 1)[-1], project.key)
+    return Resolvers(*_cache[key], settled=settled, ties=ties, projects=projects)
 
 
 def _rows(table: Table, mapping: dict[str, str]) -> list[tuple[int, dict[str, str]]]:
@@ -164,6 +177,9 @@ def import_table(store: GraphStore, table: Table, *, template: Template | None =
     rels = [x for x in rels if rel_plan[x.key] != "unchanged"]
     reviews = _review_items(table.file, template.key,
                             [r for r in results if not r.errors and not r.collectivite])
+    duplicates = _duplicates(store, table.file, nodes, good)
+    report.duplicates = len(duplicates)
+    reviews += duplicates
     for r in results:
         if r.errors or not r.collectivite:
             action = "reject"
@@ -176,8 +192,9 @@ def import_table(store: GraphStore, table: Table, *, template: Template | None =
             messages.append(f"{table.file}, ligne {r.line}, colonne « collectivite » : à vérifier"
                             f" — {r.review_reason}")
         report.rows.append(RowRecord(r.line, r.collectivite, r.confidence, r.candidates, action,
-                                     messages, review=not r.errors and not r.collectivite))
-    report.review = len({i.key for i in reviews})
+                                     messages, review=not r.errors and not r.collectivite,
+                                     note=r.note))
+    report.review = len({i.key for i in reviews if i.template != DUPLICATE_TEMPLATE})
     for action in node_plan.values():
         report.nodes[action] = report.nodes.get(action, 0) + 1
     for action in rel_plan.values():
@@ -209,6 +226,20 @@ def _joint(store: GraphStore, stated: list[Relationship]) -> list[Relationship]:
     everyone = {r.key: r for r in [*known, *facts]}
     parties = store.get_nodes(sorted({r.start for r in everyone.values()}))
     return co_signatories(list(everyone.values()), parties)
+
+
+def _duplicates(store: GraphStore, file: str, nodes: list[Node],
+                good: list[RowResult]) -> list[ReviewItem]:
+    """Review items for the new foreign places that probably repeat a known one."""
+    new = [n for n in nodes if n.kind is NodeKind.TERRITORY]
+    countries = sorted({str(n.props.get("country")) for n in new if n.props.get("country")})
+    known = [n for iso in countries
+             for n in store.find_nodes(kind=NodeKind.TERRITORY, where={"country": iso},
+                                       limit=1000)]
+    line = {n.key: r.line for r in reversed(good) for n in r.nodes}
+    pairs = {tuple(sorted((a.key, b.key))): (a, b)
+             for a, b in probable_duplicates(new, known + new)}
+    return [duplicate_item(file, line.get(a.key, 0), a, b) for a, b in pairs.values()]
 
 
 def merge_known(store: GraphStore, rels: list[Relationship]) -> list[Relationship]:

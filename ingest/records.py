@@ -7,16 +7,17 @@ import re
 
 from graph.model import Node, NodeKind, Provenance, Relationship, RelType, slugify
 from ingest.errors import RowError
-from ingest.facts import (
+from ingest.periods import parse_period
+from ingest.resolve import UNKNOWN_CATEGORY, clean
+from ingest.rows import (
     Resolvers,
     RowResult,
     check_cells,
-    foreign_slug,
+    project_key,
     resolve_countries,
     review_key,
 )
-from ingest.periods import parse_period
-from ingest.resolve import UNKNOWN_CATEGORY, clean
+from ingest.text import foreign_slug
 from ingest.themes import theme_keys
 
 ORG_CATEGORIES = {"reseau": "reseau", "association": "association", "agence": "agence",
@@ -115,8 +116,8 @@ def convert_project(row: dict[str, str], line: int, file: str, resolvers: Resolv
             return result
         assert resolution.key is not None
         members.append((resolution.key, role))
-    iso = countries[0].split(":")[1].lower() if countries else "xx"
-    key = f"project:{iso}-{slugify(title)[:80]}"
+    key = project_key(title, countries, resolvers)
+    iso = key.split(":", 1)[1].split("-", 1)[0]
     prov = Provenance(source=row.get("source", "").strip() or f"{file}:{line}", licence=licence)
     result.primary.append(Node(key=key, name=title, provenance=prov, props={
         "status": row.get("statut", "").strip() or None, "since": period.since,

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import RowError
-from ingest.facts import Resolvers, RowResult, convert
+from ingest.facts import convert
 from ingest.readers import HELP_HEADERS
 from ingest.records import convert_organisation, convert_person, convert_project
 from ingest.resolve import clean
+from ingest.rows import Resolvers, RowResult
 
 Converter = Callable[..., RowResult]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from graph.model import ReviewItem, UpsertSummary
 from ingest.geography import refresh_geography
 from ingest.importer import ImportReport, Progress, import_file
+from ingest.merge import MergeError, merge_nodes, undo_merge
 from ingest.reference.load import load_reference
 from ingest.review import ReviewError, dismiss_item, settle_item
 from ingest.templates import TEMPLATES, Template, template_names
@@ -79,7 +80,8 @@ def describe(ctx: Context, items: list[ReviewItem]) -> list[dict[str, object]]:
     return [{"id": short_id(i.key), "key": i.key, "file": i.file, "lines": i.lines,
              "name": i.name, "reason": i.reason, "status": STATUS_FR.get(i.status, i.status),
              "resolution": i.resolution, "candidates": [candidate(c) for c in i.candidates],
-             "country_missing": not (i.row.get("pays") or "").strip()} for i in items]
+             "country_missing": i.template == "actions" and not (i.row.get("pays") or "").strip()}
+            for i in items]
 
 
 def settle(ctx: Context, ref: str, chosen: str) -> int:
@@ -98,6 +100,22 @@ def dismiss(ctx: Context, ref: str) -> None:
         dismiss_item(ctx.store, item.key)
     except ReviewError as exc:
         raise Refused(str(exc)) from None
+
+
+def merge(ctx: Context, source: str, target: str) -> ReviewItem:
+    """Merge a duplicate node into the one it repeats (relations, attestations, names);
+    returns the audit record, whose key undoes it."""
+    try:
+        return merge_nodes(ctx.store, source, target)
+    except MergeError as exc:
+        raise Refused(str(exc)) from None
+
+
+def undo(ctx: Context, key: str) -> ReviewItem:
+    try:
+        return undo_merge(ctx.store, key)
+    except MergeError as exc:
+        raise NotFound(str(exc)) from None
 
 
 def load(ctx: Context, reset: bool = False) -> tuple[UpsertSummary, ImportReport]:

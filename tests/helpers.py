@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+
 from graph.model import Node, Provenance, Relationship, RelType
 from graph.store import GraphStore
+from ingest.reference.load import DATA
 
 PROV = Provenance(source="tests/fixture.csv:2", licence="Licence Ouverte")
 
@@ -44,3 +47,9 @@ def load(store: GraphStore) -> None:
         store.upsert_relationships(rels)
 
 
+
+
+def bundled_rows(name: str) -> int:
+    """Data rows of a bundled reference table: expected counts follow a data refresh."""
+    with (DATA / name).open(encoding="utf-8", newline="") as fh:
+        return sum(1 for _ in csv.DictReader(fh))

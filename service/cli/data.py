@@ -48,6 +48,8 @@ def _parse_mapping(items: list[str]) -> dict[str, str]:
 def _print_import(report: ImportReport, dry_run: bool) -> None:
     console.print(("[yellow]Simulation[/yellow] — " if dry_run else "") + report.summary_fr())
     for row in report.rows:
+        if row.note:
+            console.print(f"  • ligne {row.line} : {row.collectivite}, {row.note}", soft_wrap=True)
         for message in row.errors:
             err.print(f"  • {message}" + (f" (candidats : {', '.join(row.candidates)})"
                                           if row.candidates else ""))
@@ -153,6 +155,27 @@ def _print_review(items: list[dict[str, Any]]) -> None:
             console.print("  pays du partenaire absent : --as country:XX", soft_wrap=True)
     console.print("\nArbitrer : maillage review --settle ID --as commune:XXXXX "
                   "(ou --as country:XX) ; écarter : maillage review --dismiss ID", soft_wrap=True)
+
+
+@app.command()
+def merge(
+    source: Annotated[str | None, typer.Argument(help="Nœud en double (ex. territory:de-marbourg).")]
+    = None,
+    target: Annotated[str | None, typer.Argument(help="Nœud qui reste (ex. territory:de-marburg).")]
+    = None,
+    undo: Annotated[str | None, typer.Option(help="Annuler une fusion (clé merge:…).")] = None,
+) -> None:
+    """Fusionner deux nœuds qui désignent le même lieu ou acteur (et annuler une fusion)."""
+    with opened() as ctx:
+        if undo:
+            imports.undo(ctx, undo)
+            console.print(f"Fusion annulée : {undo}")
+            return
+        if not source or not target:
+            fail("[red]Précisez SOURCE et CIBLE, ou --undo CLÉ.[/red]")
+        record = imports.merge(ctx, source, target)
+    console.print(f"Fusionné : {source} → {target}. Pour annuler : maillage merge --undo "
+                  f"{record.key}", soft_wrap=True)
 
 
 @app.command()

@@ -75,3 +75,25 @@ def test_one_territory_per_place(graph: nx.MultiDiGraph) -> None:
              if u == "commune:86194"}
     assert twins == {"1961", "1961; 2023"}  # both sources, on the one place
     assert pair(graph, "commune:86194", "territory:de-marburg") == Status.ACTIVE
+
+
+def test_an_ended_twinning_is_not_a_current_engagement(graph: nx.MultiDiGraph) -> None:
+    index = build_index(graph, YEAR)
+    cerizay = index.by_actor.get("commune:79062")
+    assert cerizay is None or "territory:tg-badou" not in cerizay.items["territory"]
+    # the same relation counted when the index is read as of before its end
+    assert "territory:tg-badou" in build_index(graph, 2006).by_actor["commune:79062"].items[
+        "territory"]
+
+
+def test_canonical_places_and_no_exact_duplicates(graph: nx.MultiDiGraph) -> None:
+    from ingest.text import foreign_slug
+
+    places = {k: d for k, d in graph.nodes(data=True) if d.get("kind") == NodeKind.TERRITORY}
+    # the exonym–endonym pairs the sources give as « Exonyme (Endonyme) », one node each
+    merged = {k: d["aliases"] for k, d in places.items() if d.get("aliases")}
+    assert merged == {"territory:cz-plzen": ["Pilsen"], "territory:de-coburg": ["Cobourg"],
+                      "territory:de-marburg": ["Marbourg"], "territory:de-munchen": ["Munich"],
+                      "territory:es-zaragoza": ["Saragosse"]}
+    cores = [(d.get("country"), foreign_slug(str(d["name"]))[0]) for d in places.values()]
+    assert len(cores) == len(set(cores))

@@ -62,3 +62,19 @@ def test_a_row_without_countries_does_not_erase_them(ref_store: SqliteStore,
     import_file(ref_store, path, partial=True)
     new = ref_store.get_relationship(key)
     assert new is not None and new.props["countries"] == old.props["countries"]
+
+
+def test_a_row_without_country_names_the_known_project(ref_store: SqliteStore,
+                                                       tmp_path: Path) -> None:
+    header = "collectivite;code;type_relation;partenaire;pays;periode;source"
+    first = tmp_path / "projets-1.csv"
+    first.write_text(header + "\nPoitiers;86194;projet;Bibliothèques de Moundou;TD;2024;"
+                     "https://exemple.org/a\n", encoding="utf-8")
+    again = tmp_path / "projets-2.csv"
+    again.write_text(header + "\nPoitiers;86194;projet;Bibliothèques de Moundou;;2025;"
+                     "https://exemple.org/b\n", encoding="utf-8")
+    import_file(ref_store, first)
+    import_file(ref_store, again)
+    keys = [n.node.key for n in ref_store.neighbours("commune:86194", types=["PARTICIPATES_IN"])
+            if "bibliotheques" in n.node.key]
+    assert sorted(set(keys)) == ["project:td-bibliotheques-de-moundou"]

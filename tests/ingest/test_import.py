@@ -108,7 +108,7 @@ def test_dry_run_json(ref_store: SqliteStore, tmp_path: Path, monkeypatch: pytes
     assert len(records) == len(MESSY)
     assert records[0] == {"file": messy_file(tmp_path).name, "line": 2,
                           "collectivite": "commune:86194", "confidence": 1.0, "candidates": [],
-                          "action": "create", "errors": [], "review": False}
+                          "action": "create", "errors": [], "review": False, "note": ""}
     assert records[-1]["collectivite"] is None and records[-1]["action"] == "reject"
     assert sorted(records[-1]["candidates"]) == ["commune:79162", "commune:86141"]
     assert ref_store.export() == before

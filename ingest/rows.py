@@ -1,0 +1,105 @@
+"""What the rows of every import template share: the resolvers they are read with,
+what a row gives (records, errors, review), and the checks every cell passes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from graph.model import Node, Relationship, slugify
+from ingest.errors import RowError
+from ingest.resolve import CollectiviteResolver, CountryResolver, PartnerResolver, clean
+from ingest.text import damage
+
+
+@dataclass
+class Resolvers:
+    collectivites: CollectiviteResolver
+    countries: CountryResolver
+    partners: PartnerResolver
+    settled: dict[str, str] = field(default_factory=dict)
+    #: the keys a node is already tied to in the store (to settle homonyms by context)
+    ties: Callable[[str], set[str]] = field(default=lambda key: set())
+    #: known projects by the slug of their title (a row without country names the same one)
+    projects: dict[str, str] = field(default_factory=dict)
+
+
+def project_key(title: str, countries: list[str], resolvers: Resolvers) -> str:
+    """The key of a project: its first country and its title; a row that gives no
+    country names the project already known under that title, never a country-less copy.
+
+    >>> known = {"eau-a-kaya": "project:bf-eau-a-kaya"}
+    >>> r = Resolvers(None, None, None, projects=known)  # type: ignore[arg-type]
+    >>> project_key("Eau à Kaya", [], r), project_key("Eau à Kaya", ["country:BF"], r)
+    ('project:bf-eau-a-kaya', 'project:bf-eau-a-kaya')
+    >>> project_key("Autre projet", [], r)
+    'project:xx-autre-projet'
+    """
+    slug = slugify(title)[:80]
+    if countries:
+        return f"project:{countries[0].split(':')[1].lower()}-{slug}"
+    return resolvers.projects.get(slug, f"project:xx-{slug}")
+
+
+@dataclass
+class RowResult:
+    line: int
+    name: str
+    collectivite: str | None = None
+    confidence: float = 0.0
+    candidates: list[str] = field(default_factory=list)
+    review_reason: str = ""
+    review_key: str = ""
+    errors: list[RowError] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    rels: list[Relationship] = field(default_factory=list)
+    row: dict[str, str] = field(default_factory=dict)
+    # Nodes the row is about (created or updated), unlike those it merely mentions.
+    primary: list[Node] = field(default_factory=list)
+    #: how the collectivité was found when it took more than its name (French)
+    note: str = ""
+
+
+def review_key(row: dict[str, str]) -> str:
+    """Same fact, same review item, whatever the file or line it comes from."""
+    parts = [clean(row.get(c, "")) for c in ("collectivite", "departement", "type_collectivite",
+                                              "type_relation", "partenaire", "pays", "periode")]
+    return "review:" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+def check_cells(row: dict[str, str], result: RowResult, file: str,
+                required: tuple[str, ...]) -> None:
+    """Checks every template shares: no spreadsheet formula, required values present."""
+    for column, value in row.items():
+        if value.startswith("="):
+            result.errors.append(RowError(
+                file=file, line=result.line, column=column,
+                reason="formule de tableur refusée (la cellule doit contenir une valeur)"))
+        damaged = damage(value) if column != "source" else None
+        if damaged:
+            result.errors.append(RowError(
+                file=file, line=result.line, column=column,
+                reason=f"texte abîmé par un mauvais encodage (« {damaged} ») : corrigez la "
+                       "cellule ou réenregistrez le fichier en UTF-8"))
+    for column in required:
+        if not row.get(column, "").strip():
+            result.errors.append(RowError(file=file, line=result.line, column=column,
+                                          reason="valeur obligatoire"))
+
+
+def resolve_countries(text: str, resolvers: Resolvers, result: RowResult, file: str,
+                      column: str = "pays") -> list[str]:
+    countries: list[str] = []
+    for part in re.split(r"[;,/]", text):
+        if part.strip():
+            country = resolvers.countries.resolve(part)
+            if country is None:
+                result.errors.append(RowError(
+                    file=file, line=result.line, column=column,
+                    reason=f"pays « {part.strip()} » inconnu (nom français ou anglais, "
+                           "ou code ISO à deux lettres)"))
+            elif country not in countries:
+                countries.append(country)
+    return countries

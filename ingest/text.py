@@ -1,0 +1,79 @@
+"""Names as sources write them: the place a foreign name designates (its key part, its
+other names), and the traces of a wrong encoding."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from graph.model import slugify
+from ingest.resolve import clean
+
+_FOREIGN_PREFIX = re.compile(
+    r"^(commune rurale|commune urbaine|ville|commune|municipalite|mairie|departement|province|"
+    r"region|district|comte|cercle|"
+    r"prefecture|canton|land|county|city|etat|state|conseil regional|conseil departemental|"
+    r"communaute urbaine|communaute|intercommunalite|gouvernorat|wilaya|oblast|raion|"
+    r"arrondissement)\s+(de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')?")
+
+def foreign_slug(name: str) -> tuple[str, str | None]:
+    """Key part and level of a foreign local authority.
+
+    >>> foreign_slug("Province de la Comoé")
+    ('comoe', 'province')
+    >>> foreign_slug("Marburg")
+    ('marburg', None)
+    """
+    cleaned = clean(name)
+    match = _FOREIGN_PREFIX.match(cleaned)
+    level = match[1] if match else None
+    core = _FOREIGN_PREFIX.sub("", cleaned, count=1) if match else cleaned
+    return slugify(core) or slugify(cleaned), level
+
+
+#: How close a one-word parenthesis must be to the name before it to be the same place in
+#: another language (« Marbourg (Marburg) »), not a region (« Amberg (Bavière) »).
+ALIAS_SIMILARITY = 55
+
+
+def foreign_names(text: str) -> tuple[str, list[str]]:
+    """The name a foreign place is keyed by, and its other names.
+
+    « Exonym (Endonym) » gives the endonym as the name, when the parenthesis is one word
+    that reads like the name before it; any other parenthesis is a remark, not a name.
+
+    >>> foreign_names("Marbourg (Marburg)")
+    ('Marburg', ['Marbourg'])
+    >>> foreign_names("Amberg (Bavière)")
+    ('Amberg', [])
+    >>> foreign_names("Ville de Moundou (accord tripartite avec Grand Poitiers)")
+    ('Ville de Moundou', [])
+    """
+    match = re.fullmatch(r"\s*(.*?)\s*\(([^()]*)\)\s*", text)
+    if not match:
+        return text.strip(), []
+    main, inner = match[1].strip(), match[2].strip()
+    if main and inner and " " not in inner and \
+            fuzz.ratio(clean(main), clean(inner)) >= ALIAS_SIMILARITY:
+        return inner, [main]
+    return main or text.strip(), []
+
+
+#: Traces of a wrong encoding: UTF-8 read as Windows-1252 (« MÃ¼nster », « Ã© »), or a
+#: letter lost to « ? » inside a word (« Gala?i »).
+_MOJIBAKE = re.compile(r"Ã[\x80-\xbf©¨ ª«®¯´¶»¼½¾§¢£¤¥¦°±²³µ·¸¹º¿]|â€|Â[ °«»]|[^\W\d_]\?[^\W\d_]")
+
+
+def damage(text: str) -> str | None:
+    """The word of ``text`` a wrong encoding damaged, if any.
+
+    >>> damage("Gala?i"), damage("MÃ¼nster"), damage("Galați"), damage("Vraiment ? Oui")
+    ('Gala?i', 'MÃ¼nster', None, None)
+    """
+    match = _MOJIBAKE.search(text)
+    if not match:
+        return None
+    start = text.rfind(" ", 0, match.start()) + 1
+    end = text.find(" ", match.end())
+    return text[start:end if end >= 0 else len(text)]
