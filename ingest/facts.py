@@ -19,7 +19,7 @@ from graph.model import (
 )
 from ingest.context import CONTEXT_COLUMNS, by_departement, by_epci, by_partner
 from ingest.errors import RowError
-from ingest.joint import co_partner_relations
+from ingest.joint import co_partner, mentioned_partners
 from ingest.periods import Period, ended_in, parse_period
 from ingest.resolve import (
     UNKNOWN_CATEGORY,
@@ -299,9 +299,11 @@ def convert(row: dict[str, str], line: int, file: str, resolvers: Resolvers,
     else:
         _partner(fact)
     named = {r.end for r in result.rels if r.start == actor}
-    result.rels += co_partner_relations(
-        actor, f"{checked.partner} ; {row.get('description', '')}", resolvers.partners,
-        named, props, discriminator, fact.prov)
+    proved, mentioned = mentioned_partners(
+        f"{checked.partner} ; {row.get('description', '')}", resolvers.partners, named)
+    result.rels += [co_partner(actor, key, clause, props, discriminator, fact.prov)
+                    for key, clause in proved]
+    result.possible = mentioned
     for theme in themes:
         # One edge per fact, so each theme claim keeps its own source.
         result.rels.append(Relationship(

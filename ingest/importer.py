@@ -16,8 +16,8 @@ from graph.attestations import attested, merge, merge_node
 from graph.model import Node, NodeKind, Relationship, RelType, ReviewItem
 from graph.store import GraphStore
 from ingest.errors import IngestError, RowError
-from ingest.joint import co_signatories
-from ingest.merge import DUPLICATE_TEMPLATE, duplicate_item, probable_duplicates
+from ingest.joint import JOINT_TEMPLATE, co_signatories, possible_item
+from ingest.merge import duplicate_item, probable_duplicates
 from ingest.readers import Table, read_table
 from ingest.resolve import CollectiviteResolver, CountryResolver, PartnerResolver, clean
 from ingest.rows import Resolvers, RowResult
@@ -56,6 +56,7 @@ class ImportReport:
     relationships: dict[str, int] = field(default_factory=dict)
     review: int = 0
     duplicates: int = 0
+    possible: int = 0
     written: bool = False
     template: str = ""
 
@@ -70,6 +71,9 @@ class ImportReport:
                  f"{self.count('reject')} rejetées"]
         if self.review:
             parts.append(f"dont {self.review} à vérifier (maillage review)")
+        if self.possible:
+            parts.append(f"{self.possible} partenaire(s) conjoint(s) possible(s) à confirmer "
+                         "(maillage review)")
         if self.duplicates:
             parts.append(f"{self.duplicates} doublon(s) probable(s) de lieux (maillage review)")
         return ", ".join(parts)
@@ -177,6 +181,10 @@ def import_table(store: GraphStore, table: Table, *, template: Template | None =
     rels = [x for x in rels if rel_plan[x.key] != "unchanged"]
     reviews = _review_items(table.file, template.key,
                             [r for r in results if not r.errors and not r.collectivite])
+    reviews += [possible_item(table.file, r.line, str(r.collectivite), r.name, key, clause,
+                              next((x.provenance.source for x in r.rels), f"{table.file}:{r.line}"),
+                              licence)
+                for r in good for key, clause in r.possible]
     duplicates = _duplicates(store, table.file, nodes, good)
     report.duplicates = len(duplicates)
     reviews += duplicates
@@ -194,7 +202,8 @@ def import_table(store: GraphStore, table: Table, *, template: Template | None =
         report.rows.append(RowRecord(r.line, r.collectivite, r.confidence, r.candidates, action,
                                      messages, review=not r.errors and not r.collectivite,
                                      note=r.note))
-    report.review = len({i.key for i in reviews if i.template != DUPLICATE_TEMPLATE})
+    report.review = len({i.key for i in reviews if i.template == template.key})
+    report.possible = len({i.key for i in reviews if i.template == JOINT_TEMPLATE})
     for action in node_plan.values():
         report.nodes[action] = report.nodes.get(action, 0) + 1
     for action in rel_plan.values():

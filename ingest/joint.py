@@ -15,12 +15,21 @@ Two kinds, each recorded with the words of the source it rests on (``quote``):
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 from graph.attestations import attested
-from graph.model import Node, Properties, Provenance, Relationship, RelType, relationship_key
+from graph.model import (
+    Node,
+    Properties,
+    Provenance,
+    Relationship,
+    RelType,
+    ReviewItem,
+    relationship_key,
+)
 from ingest.resolve import PartnerResolver, clean, strip_prefix
 
 #: Words by which a clause names its organisations as partners of the action.
@@ -55,15 +64,23 @@ def co_partners(text: str, partners: PartnerResolver,
     >>> co_partners("vidéo Agence de l'eau Adour-Garonne", r, [])
     []
     """
+    return mentioned_partners(text, partners, exclude)[0]
+
+
+def mentioned_partners(text: str, partners: PartnerResolver, exclude: Iterable[str]
+                       ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Known partners ``text`` names: those a clause names *as* partners (proved), and
+    those it only mentions (for the user to judge), each with its clause."""
     skip = set(exclude)
-    found: dict[str, str] = {}
+    proved: dict[str, str] = {}
+    mentioned: dict[str, str] = {}
     for clause in clauses(text):
-        if not PARTNER_CUES.search(clause):
-            continue
+        cue = PARTNER_CUES.search(clause)
         for key, _ in partners.mentions(clause):
             if key not in skip:
-                found.setdefault(key, clause)
-    return sorted(found.items())
+                (proved if cue else mentioned).setdefault(key, clause)
+    return sorted(proved.items()), sorted((k, c) for k, c in mentioned.items()
+                                          if k not in proved)
 
 
 def names_of(node: Node) -> list[str]:
@@ -110,17 +127,44 @@ def co_signatories(facts: list[Relationship], nodes: dict[str, Node]) -> list[Re
     return list(out.values())
 
 
+JOINT_TEMPLATE = "conjoint"
+
+
+def possible_item(file: str, line: int, actor: str, name: str, partner: str, clause: str,
+                  source: str, licence: str) -> ReviewItem:
+    """A review item for a partner the statement mentions without proving it is one."""
+    digest = hashlib.sha1(f"{actor}|{partner}|{clause}".encode()).hexdigest()[:16]
+    return ReviewItem(key=f"review:{digest}", file=file, lines=[line], name=name,
+                      row={"acteur": actor, "partenaire": partner, "citation": clause,
+                           "source": source, "licence": licence, "origine": f"{file}:{line}"},
+                      reason=f"partenaire conjoint possible : {partner}, cité sans mot qui "
+                             f"l'établit (« {clause} ») ; confirmer avec --as {partner}, "
+                             "ou écarter",
+                      candidates=[partner], template=JOINT_TEMPLATE)
+
+
+def confirmed(item: ReviewItem) -> Relationship:
+    """The co-partner relation the user confirms for a « conjoint » review item."""
+    row = item.row
+    return co_partner(row["acteur"], row["partenaire"], row["citation"],
+                      {"origin": row["origine"]}, f"confirmé|{row['origine']}",
+                      Provenance(source=row["source"], licence=row["licence"]))
+
+
 def co_partner_relations(actor: str, text: str, partners: PartnerResolver,
                          exclude: Iterable[str], props: Properties,
                          discriminator: str, prov: Provenance) -> list[Relationship]:
     """The actor's relations to the co-partners its statement names (see :func:`co_partners`)."""
-    out = []
-    for key, clause in co_partners(text, partners, exclude):
-        out.append(attested(Relationship(
-            key=relationship_key(actor, RelType.COOPERATES_WITH, key, f"co|{discriminator}"),
-            type=RelType.COOPERATES_WITH, start=actor, end=key,
-            props={**{k: v for k, v in props.items() if k in ("origin", "years", "period",
-                                                               "statement")},
-                   "joint": True, "role": "co-partenaire", "quote": clause},
-            provenance=prov)))
-    return out
+    return [co_partner(actor, key, clause, props, discriminator, prov)
+            for key, clause in co_partners(text, partners, exclude)]
+
+
+def co_partner(actor: str, partner: str, clause: str, props: Properties, discriminator: str,
+               prov: Provenance) -> Relationship:
+    """The relation of an actor to a co-partner named in a clause of its statement."""
+    kept = {k: v for k, v in props.items() if k in ("origin", "years", "period", "statement")}
+    return attested(Relationship(
+        key=relationship_key(actor, RelType.COOPERATES_WITH, partner, f"co|{discriminator}"),
+        type=RelType.COOPERATES_WITH, start=actor, end=partner,
+        props={**kept, "joint": True, "role": "co-partenaire", "quote": clause},
+        provenance=prov))

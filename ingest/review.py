@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graph.store import GraphStore
 from ingest.importer import merge_known, resolvers_for
+from ingest.joint import JOINT_TEMPLATE, confirmed
 from ingest.merge import DUPLICATE_TEMPLATE, MergeError, merge_nodes
 from ingest.reference.load import FACTS_LICENCE
 from ingest.templates import TEMPLATES
@@ -20,6 +21,15 @@ def settle_item(store: GraphStore, key: str, chosen: str) -> int:
         raise ReviewError(f"élément « {key} » introuvable dans la liste à vérifier")
     if store.get_node(chosen) is None:
         raise ReviewError(f"« {chosen} » inconnu")
+    if item.template == JOINT_TEMPLATE:
+        if chosen != item.row.get("partenaire"):
+            raise ReviewError(f"confirmer avec --as {item.row.get('partenaire')}, ou écarter")
+        rel = confirmed(item)
+        with store.transaction():
+            store.upsert_relationships(merge_known(store, [rel]))
+            store.put_review_items([item.model_copy(update={"status": "settled",
+                                                            "resolution": chosen})])
+        return 1
     if item.template == DUPLICATE_TEMPLATE:
         # a probable duplicate is settled by merging the new place into the one chosen
         try:

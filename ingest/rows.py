@@ -60,6 +60,9 @@ class RowResult:
     primary: list[Node] = field(default_factory=list)
     #: how the collectivité was found when it took more than its name (French)
     note: str = ""
+    #: known partners the statement mentions without saying they are partners:
+    #: (key, clause), for the user to judge
+    possible: list[tuple[str, str]] = field(default_factory=list)
 
 
 def review_key(row: dict[str, str]) -> str:

@@ -57,3 +57,19 @@ def test_joint_partners_are_partners_for_the_analysis(graph: nx.MultiDiGraph) ->
     assert not moundou or {a.key for a in moundou[0].actors} - {POITIERS, GRAND_POITIERS}
     # the agency named in Grand Poitiers's statement: not a water action without agency
     assert GRAND_POITIERS not in {i.key for i in water_without_agency(ctx).items}
+
+
+def test_a_mere_mention_goes_to_review_and_can_be_confirmed(ref_store: SqliteStore) -> None:
+    from ingest.review import settle_item
+
+    possible = [i for i in ref_store.review_items("open") if i.template == "conjoint"]
+    assert possible and all(i.row["citation"] in i.reason for i in possible)
+    item = possible[0]
+    actor, partner = item.row["acteur"], item.row["partenaire"]
+    assert not [n for n in ref_store.neighbours(actor, direction="out")
+                if n.node.key == partner and n.relationship.props.get("joint")]
+    assert settle_item(ref_store, item.key, partner) == 1
+    edge = [n.relationship for n in ref_store.neighbours(actor, direction="out")
+            if n.node.key == partner and n.relationship.props.get("joint")]
+    assert edge and edge[0].props["quote"] == item.row["citation"]
+    assert [i.status for i in ref_store.review_items() if i.key == item.key] == ["settled"]
