@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from graph.evidence import EvidenceIndex, build_index, kind
-from graph.model import COLLECTIVITE_KINDS
+from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS
 from graph.opportunities import Reason, explain, name
 
 WATER_THEME = "theme:eau-assainissement"
@@ -83,56 +83,109 @@ def experience(index: EvidenceIndex, actor: str, focus: Focus) -> tuple[float, l
     return score, matched
 
 
-def _basin(graph: nx.MultiDiGraph, actor: str) -> set[str]:
+#: A member this large can carry an AFD FICOL project (Maillage's rule of thumb: the one
+#: FICOL project in the data, La Rochelle–Kendari, is an agglomération's, 935 100 €).
+FICOL_POPULATION = 50_000
+
+
+def _basin(graph: nx.MultiDiGraph, actor: str) -> str | None:
+    """The water basin of a collectivité: its own, or most of its communes'."""
     data = graph.nodes[actor]
     if data.get("basin"):
-        return {str(data["basin"])}
-    # An EPCI, département or région: the basins of its communes.
+        return str(data["basin"])
     basins: Counter[str] = Counter()
     for src, _, d in graph.in_edges(actor, data=True):
         if d.get("type") in ("MEMBER_OF", "LOCATED_IN") and graph.nodes[src].get("basin"):
             basins[str(graph.nodes[src]["basin"])] += 1
-    return set(basins)
+    return min(basins, key=lambda b: (-basins[b], b)) if basins else None
+
+
+def focus_countries(focus: Focus, graph: nx.MultiDiGraph) -> set[str]:
+    return set(focus.countries) | {f"country:{graph.nodes[t].get('country')}"
+                                   for t in focus.territories if t in graph}
+
+
+def in_focus(graph: nx.MultiDiGraph, target: str, focus: Focus) -> bool:
+    """Whether a relation's target lies in the focus (its country, territory, theme or
+    programme; a project through where it takes place and what it addresses)."""
+    countries = focus_countries(focus, graph)
+    wanted = set(focus.territories) | set(focus.themes) | set(focus.programmes) | countries
+    if target in wanted or f"country:{graph.nodes[target].get('country')}" in countries:
+        return True
+    if kind(graph, target) == "project":
+        return any(in_focus(graph, v, focus) for _, v, d in graph.out_edges(target, data=True)
+                   if d.get("type") in ("TAKES_PLACE_IN", "ADDRESSES"))
+    return False
+
+
+def focus_relations(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> list[dict[str, object]]:
+    """The actor's relations that lie in the focus (the only ones its reasons may cite)."""
+    return [d for _, v, d in graph.out_edges(actor, data=True)
+            if d.get("type") in INTERNATIONAL_RELS and in_focus(graph, v, focus)]
+
+
+def focus_themes(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> set[str]:
+    """Themes of the actor's relations in the focus, not of all its action."""
+    out: set[str] = set()
+    for d in focus_relations(graph, actor, focus):
+        themes = d.get("themes")
+        if isinstance(themes, list):
+            out |= {f"theme:{t}" for t in themes}
+    return out
 
 
 def fitting_funding(graph: nx.MultiDiGraph, focus: Focus, members: list[str]) -> list[Funding]:
-    """Funding schemes and partner organisations that fit the focus and the members."""
+    """Funding schemes and partners that fit, each by an explicit rule:
+
+    - a geographic call of a programme that takes place in a focus country;
+    - the DCTCIV calls (MEAE), open to every collectivité;
+    - water and sanitation (the focus theme, or the members' relations in the focus): the
+      Agence de l'eau of each member's *own* basin, the 1 % Oudin-Santini, pS-Eau, the
+      agencies' joint call;
+    - volunteering (the focus theme, or volunteering relations in the focus): France
+      Volontaires and the volunteering schemes;
+    - a member large enough (région, département, intercommunalité, or a commune of more
+      than 50 000 inhabitants): the AFD FICOL facility;
+    - Cités Unies France's country groups, when the focus is a country.
+    """
     out: list[Funding] = []
 
-    def add(key: str, why: str) -> None:
-        if key in graph and all(f.key != key for f in out):
+    def add(key: str | None, why: str) -> None:
+        if key and key in graph and all(f.key != key for f in out):
             out.append(Funding(key, name(graph, key), why))
 
-    countries = set(focus.countries) | {
-        "country:" + t.split(":")[1][:2].upper() for t in focus.territories}
+    countries = focus_countries(focus, graph)
     for country in sorted(countries):
-        calls = [src for src, _, d in graph.in_edges(country, data=True)
-                 if d.get("type") == "TAKES_PLACE_IN" and kind(graph, src) == "programme"]
-        for call in calls:
+        for call in sorted(src for src, _, d in graph.in_edges(country, data=True)
+                           if d.get("type") == "TAKES_PLACE_IN"
+                           and kind(graph, src) == "programme"):
             add(call, f"appel géographique ouvert pour {name(graph, country)}")
-    add("programme:aap-dctciv", "appels à projets du MEAE pour les collectivités (généralistes, "
-        "géographiques, thématiques)")
-    water = WATER_THEME in focus.themes or any(
-        WATER_THEME in _themes(graph, m) for m in members)
-    if water:
+    add("programme:aap-dctciv", "appels à projets du MEAE pour les collectivités "
+        "(généralistes, géographiques, thématiques)")
+    themes = set(focus.themes) | {t for m in members for t in focus_themes(graph, m, focus)}
+    if WATER_THEME in themes:
         for member in members:
-            for basin in sorted(_basin(graph, member)):
-                add(AGENCY.get(basin, ""), f"projet eau : bassin {basin}")
+            basin = _basin(graph, member)
+            if basin:
+                add(AGENCY.get(basin), f"projet eau : bassin {basin} de {name(graph, member)}")
         add("programme:un-pour-cent-solidaire",
             "loi Oudin-Santini : jusqu'à 1 % des budgets eau et assainissement")
         add("organisation:ps-eau", "accompagnement du 1 % solidaire")
         add("programme:eau-solidarites-internationales", "appel commun des agences de l'eau")
-    if VOLUNTEERING_THEME in focus.themes or any(
-            VOLUNTEERING_THEME in _themes(graph, m) for m in members):
+    volunteering = VOLUNTEERING_THEME in themes or any(
+        d.get("type") == "VOLUNTEERS_WITH" for m in members
+        for d in focus_relations(graph, m, focus))
+    if volunteering:
         add("organisation:france-volontaires", "volontariat : France Volontaires")
         add("programme:volontariat", "postes de volontaires dans les coopérations")
-    add("programme:ficol", "projets plus importants : facilité FICOL de l'AFD")
-    add("organisation:cuf", "groupes-pays de Cités Unies France")
+    large = [m for m in members if kind(graph, m) in ("region", "departement", "epci") or int(
+        graph.nodes[m].get("population") or 0) > FICOL_POPULATION]
+    if large:
+        add("programme:ficol", f"projet d'envergure porté avec {name(graph, large[0])} : "
+            "facilité FICOL de l'AFD")
+    if countries:
+        add("organisation:cuf", "groupes-pays de Cités Unies France")
     return out
-
-
-def _themes(graph: nx.MultiDiGraph, actor: str) -> set[str]:
-    return {t for _, t, d in graph.out_edges(actor, data=True) if d.get("type") == "ADDRESSES"}
 
 
 def _size(graph: nx.MultiDiGraph, actor: str) -> str:
@@ -154,14 +207,52 @@ def _departement(graph: nx.MultiDiGraph, actor: str) -> str | None:
 
 
 def _gain(graph: nx.MultiDiGraph, score: float, actor: str, deps: set[str | None],
-          sizes: set[str]) -> float:
+          sizes: set[str], used: int) -> float:
+    """Experience first, then what the member adds (a new département, a new size); an
+    actor already in earlier alternatives is worth less, so the alternatives differ."""
     return (score + (0.75 if _departement(graph, actor) not in deps else 0)
-            + (0.5 if _size(graph, actor) not in sizes else 0))
+            + (0.5 if _size(graph, actor) not in sizes else 0) - 2.0 * used)
 
 
-def build_consortia(graph: nx.MultiDiGraph, focus: Focus, top: int = 3, max_members: int = 6,
+Active = tuple[float, str, list[tuple[str, str]]]
+
+
+def _assemble(graph: nx.MultiDiGraph, index: EvidenceIndex, focus: Focus, lead: Active,
+              pool: list[Active], used: Counter[str], size: int) -> Consortium:
+    lead_score, lead_key, lead_matched = lead
+    chosen, deps, sizes = [lead_key], {_departement(graph, lead_key)}, {_size(graph, lead_key)}
+    members: list[Member] = []
+    candidates = [a for a in pool if a[1] != lead_key]
+    while candidates and len(members) < size:
+        candidates.sort(key=lambda e: (-_gain(graph, e[0], e[1], deps, sizes, used[e[1]]),
+                                       e[1]))
+        score, actor, matched = candidates.pop(0)
+        chosen.append(actor)
+        deps.add(_departement(graph, actor))
+        sizes.add(_size(graph, actor))
+        members.append(Member(actor, name(graph, actor), "membre", round(score, 3),
+                              _reasons(graph, index, actor, matched, focus)))
+    lead_member = Member(lead_key, name(graph, lead_key), "chef de file", round(lead_score, 3),
+                         _reasons(graph, index, lead_key, lead_matched, focus))
+    named = sorted(name(graph, d) for d in deps if d)
+    complementarity = [f"{len(named)} département(s) : " + ", ".join(named),
+                       "profils : " + ", ".join(sorted(sizes))]
+    total = lead_score + sum(m.experience for m in members) + len(deps) + len(sizes)
+    return Consortium(lead_member, members, round(total, 3), complementarity,
+                      fitting_funding(graph, focus, chosen))
+
+
+def _overlap(a: Consortium, b: Consortium) -> float:
+    x = {a.lead.actor, *(m.actor for m in a.members)}
+    y = {b.lead.actor, *(m.actor for m in b.members)}
+    return len(x & y) / min(len(x), len(y))
+
+
+def build_consortia(graph: nx.MultiDiGraph, focus: Focus, top: int = 3, max_members: int = 4,
                     index: EvidenceIndex | None = None) -> list[Consortium]:
-    """Ranked consortia for a focus; empty when fewer than two actors are active on it.
+    """Up to ``top`` consortia for a focus that differ in membership (no two share more
+    than half their members), each led by an actor experienced *on the focus*; empty when
+    fewer than two collectivités are active on it.
 
     >>> g = nx.MultiDiGraph()
     >>> for key, kd, dep in [("commune:a", "commune", "86"), ("commune:b", "commune", "79"),
@@ -175,7 +266,7 @@ def build_consortia(graph: nx.MultiDiGraph, focus: Focus, top: int = 3, max_memb
     ('commune:a', ['commune:b', 'commune:c'])
     """
     index = index or build_index(graph)
-    active = []
+    active: list[Active] = []
     for actor in index.by_actor:
         if kind(graph, actor) not in COLLECTIVITE_KINDS:
             continue
@@ -185,53 +276,48 @@ def build_consortia(graph: nx.MultiDiGraph, focus: Focus, top: int = 3, max_memb
     active.sort(key=lambda x: (-x[0], x[1]))
     if len(active) < 2:
         return []
+    # members per consortium: enough actors for ``top`` alternatives that differ
+    size = max(2, min(max_members, len(active) // max(top, 1)))
+    size = min(size, len(active) - 1)
+    used: Counter[str] = Counter()
+    leads: set[str] = set()
     results: list[Consortium] = []
-    for lead_score, lead, lead_matched in active[:top]:
-        chosen = [lead]
-        deps = {_departement(graph, lead)}
-        sizes = {_size(graph, lead)}
-        pool = [a for a in active if a[1] != lead]
-        members: list[Member] = []
-        while pool and len(members) < max_members:
-            # Experience first, then what the member adds: a new département, a new size.
-            pool.sort(key=lambda e: (-_gain(graph, e[0], e[1], deps, sizes), e[1]))
-            score, actor, matched = pool.pop(0)
-            chosen.append(actor)
-            deps.add(_departement(graph, actor))
-            sizes.add(_size(graph, actor))
-            members.append(Member(actor, name(graph, actor), "membre", round(score, 3),
-                                  _reasons(graph, index, actor, matched)))
-        if len(members) < 2 and len(active) >= 3:
+    for lead in active:
+        if len(results) >= top:
+            break
+        if lead[1] in leads:
             continue
-        lead_member = Member(lead, name(graph, lead), "chef de file", round(lead_score, 3),
-                             _reasons(graph, index, lead, lead_matched))
-        complementarity = [f"{len([d for d in deps if d])} département(s) : " + ", ".join(
-            sorted(name(graph, d) for d in deps if d)),
-            "profils : " + ", ".join(sorted(sizes))]
-        total = lead_score + sum(m.experience for m in members) + len(deps) + len(sizes)
-        results.append(Consortium(lead_member, members, round(total, 3), complementarity,
-                                  fitting_funding(graph, focus, chosen)))
-    results.sort(key=lambda c: -c.score)
+        found = _assemble(graph, index, focus, lead, active, used, size)
+        if any(_overlap(found, other) > 0.5 for other in results):
+            continue
+        results.append(found)
+        leads.add(found.lead.actor)
+        used.update([found.lead.actor, *(m.actor for m in found.members)])
+    results.sort(key=lambda c: (-c.score, c.lead.actor))
     return results
 
 
 def _reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, actor: str,
-             matched: list[tuple[str, str]]) -> list[Reason]:
+             matched: list[tuple[str, str]], focus: Focus) -> list[Reason]:
+    """Reasons drawn only from the actor's relations in the focus."""
     ev = index.by_actor[actor]
-    countries = {item for k, item in matched if k == "country"}
-    # Name the places: the foreign territories of the focus countries it works with.
+    countries = focus_countries(focus, graph)
+    items = list(matched)
+    # name the places: the foreign territories of the focus countries it works with
     for territory in sorted(ev.items["territory"]):
-        country = graph.nodes[territory].get("country")
-        if f"country:{country}" in countries and ("territory", territory) not in matched:
-            matched = [*matched, ("territory", territory)]
-    for theme in sorted(ev.items["theme"]):
-        if ("theme", theme) not in matched:
-            matched = [*matched, ("theme", theme)]
+        if f"country:{graph.nodes[territory].get('country')}" in countries and (
+                "territory", territory) not in items:
+            items.append(("territory", territory))
+    for theme in sorted(focus_themes(graph, actor, focus)):
+        if ("theme", theme) not in items and theme in graph:
+            items.append(("theme", theme))
     reasons = []
-    for ev_kind, item in matched:
+    for ev_kind, item in items:
         sources = sorted(ev.items[ev_kind].get(item, set()))
         text = explain(graph, ev_kind, item, plural=False).replace("agissent", "agit").replace(
             "coopèrent", "coopère").replace("travaillent", "travaille").replace("sont liés",
                                                                                   "est lié")
+        if ev_kind == "theme" and not set(focus.themes) & {item}:
+            text += " (dans ce pays ou ce cadre)"
         reasons.append(Reason(ev_kind, item, text, 1.0 + len(sources), sources))
     return reasons

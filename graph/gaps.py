@@ -22,6 +22,9 @@ from graph.status import Status, pair_statuses
 LARGE_COMMUNE = 10_000
 STALE_YEARS = 10
 WATER_THEME = "theme:eau-assainissement"
+#: The water agency of each basin.
+AGENCIES = {"Adour-Garonne": "organisation:agence-eau-adour-garonne",
+            "Loire-Bretagne": "organisation:agence-eau-loire-bretagne"}
 #: What ties a water action to its basin's funding: the agencies, the 1 %, pS-Eau.
 WATER_SCHEME = frozenset({"programme:un-pour-cent-solidaire",
                           "organisation:agence-eau-adour-garonne",
@@ -130,8 +133,9 @@ def white_zones(ctx: GapContext) -> Gap:
                                         "de contact à prévoir."))
     items.sort(key=lambda i: (-(i.population or 0), i.key))
     return Gap("zones-blanches", "Zones blanches de l'action internationale",
-               "Départements, EPCI et communes de plus de 10 000 habitants sans collectivité "
-               "connue pour agir à l'international : des cibles de prospection, classées par "
+               "Départements, EPCI et communes de plus de 10 000 habitants sans action "
+               "internationale connue dans les données de Maillage (ce qui ne prouve pas "
+               "l'absence d'action sur le terrain) : des cibles de prospection, classées par "
                "population.", items)
 
 
@@ -149,12 +153,16 @@ def separate_actors(ctx: GapContext) -> Gap:
             continue
         named = [Named(a, name(graph, a)) for a in actors]
         items.append(GapItem(item, name(graph, item), kind=k, actors=named,
-                             detail=", ".join(n.name for n in named)))
+                             detail=", ".join(n.name for n in named),
+                             advice=f"Réunir {', '.join(n.name for n in named[:4])}"
+                                    f"{' …' if len(named) > 4 else ''} autour de "
+                                    f"{name(graph, item)} (groupe pays, projet commun)."))
     # The same foreign town first (the most concrete seed), then countries.
     items.sort(key=lambda i: (i.kind != NodeKind.TERRITORY, -len(i.actors), i.key))
     return Gap("acteurs-disperses", "Plusieurs acteurs, aucun projet commun",
-               "Pays ou collectivités étrangères où plusieurs acteurs de Nouvelle-Aquitaine "
-               "agissent chacun de leur côté : des graines de consortium.", items)
+               "Pays ou collectivités étrangères où plusieurs collectivités agissent chacune de "
+               "leur côté, sans projet commun ni accord conjoint connu dans les données : des "
+               "graines de consortium.", items)
 
 
 def _groups(index: EvidenceIndex, actors: list[str]) -> int:
@@ -198,11 +206,23 @@ def water_without_agency(ctx: GapContext) -> Gap:
                items, themes=(WATER_THEME,))
 
 
+def _departement_basins(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """Each département's main water basin (most of its communes)."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for _, data in graph.nodes(data=True):
+        if data.get("kind") == NodeKind.COMMUNE and data.get("basin") and data.get("departement"):
+            counts[f"departement:{data['departement']}"][str(data["basin"])] += 1
+    return {dep: min(c, key=lambda b: (-c[b], b)) for dep, c in counts.items()}
+
+
 def partner_coverage(ctx: GapContext) -> Gap:
-    """Network partner organisations with no links in some département."""
+    """Network partners present in some départements and absent from others where they
+    could act: a water agency only within its basin; a partner with no link anywhere is not
+    listed (its absence everywhere says nothing about one département)."""
     graph, index = ctx.graph, ctx.index
     departements = sorted(k for k, d in graph.nodes(data=True)
                           if d.get("kind") == NodeKind.DEPARTEMENT)
+    basins = _departement_basins(graph)
     found: list[tuple[int, GapItem]] = []
     for org, data in graph.nodes(data=True):
         # The network's partners, not other regions' RRMA nor partners known only by name.
@@ -213,22 +233,38 @@ def partner_coverage(ctx: GapContext) -> Gap:
         for actor in index.holders.get(("partner", org), set()):
             for dep in index.by_actor[actor].items["departement"]:
                 per_dep[dep] += 1
-        missing = [Named(d, name(graph, d)) for d in departements if not per_dep.get(d)]
+        if not per_dep:
+            continue
+        scope = departements
+        basin = next((b for b, key in AGENCIES.items() if key == org), None)
+        if basin:
+            scope = [d for d in departements if basins.get(d) == basin]
+        missing = [Named(d, name(graph, d)) for d in scope if not per_dep.get(d)]
         if missing:
             links = sum(per_dep.values())
-            found.append((links, GapItem(org, str(data.get("name")), departements=missing,
-                                         detail=f"{links} lien(s) ; absent de {len(missing)} "
-                                                "département(s)")))
+            found.append((links, GapItem(
+                org, str(data.get("name")), departements=missing,
+                detail=f"{links} lien(s) connus ; aucun dans {len(missing)} département(s)"
+                       + (f" du bassin {basin}" if basin else ""),
+                advice=f"Présenter {data.get('name')} aux collectivités de "
+                       + ", ".join(m.name for m in missing[:3])
+                       + (" …" if len(missing) > 3 else "") + ".")))
     found.sort(key=lambda f: (f[0], f[1].key))
     return Gap("partenaires-absents", "Partenaires du réseau absents d'un département",
-               "Organisations partenaires sans lien connu avec les collectivités d'un "
-               "département.", [item for _, item in found])
+               "Organisations partenaires liées à des collectivités de certains départements "
+               "et à aucune (dans les données de Maillage) dans d'autres où elles pourraient "
+               "agir ; une agence de l'eau n'est attendue que dans son bassin.",
+               [item for _, item in found])
 
 
 def odd_unaddressed(ctx: GapContext) -> Gap:
-    """ODD that no known project addresses (directly or through one of its themes)."""
+    """ODD that no known project addresses (directly or through one of its themes); those
+    that no theme of Maillage's vocabulary maps to are « non suivis », not « non traités »."""
     graph = ctx.graph
     addressed: set[str] = set()
+    mapped = {odd for t, odd, d in graph.edges(data=True)
+              if d.get("type") == RelType.ADDRESSES and kind(graph, t) == NodeKind.THEME
+              and kind(graph, odd) == NodeKind.ODD}
     for key, data in graph.nodes(data=True):
         if data.get("kind") != NodeKind.PROJECT:
             continue
@@ -240,11 +276,23 @@ def odd_unaddressed(ctx: GapContext) -> Gap:
             for _, odd, d2 in graph.out_edges(theme, data=True):
                 if d2.get("type") == RelType.ADDRESSES and kind(graph, odd) == NodeKind.ODD:
                     addressed.add(odd)
-    items = [GapItem(k, str(d.get("name"))) for k, d in graph.nodes(data=True)
-             if d.get("kind") == NodeKind.ODD and k not in addressed]
+    items = []
+    odds = [k for k, d in graph.nodes(data=True) if d.get("kind") == NodeKind.ODD]
+    for k in odds:
+        if k in addressed:
+            continue
+        followed = k in mapped
+        items.append(GapItem(
+            k, name(graph, k), problem=None if followed else "non suivi",
+            detail="aucun projet connu" if followed else
+            "non suivi : aucun thème du vocabulaire de Maillage ne s'y rattache",
+            advice="Repérer des projets du réseau sur cet objectif." if followed else
+            "Rattacher des thèmes à cet objectif pour pouvoir le suivre."))
     items.sort(key=lambda i: int(i.key.split(":")[1]))
-    return Gap("odd-non-traites", "ODD qu'aucun projet ne traite",
-               "Objectifs de développement durable qu'aucun projet connu n'adresse.", items)
+    return Gap("odd-non-traites", "ODD qu'aucun projet connu ne traite",
+               f"Objectifs de développement durable qu'aucun projet connu n'adresse ; "
+               f"{len(mapped)} ODD sur {len(odds)} sont suivis par les thèmes de Maillage "
+               "(les autres sont marqués « non suivis » : l'absence n'y dit rien).", items)
 
 
 def stale_relations(ctx: GapContext) -> Gap:
@@ -285,11 +333,13 @@ def data_quality(ctx: GapContext) -> Gap:
     graph = ctx.graph
     items = [GapItem(u.key, u.name, problem="fait non résolu", sources=[u.file],
                      detail=f"fait non résolu : {u.reason} ({u.file}, ligne(s) "
-                            f"{', '.join(map(str, u.lines))})")
+                            f"{', '.join(map(str, u.lines))})",
+                     advice="Arbitrer dans maillage review.")
              for u in ctx.unresolved]
 
     def add(problem: str, key: str, data: dict[str, Any]) -> None:
-        items.append(GapItem(key, str(data.get("name")), problem=problem, detail=problem))
+        items.append(GapItem(key, str(data.get("name")), problem=problem, detail=problem,
+                             advice=f"Compléter la fiche : {problem}."))
 
     for key, d in graph.nodes(data=True):
         k = d.get("kind")

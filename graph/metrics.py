@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.model import ACTOR_KINDS, VOCABULARY_KINDS
+from graph.model import ACTOR_KINDS, VOCABULARY_KINDS, NodeKind
+
+#: Nodes a path never goes through.
+NOT_A_WAY = VOCABULARY_KINDS | {NodeKind.COUNTRY}
 
 
 def undirected(graph: nx.MultiDiGraph, skip: frozenset[str] = frozenset()) -> nx.Graph:
@@ -53,7 +56,8 @@ def communities(graph: nx.MultiDiGraph, seed: int = 42) -> list[set[str]]:
 def path(graph: nx.MultiDiGraph, source: str, target: str) -> list[str]:
     """Shortest path between two actors (« comment joindre X »); empty when none.
 
-    Themes and ODD are left out: sharing a theme is not a way to reach anyone.
+    Themes, ODD and countries are left out: sharing a theme or a country is not a way to
+    reach anyone; actors, foreign authorities, programmes and organisations are.
 
     >>> g = nx.MultiDiGraph()
     >>> for k, kd in [("commune:a", "commune"), ("commune:b", "commune"),
@@ -66,6 +70,6 @@ def path(graph: nx.MultiDiGraph, source: str, target: str) -> list[str]:
     ['commune:a', 'territory:x', 'commune:b']
     """
     try:
-        return list(nx.shortest_path(undirected(graph, VOCABULARY_KINDS), source, target))
+        return list(nx.shortest_path(undirected(graph, NOT_A_WAY), source, target))
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         return []

@@ -10,8 +10,11 @@ at least one item: the 2-hop neighbourhood), never from all pairs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
 
 import networkx as nx
+import numpy as np
 
 from graph.evidence import (
     WEIGHTS,
@@ -21,6 +24,8 @@ from graph.evidence import (
     build_index,
     kind,
 )
+from graph.model import COLLECTIVITE_KINDS
+from graph.ranking import FEATURES, RECENT_YEARS, Model, likely_items, load, pair_features
 
 
 @dataclass
@@ -126,40 +131,150 @@ def score_pair(graph: nx.MultiDiGraph, index: EvidenceIndex, a: Evidence,
     return total, reasons
 
 
-def suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10,
-                     index: EvidenceIndex | None = None) -> list[Suggestion]:
-    """Top-``k`` actors ``actor`` should work with, best first, with reasons.
+@lru_cache(maxsize=1)
+def default_model() -> Model:
+    return load()
 
-    Actors that already share a project with ``actor``, or act with it (co-signatories of
-    one agreement), are left out: they are partners already.
+
+def _pool(graph: nx.MultiDiGraph, index: EvidenceIndex, ev: Evidence) -> list[str]:
+    """The collectivités to rank: active ones, minus the actor and its partners already
+    (a shared project, a co-signed agreement, a co-partner)."""
+    out = []
+    for other, other_ev in sorted(index.by_actor.items()):
+        if other == ev.actor or kind(graph, other) not in COLLECTIVITE_KINDS:
+            continue
+        if ev.projects & other_ev.projects or other in ev.allies or ev.actor in other_ev.allies:
+            continue
+        out.append(other)
+    return out
+
+
+def _feature_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, other: str,
+                     contributions: dict[str, float], ev: Evidence,
+                     year: int) -> list[Reason]:
+    """The reasons that are not a shared item: activity, recency, nearness."""
+    other_ev = index.by_actor[other]
+    reasons = []
+    if contributions["activity"] + contributions["breadth"] > 0:
+        countries = len(other_ev.items["country"])
+        reasons.append(Reason("activite", other, f"très actif à l'international : "
+                              f"{other_ev.relations} relations, {countries} pays",
+                              round(contributions["activity"] + contributions["breadth"], 4)))
+    if contributions["recent"] > 0 and other_ev.years and \
+            year - max(other_ev.years) < RECENT_YEARS:
+        reasons.append(Reason("recent", other, f"actif récemment (dernière année citée : "
+                              f"{max(other_ev.years)})", round(contributions["recent"], 4)))
+    shared_deps = sorted(set(ev.items["departement"]) & set(other_ev.items["departement"]))
+    if shared_deps and contributions["same_departement"] > 0:
+        reasons.append(Reason("departement", shared_deps[0], "actif dans votre département : "
+                              + name(graph, shared_deps[0]),
+                              round(contributions["same_departement"], 4)))
+    return reasons
+
+
+def suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10,
+                     index: EvidenceIndex | None = None, model: Model | None = None,
+                     year: int | None = None) -> list[Suggestion]:
+    """Top-``k`` collectivités ``actor`` should work with, best first, with reasons.
+
+    The fitted model of :mod:`graph.ranking` says which countries and partners the actor's
+    next (or unrecorded) partnerships are likely about, and how each pair scores; the list
+    is built greedily so that each new suggestion covers likely places the ones before it
+    do not (a list of ten actors all present in one country answers one question only).
+    Partners already (a shared project, a co-signed agreement) are left out; ties go to
+    the more recent, then the more active. An actor with no international action yet
+    still gets the active collectivités nearest to it, with that reason.
 
     >>> g = nx.MultiDiGraph()
     >>> for key, kd in [("commune:a", "commune"), ("commune:b", "commune"),
     ...                 ("commune:c", "commune"), ("territory:bf-kaya", "territory"),
-    ...                 ("country:BF", "country"), ("theme:eau", "theme")]:
+    ...                 ("country:BF", "country"), ("country:SN", "country")]:
     ...     g.add_node(key, kind=kd, name=key.split(":")[1])
     >>> _ = g.add_edge("territory:bf-kaya", "country:BF", type="LOCATED_IN")
     >>> _ = g.add_edge("commune:a", "territory:bf-kaya", type="TWINNED_WITH", source="s1")
     >>> _ = g.add_edge("commune:b", "territory:bf-kaya", type="COOPERATES_WITH", source="s2")
-    >>> _ = g.add_edge("commune:c", "country:BF", type="COOPERATES_WITH", source="s3")
-    >>> [(s.actor, round(s.score, 3)) for s in suggest_partners(g, "commune:a")]
-    [('commune:b', 1.833), ('commune:c', 0.333)]
-
-    By hand: *a* and *b* share Kaya (2 holders, weight 3: 3/2) and Burkina Faso
-    (3 holders, weight 1: 1/3); *a* and *c* share only Burkina Faso (1/3).
+    >>> _ = g.add_edge("commune:c", "country:SN", type="COOPERATES_WITH", source="s3")
+    >>> sorted(s.actor for s in suggest_partners(g, "commune:a"))
+    ['commune:b', 'commune:c']
     """
     index = index or build_index(graph)
+    year = year or date.today().year
+    model = model or default_model()
     ev = _evidence(graph, index, actor)
+    pool = _pool(graph, index, ev)
+    likely = likely_items(index, ev, set(pool))
+    rows = pair_features(graph, index, ev, pool, year, likely)
+    pair_scores = model.pairs.score(rows)
+    items = sorted(likely)
+    chance = dict(zip(items, model.items.score(np.array([likely[i] for i in items]))
+                      if items else [], strict=True))
+    covers = {c: [i for i in items if c in index.holders.get(i, set())] for c in pool}
+    recent, activity = FEATURES.index("recent"), FEATURES.index("activity")
+    remaining = list(range(len(pool)))
+    covered: set[tuple[str, str]] = set()
     results: list[Suggestion] = []
-    for other in candidates(index, ev):
-        other_ev = index.by_actor[other]
-        if ev.projects & other_ev.projects or other in ev.allies:
-            continue
-        total, reasons = score_pair(graph, index, ev, other_ev)
-        if total > 0:
-            results.append(Suggestion(other, name(graph, other), round(total, 4), reasons))
-    results.sort(key=lambda s: (-s.score, s.actor))
-    return results[:k]
+    while remaining and len(results) < k:
+        def gain(i: int) -> float:
+            fresh = sum(float(chance[x]) for x in covers[pool[i]] if x not in covered)
+            return fresh + model.blend * float(pair_scores[i])
+
+        best = min(remaining, key=lambda i: (-round(gain(i), 6), -rows[i, recent],
+                                             -rows[i, activity], pool[i]))
+        remaining.remove(best)
+        score = round(gain(best), 4)
+        other = pool[best]
+        fresh = sorted((x for x in covers[other] if x not in covered),
+                       key=lambda x: (-float(chance[x]), x))
+        covered.update(covers[other])
+        reasons = (_shared_reasons(graph, index, ev, index.by_actor[other])
+                   + _likely_reasons(graph, index, ev, fresh[:2], likely)
+                   + _feature_reasons(graph, index, other,
+                                      model.pairs.contributions(rows[best]), ev, year))
+        if not reasons:
+            reasons = [Reason("activite", other, "collectivité active à l'international", 0.0)]
+        results.append(Suggestion(other, name(graph, other), score, reasons))
+    return results
+
+
+def _likely_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, ev: Evidence,
+                    items: list[tuple[str, str]],
+                    likely: dict[tuple[str, str], tuple[float, ...]]) -> list[Reason]:
+    """Why a place or partner the candidate has may matter to the actor."""
+    deps = set(ev.items["departement"])
+    out = []
+    for ev_kind, item in items:
+        holders = index.holders.get((ev_kind, item), set()) - {ev.actor}
+        local = sorted(h for h in holders if deps & set(index.by_actor[h].items["departement"]))
+        pop, dep, cooc, themes = likely[(ev_kind, item)]
+        where = f"agit en {name(graph, item)}" if ev_kind == "country" else \
+            f"est lié à {name(graph, item)}"
+        if local:
+            count = "1 collectivité" if len(local) == 1 else f"{len(local)} collectivités"
+            why = f"{where}, comme {count} de votre département"
+        elif cooc > 0:
+            why = f"{where}, souvent associé à vos propres partenariats"
+        elif themes > 0:
+            why = f"{where}, où l'on travaille sur vos thèmes"
+        else:
+            why = (f"{where}, où agit une autre collectivité du réseau" if len(holders) == 1
+                   else f"{where}, où agissent {len(holders)} collectivités du réseau")
+        out.append(Reason("probable", item, why, round(pop + dep + cooc + themes, 4)))
+    return out
+
+
+def _shared_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, a: Evidence,
+                    b: Evidence) -> list[Reason]:
+    reasons: list[Reason] = []
+    for ev_kind, weight in WEIGHTS.items():
+        if ev_kind in ("epci", "departement"):
+            continue  # said once, as nearness
+        for item in sorted(set(a.items[ev_kind]) & set(b.items[ev_kind])):
+            holders = max(len(index.holders.get((ev_kind, item), ())), 2)
+            sources = sorted(a.items[ev_kind][item] | b.items[ev_kind][item])
+            reasons.append(Reason(ev_kind, item, explain(graph, ev_kind, item),
+                                  round(weight / holders, 4), sources))
+    reasons.sort(key=lambda r: (-r.weight, r.item))
+    return reasons
 
 
 def naive_suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10) -> list[str]:

@@ -19,7 +19,7 @@ from graph.model import (
 )
 from ingest.context import CONTEXT_COLUMNS, by_departement, by_epci, by_partner
 from ingest.errors import RowError
-from ingest.joint import co_partner, mentioned_partners
+from ingest.joint import co_partner, mentioned_partners, new_structures
 from ingest.periods import Period, ended_in, parse_period
 from ingest.resolve import (
     UNKNOWN_CATEGORY,
@@ -299,11 +299,19 @@ def convert(row: dict[str, str], line: int, file: str, resolvers: Resolvers,
     else:
         _partner(fact)
     named = {r.end for r in result.rels if r.start == actor}
-    proved, mentioned = mentioned_partners(
-        f"{checked.partner} ; {row.get('description', '')}", resolvers.partners, named)
+    text = f"{checked.partner} ; {row.get('description', '')}"
+    proved, mentioned = mentioned_partners(text, resolvers.partners, named)
     result.rels += [co_partner(actor, key, clause, props, discriminator, fact.prov)
                     for key, clause in proved]
     result.possible = mentioned
+    known = [alias for _, alias in resolvers.partners.mentions(text)]
+    for name, clause in new_structures(text, known):
+        key = f"organisation:{slugify(name)[:80]}"
+        if key in named or clean(checked.partner).startswith(clean(name)):
+            continue  # the row's own partner, not a co-partner
+        result.nodes.append(Node(key=key, name=name, provenance=fact.prov,
+                                 props={"category": UNKNOWN_CATEGORY}))
+        result.rels.append(co_partner(actor, key, clause, props, discriminator, fact.prov))
     for theme in themes:
         # One edge per fact, so each theme claim keeps its own source.
         result.rels.append(Relationship(

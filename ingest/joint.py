@@ -35,7 +35,14 @@ from ingest.resolve import PartnerResolver, clean, strip_prefix
 #: Words by which a clause names its organisations as partners of the action.
 PARTNER_CUES = re.compile(
     r"partenaire|partenariat|accompagn|cofinanc|co-financ|financ[ée]|subvention|vers[ée]|"
-    r"mobilis|appui|soutien|conjointement|aux c[ôo]t[ée]s|convention", re.IGNORECASE)
+    r"mobilis|appui|soutien|conjointement|aux c[ôo]t[ée]s|convention|mise en relation",
+    re.IGNORECASE)
+#: Support structures not yet known, named where the words leave no doubt: an acronym after
+#: « par » (« accompagnée par l'ACAD », « mise en relation par l'ACAD ») or in a list of
+#: « partenaires », and an « Association … » named as such.
+_BY_ACRONYM = re.compile(r"\bpar\s+(?:l'|le\s+|la\s+|les\s+)?([A-Z][A-Z0-9]{2,7})\b")
+_LISTED = re.compile(r"partenaires?\s*:?\s+((?:[A-Z][A-Z0-9]{2,7}(?:,\s*|\s+et\s+|$))+)")
+_ASSOCIATION = re.compile(r"\b(Association\s+(?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,4})")
 #: Words by which a row says several French parties act together.
 JOINT_CUES = re.compile(r"tripartite|conjointement|cosign|co-sign|ensemble|aux c[ôo]t[ée]s|"
                         r"^avec\b", re.IGNORECASE)
@@ -151,6 +158,33 @@ def confirmed(item: ReviewItem) -> Relationship:
                       Provenance(source=row["source"], licence=row["licence"]))
 
 
+def new_structures(text: str, known: Iterable[str]) -> list[tuple[str, str]]:
+    """Support structures ``text`` names as partners that Maillage does not know yet:
+    ``(name, quoted clause)``.
+
+    >>> new_structures("Noaillan aide Yaho depuis 2015, accompagnée par l'ACAD", [])
+    [('ACAD', "Noaillan aide Yaho depuis 2015, accompagnée par l'ACAD")]
+    >>> new_structures("Fiche pS-Eau: partenaires ACAD, AE Adour-Garonne", [])
+    [('ACAD', 'Fiche pS-Eau: partenaires ACAD, AE Adour-Garonne')]
+    >>> [n for n, _ in new_structures("Fête du livre ; Association Poitiers-Moundou, Adiflor", [])]
+    ['Association Poitiers-Moundou']
+    >>> new_structures("Le maire de Cognac en visite avec la CUD", [])
+    []
+    """
+    skip = {clean(k) for k in known}
+    found: dict[str, str] = {}
+    for clause in clauses(text):
+        names = [m[1] for m in _ASSOCIATION.finditer(clause)]
+        if PARTNER_CUES.search(clause):
+            names += [m[1] for m in _BY_ACRONYM.finditer(clause)]
+            for listed in _LISTED.finditer(clause):
+                names += re.findall(r"[A-Z][A-Z0-9]{2,7}", listed[1])
+        for name in names:
+            if clean(name) not in skip:
+                found.setdefault(name, clause)
+    return sorted(found.items())
+
+
 def co_partner_relations(actor: str, text: str, partners: PartnerResolver,
                          exclude: Iterable[str], props: Properties,
                          discriminator: str, prov: Provenance) -> list[Relationship]:
@@ -162,7 +196,8 @@ def co_partner_relations(actor: str, text: str, partners: PartnerResolver,
 def co_partner(actor: str, partner: str, clause: str, props: Properties, discriminator: str,
                prov: Provenance) -> Relationship:
     """The relation of an actor to a co-partner named in a clause of its statement."""
-    kept = {k: v for k, v in props.items() if k in ("origin", "years", "period", "statement")}
+    kept = {k: v for k, v in props.items()
+            if k in ("origin", "years", "period", "statement", "partner_label")}
     return attested(Relationship(
         key=relationship_key(actor, RelType.COOPERATES_WITH, partner, f"co|{discriminator}"),
         type=RelType.COOPERATES_WITH, start=actor, end=partner,

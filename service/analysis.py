@@ -12,6 +12,7 @@ from graph.metrics import brokers, communities
 from graph.metrics import path as shortest_path
 from graph.opportunities import Suggestion, suggest_partners
 from graph.walks import engaged_subgraph
+from ingest.templates import TEMPLATES
 from service.context import Context, NotFound, Refused
 from service.schemas import NodeRef
 
@@ -71,8 +72,9 @@ def gaps(ctx: Context, rule: str | None = None) -> list[Gap]:
     """The gap rules (one, or all), over the graph and the open review items."""
     if rule is not None and rule not in RULES:
         raise NotFound(f"règle inconnue : {rule} (règles : {', '.join(RULES)})")
+    # rows left unattached (not the probable duplicates nor the possible co-partners)
     unresolved = tuple(Unresolved(i.key, i.name, i.reason, i.file, tuple(i.lines))
-                       for i in ctx.store.review_items("open"))
+                       for i in ctx.store.review_items("open") if i.template in TEMPLATES)
     context = GapContext(ctx.graph(), ctx.index(), date.today().year, unresolved)
     return scan(context, [rule] if rule else None)
 

@@ -32,9 +32,15 @@ def _print_suggestions(title: str, found: list[Suggestion]) -> None:
     console.print(table)
 
 
-def _print_consortia(label: str, found: list[Consortium]) -> None:
+def _print_consortia(label: str, found: list[Consortium], top: int) -> None:
     if not found:
-        console.print(f"Moins de deux collectivités actives sur : {label}.")
+        console.print(f"Aucun consortium pour {label} : moins de deux collectivités y agissent "
+                      "dans les données de Maillage. Importer les actions connues de ce pays "
+                      "(maillage template actions, puis maillage ingest) aiderait.")
+    elif len(found) < top:
+        console.print(f"{len(found)} consortium(s) seulement : pas assez de collectivités "
+                      f"actives sur {label} pour d'autres alternatives qui diffèrent "
+                      "(au plus la moitié des membres en commun).")
     for rank, c in enumerate(found, start=1):
         table = Table(title=f"Consortium n° {rank} — {label} (score {c.score:.1f})")
         for col in ("rôle", "collectivité", "pourquoi (sources dans --json)"):
@@ -66,6 +72,9 @@ def opportunities(
             found = analysis.suggestions(ctx, key, top)
             if as_json:
                 echo_json([dataclasses.asdict(s) for s in found])
+            elif not found:
+                console.print("Aucune suggestion : aucune autre collectivité n'a d'action "
+                              "internationale connue dans les données de Maillage.")
             else:
                 _print_suggestions(f"Partenaires suggérés pour {ctx.name(key)} ({key})", found)
             return
@@ -76,7 +85,7 @@ def opportunities(
         if as_json:
             echo_json([dataclasses.asdict(c) for c in consortia])
         else:
-            _print_consortia(analysis.focus_label(ctx, focus), consortia)
+            _print_consortia(analysis.focus_label(ctx, focus), consortia, top)
 
 
 @app.command()

@@ -97,3 +97,20 @@ def test_canonical_places_and_no_exact_duplicates(graph: nx.MultiDiGraph) -> Non
                       "territory:es-zaragoza": ["Saragosse"]}
     cores = [(d.get("country"), foreign_slug(str(d["name"]))[0]) for d in places.values()]
     assert len(cores) == len(set(cores))
+
+
+def test_no_first_suggestion_is_a_partner_already(graph: nx.MultiDiGraph) -> None:
+    from graph.model import COLLECTIVITE_KINDS
+    from graph.opportunities import suggest_partners
+
+    index = build_index(graph, YEAR)
+    actors = sorted(a for a in index.by_actor if graph.nodes[a]["kind"] in COLLECTIVITE_KINDS)
+    for actor in actors:
+        found = suggest_partners(graph, actor, 3, index)
+        assert found, actor  # never an empty list while other collectivités act
+        first, ev = index.by_actor[found[0].actor], index.by_actor[actor]
+        assert not ev.projects & first.projects and found[0].actor not in ev.allies, actor
+        assert all(s.reasons for s in found)
+    # a collectivité with no known action still gets suggestions, each with a reason
+    cold = suggest_partners(graph, "commune:23130", 5, index)
+    assert len(cold) == 5 and all(s.reasons for s in cold)

@@ -44,7 +44,8 @@ def test_co_partners_quote_their_words(graph: nx.MultiDiGraph) -> None:
     # a mention without partnership words proves nothing: no edge from it
     for *_, d in graph.edges(data=True):
         if d.get("joint") and d["role"] == "co-partenaire":
-            assert d["quote"] and str(d["quote"]) in str(d.get("statement") or "")
+            said = f"{d.get('partner_label') or ''} {d.get('statement') or ''}"
+            assert d["quote"] and str(d["quote"]) in said
 
 
 def test_joint_partners_are_partners_for_the_analysis(graph: nx.MultiDiGraph) -> None:
@@ -73,3 +74,13 @@ def test_a_mere_mention_goes_to_review_and_can_be_confirmed(ref_store: SqliteSto
             if n.node.key == partner and n.relationship.props.get("joint")]
     assert edge and edge[0].props["quote"] == item.row["citation"]
     assert [i.status for i in ref_store.review_items() if i.key == item.key] == ["settled"]
+
+
+def test_support_structures_named_in_statements(graph: nx.MultiDiGraph) -> None:
+    # « accompagnée par l'ACAD » (Noaillan), « Association Poitiers-Moundou » (Poitiers)
+    acad = joint(graph, "commune:33307", "organisation:acad")
+    assert acad and any("accompagnée par l'ACAD" in str(d["quote"]) for d in acad)
+    apm = joint(graph, POITIERS, "organisation:association-poitiers-moundou")
+    assert apm and apm[0]["role"] == "co-partenaire"
+    # a row's own partner is its main relation, not a co-partner of itself
+    assert not joint(graph, GRAND_POITIERS, "organisation:association-poitiers-moundou")

@@ -13,7 +13,8 @@ import pytest
 from tests.serving import ROOT
 
 COMMANDS = [["metrics", "--json"], ["path", "commune:86194", "commune:79191"],
-            ["opportunities", "--country", "SN", "--json"], ["gaps", "--json"],
+            ["opportunities", "--country", "SN", "--json"],
+            ["opportunities", "--actor", "commune:86194", "--json"], ["gaps", "--json"],
             ["report", "reseau", "--format", "md", "-o", "-"]]
 
 
@@ -26,7 +27,7 @@ def run(db: Path, seed: str, args: list[str], out: Path) -> bytes:
     return out.read_bytes() if args[-1] == str(out) else done.stdout
 
 
-@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: a[0])
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: "-".join(a[:2]))
 def test_identical_bytes_across_processes(reference_db: Path, tmp_path: Path,
                                           args: list[str]) -> None:
     outputs = {run(reference_db, seed, args, tmp_path / f"out-{seed}") for seed in ("1", "2", "3")}
