@@ -9,6 +9,7 @@ at least one item: the 2-hop neighbourhood), never from all pairs.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -174,7 +175,7 @@ def _feature_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, other: str,
 
 def suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10,
                      index: EvidenceIndex | None = None, model: Model | None = None,
-                     year: int | None = None) -> list[Suggestion]:
+                     year: int | None = None, exclude: Collection[str] = ()) -> list[Suggestion]:
     """Top-``k`` collectivités ``actor`` should work with, best first, with reasons.
 
     The fitted model of :mod:`graph.ranking` says which countries and partners the actor's
@@ -183,7 +184,8 @@ def suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10,
     do not (a list of ten actors all present in one country answers one question only).
     Partners already (a shared project, a co-signed agreement) are left out; ties go to
     the more recent, then the more active. An actor with no international action yet
-    still gets the active collectivités nearest to it, with that reason.
+    still gets the active collectivités nearest to it, with that reason. ``exclude``: actors
+    not to suggest (those the user knows already, the network's hubs).
 
     >>> g = nx.MultiDiGraph()
     >>> for key, kd in [("commune:a", "commune"), ("commune:b", "commune"),
@@ -201,7 +203,7 @@ def suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10,
     year = year or date.today().year
     model = model or default_model()
     ev = _evidence(graph, index, actor)
-    pool = _pool(graph, index, ev)
+    pool = [c for c in _pool(graph, index, ev) if c not in set(exclude)]
     likely = likely_items(index, ev, set(pool))
     rows = pair_features(graph, index, ev, pool, year, likely)
     pair_scores = model.pairs.score(rows)
@@ -245,7 +247,7 @@ def _likely_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, ev: Evidence,
     for ev_kind, item in items:
         holders = index.holders.get((ev_kind, item), set()) - {ev.actor}
         local = sorted(h for h in holders if deps & set(index.by_actor[h].items["departement"]))
-        pop, dep, cooc, themes = likely[(ev_kind, item)]
+        pop, dep, cooc, themes, _ = likely[(ev_kind, item)]
         where = f"agit en {name(graph, item)}" if ev_kind == "country" else \
             f"est lié à {name(graph, item)}"
         if local:

@@ -20,7 +20,7 @@ import networkx as nx
 import numpy as np
 
 from graph.evidence import Evidence, EvidenceIndex
-from graph.model import NodeKind
+from graph.model import NodeKind, kind_of
 
 MODEL_FILE = Path(__file__).with_name("ranking.json")
 #: Shared-item kinds whose rarity-weighted overlap is a feature (resource allocation).
@@ -28,8 +28,10 @@ SHARED = ("territory", "country", "theme", "partner")
 #: Where a hidden partnership may be: the countries and partners the actor does *not*
 #: visibly work with, scored by how common they are overall (``pop``), among the actor's
 #: département (``dep``), among actors sharing its countries (``cooc``) or its themes
-#: (``themes``). A candidate scores the sum over its own such items.
-LIKELY = ("likely_pop", "likely_dep", "likely_cooc", "likely_themes")
+#: (``themes``), or among collectivités of its kind (``kind``: communes twin in Europe,
+#: départements and the Région cooperate further away). A candidate scores the sum over
+#: its own such items.
+LIKELY = ("likely_pop", "likely_dep", "likely_cooc", "likely_themes", "likely_kind")
 FEATURES = ("activity", "breadth", "recent", *SHARED, "same_epci", "same_departement",
             "region", "departement", "epci", *LIKELY)
 #: Kinds of item a hidden partnership is about.
@@ -56,6 +58,7 @@ def likely_items(index: EvidenceIndex, ev: Evidence,
     groups = [index.holders.get(key, set()) - {ev.actor} for key in sorted(mine)]
     themes = [index.holders.get(("theme", t), set()) - {ev.actor}
               for t in sorted(ev.items["theme"])]
+    same_kind = {a for a in active if kind_of(a) == kind_of(ev.actor)} - {ev.actor}
     out: dict[tuple[str, str], tuple[float, ...]] = {}
     for (kind, item), holders in index.holders.items():
         if kind not in FOCUS_KINDS or (kind, item) in mine:
@@ -66,7 +69,7 @@ def likely_items(index: EvidenceIndex, ev: Evidence,
         cooc = sum(_share(others, g) for g in groups) / len(groups) if groups else 0.0
         by_theme = sum(_share(others, g) for g in themes) / len(themes) if themes else 0.0
         out[(kind, item)] = (len(others) / max(len(active), 1), _share(others, local),
-                             cooc, by_theme)
+                             cooc, by_theme, _share(others, same_kind))
     return out
 
 

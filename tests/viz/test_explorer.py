@@ -175,3 +175,69 @@ def test_thousand_node_view_settles(browser: object, site: str) -> None:
     assert page.page.evaluate("window.maillageNetwork.physics.options.enabled") is False
     page.shot("explorateur-1000-noeuds")
     assert page.errors == []
+
+
+SETTLED_OR_FAILED = ("document.body.dataset.settled === 'true' || "
+                     "document.getElementById('status').textContent.startsWith('Erreur')")
+
+
+def test_every_view_every_value_every_map_click(browser: object, site: str) -> None:
+    """What users click: each view with each value of its selector, each region on the
+    map of the region and each country on the world map; no 4xx/5xx, no console error,
+    no « Erreur » in the status line or the side panel."""
+    page = Page(browser, site)
+    failed: list[str] = []
+    page.page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
+                 if r.status >= 400 else None)
+    page.open()
+    shown: list[str] = []
+
+    def show(view: str, select: str | None = None, value: str | None = None) -> None:
+        page.page.select_option("#view", view)
+        if select and value:
+            page.page.select_option(select, value)
+        page.page.click("#show")
+        page.wait_until(SETTLED_OR_FAILED)
+        status = page.page.inner_text("#status")
+        assert not status.startswith("Erreur"), (view, value, status)
+        shown.append(f"{view}={value}")
+
+    values = {name: page.page.eval_on_selector_all(
+        f"#{name} option", "options => options.map(o => o.value)")
+        for name in ("country", "theme", "departement")}
+    assert all(values.values()), values
+    show("network")
+    show("actor")
+    for view, select in (("country", "country"), ("theme", "theme"),
+                         ("departement", "departement"), ("opportunities", "country")):
+        for value in values[select]:
+            show(view, f"#{select}", value)
+            if view == "opportunities":
+                page.wait_until("!document.querySelector('#panel-body')?.textContent"
+                                ".includes('Recherche de consortiums')")
+                assert "Erreur" not in page.page.inner_text("#panel-body"), value
+    # the maps: every département of the region, every country where someone acts
+    page.page.click("button[data-tab=maps]")
+    page.wait_until("document.querySelectorAll('#na-map path').length === 12")
+    for i in range(12):
+        page.page.click("button[data-tab=maps]")
+        page.wait_until("document.querySelectorAll('#na-map path').length === 12")
+        page.page.evaluate("(i) => document.querySelectorAll('#na-map path')[i]"
+                           ".dispatchEvent(new MouseEvent('click', {bubbles: true}))", i)
+        page.wait_until(SETTLED_OR_FAILED)
+        assert not page.page.inner_text("#status").startswith("Erreur"), i
+    page.page.click("button[data-tab=maps]")
+    page.wait_until("document.querySelectorAll('#world-map path').length > 100")
+    engaged = page.page.evaluate(
+        "() => [...document.querySelectorAll('#world-map path')].map((p, i) => "
+        "[i, p.getAttribute('fill')]).filter(([i, f]) => f !== '#f0f0f0').map(([i]) => i)")
+    assert engaged
+    for i in engaged:
+        page.page.click("button[data-tab=maps]")
+        page.wait_until("document.querySelectorAll('#world-map path').length > 100")
+        page.page.evaluate("(i) => document.querySelectorAll('#world-map path')[i]"
+                           ".dispatchEvent(new MouseEvent('click', {bubbles: true}))", i)
+        page.wait_until(SETTLED_OR_FAILED)
+        assert not page.page.inner_text("#status").startswith("Erreur"), i
+    assert failed == [] and page.errors == []
+    assert len(shown) >= 2 + sum(len(v) for v in values.values()) + len(values["country"])
