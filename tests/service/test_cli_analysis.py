@@ -64,3 +64,38 @@ def test_path_and_metrics(real_store: None) -> None:
     assert result.exit_code == 0 and "Poitiers" in result.output and "Niort" in result.output
     metrics = json.loads(runner.invoke(app, ["metrics", "--json"]).stdout)
     assert metrics["brokers"][0]["key"] == "region:75"
+
+
+def test_consortia_for_burkina_faso_differ_and_fit(real_store: None) -> None:
+    from itertools import combinations
+
+    from graph.consortium import AGENCY
+
+    result = runner.invoke(app, ["opportunities", "--country", "BF", "--top", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    consortia = json.loads(result.stdout)
+    assert len(consortia) == 5
+    teams = [{c["lead"]["actor"], *(m["actor"] for m in c["members"])} for c in consortia]
+    assert len({c["lead"]["actor"] for c in consortia}) == 5
+    for a, b in combinations(teams, 2):
+        assert len(a & b) <= min(len(a), len(b)) / 2
+    for c in consortia:
+        for member in [c["lead"], *c["members"]]:
+            for reason in member["reasons"]:
+                # reasons drawn from Burkina Faso relations only
+                assert reason["kind"] in ("country", "territory", "theme")
+                if reason["kind"] == "country":
+                    assert reason["item"] == "country:BF"
+                if reason["kind"] == "territory":
+                    assert reason["item"].startswith("territory:bf-")
+        funders = {f["key"] for f in c["funding"]}
+        water = any(r["item"] == "theme:eau-assainissement"
+                    for m in [c["lead"], *c["members"]] for r in m["reasons"])
+        agencies = funders & set(AGENCY.values())
+        assert water or not agencies  # no water agency outside water and sanitation
+        names = {m["name"] for m in [c["lead"], *c["members"]]}
+        for f in c["funding"]:
+            for basin, agency in AGENCY.items():
+                if f["key"] == agency:  # « projet eau : bassin X de <member> »
+                    assert f"bassin {basin} de " in f["why"]
+                    assert f["why"].split(f"bassin {basin} de ", 1)[1] in names
