@@ -150,6 +150,8 @@ class EvidenceIndex:
 
     by_actor: dict[str, Evidence]
     holders: dict[tuple[str, str], set[str]]
+    #: values derived once per index by the analyses (their own keys)
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     def active(self) -> list[str]:
         return sorted(self.by_actor)

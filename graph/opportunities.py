@@ -140,14 +140,16 @@ def default_model() -> Model:
 def _pool(graph: nx.MultiDiGraph, index: EvidenceIndex, ev: Evidence) -> list[str]:
     """The collectivités to rank: active ones, minus the actor and its partners already
     (a shared project, a co-signed agreement, a co-partner)."""
-    out = []
-    for other, other_ev in sorted(index.by_actor.items()):
-        if other == ev.actor or kind(graph, other) not in COLLECTIVITE_KINDS:
-            continue
-        if ev.projects & other_ev.projects or other in ev.allies or ev.actor in other_ev.allies:
-            continue
-        out.append(other)
-    return out
+    cached = index.memo.get("opportunities.collectivites")
+    if not isinstance(cached, list):
+        cached = sorted(a for a in index.by_actor if kind(graph, a) in COLLECTIVITE_KINDS)
+        index.memo["opportunities.collectivites"] = cached
+    partners = set(ev.allies)
+    for project in ev.projects:
+        partners |= index.holders.get(("project", project), set())
+    return [other for other in cached if other != ev.actor and other not in partners
+            and ev.actor not in index.by_actor[other].allies
+            and not ev.projects & index.by_actor[other].projects]
 
 
 def _feature_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, other: str,
@@ -210,26 +212,38 @@ def suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10,
     items = sorted(likely)
     chance = dict(zip(items, model.items.score(np.array([likely[i] for i in items]))
                       if items else [], strict=True))
-    covers = {c: [i for i in items if c in index.holders.get(i, set())] for c in pool}
+    position = {c: i for i, c in enumerate(pool)}
+    covers: list[list[tuple[str, str]]] = [[] for _ in pool]
+    for item in items:
+        for holder in index.holders.get(item, ()):
+            j = position.get(holder)
+            if j is not None:
+                covers[j].append(item)
+    # what each candidate would add: the chance of the likely items it covers that the
+    # suggestions already chosen do not, plus its pair score; kept up to date as we go
+    fresh = np.array([sum(float(chance[x]) for x in c) for c in covers])
+    base = model.blend * pair_scores
     recent, activity = FEATURES.index("recent"), FEATURES.index("activity")
-    remaining = list(range(len(pool)))
+    alive = np.ones(len(pool), dtype=bool)
     covered: set[tuple[str, str]] = set()
     results: list[Suggestion] = []
-    while remaining and len(results) < k:
-        def gain(i: int) -> float:
-            fresh = sum(float(chance[x]) for x in covers[pool[i]] if x not in covered)
-            return fresh + model.blend * float(pair_scores[i])
-
-        best = min(remaining, key=lambda i: (-round(gain(i), 6), -rows[i, recent],
-                                             -rows[i, activity], pool[i]))
-        remaining.remove(best)
-        score = round(gain(best), 4)
+    while alive.any() and len(results) < k:
+        total = np.round(np.where(alive, fresh + base, -np.inf), 6)
+        tied = np.flatnonzero(total == total.max())
+        best = int(min(tied, key=lambda i: (-rows[i, recent], -rows[i, activity], pool[i])))
+        alive[best] = False
+        score = round(float(total[best]), 4)
         other = pool[best]
-        fresh = sorted((x for x in covers[other] if x not in covered),
-                       key=lambda x: (-float(chance[x]), x))
-        covered.update(covers[other])
+        new = sorted((x for x in covers[best] if x not in covered),
+                     key=lambda x: (-float(chance[x]), x))
+        for item in new:
+            covered.add(item)
+            for holder in index.holders.get(item, ()):
+                j = position.get(holder)
+                if j is not None:
+                    fresh[j] -= float(chance[item])
         reasons = (_shared_reasons(graph, index, ev, index.by_actor[other])
-                   + _likely_reasons(graph, index, ev, fresh[:2], likely)
+                   + _likely_reasons(graph, index, ev, new[:2], likely)
                    + _feature_reasons(graph, index, other,
                                       model.pairs.contributions(rows[best]), ev, year))
         if not reasons:

@@ -43,6 +43,40 @@ def _departements(ev: Evidence) -> set[str]:
     return set(ev.items["departement"])
 
 
+#: Features of the candidate alone, computed once per index and year.
+STATIC = ("activity", "breadth", "recent", "region", "departement", "epci")
+_ZERO = (0.0,) * len(STATIC)
+
+
+def _static(graph: nx.MultiDiGraph, index: EvidenceIndex,
+            year: int) -> dict[str, tuple[float, ...]]:
+    key = f"ranking.static.{year}"
+    cached = index.memo.get(key)
+    if isinstance(cached, dict):
+        return cached
+    out: dict[str, tuple[float, ...]] = {}
+    for actor, ev in index.by_actor.items():
+        kind = graph.nodes[actor].get("kind") if actor in graph else None
+        last = max(ev.years) if ev.years else None
+        out[actor] = (math.log1p(ev.relations), math.log1p(len(ev.items["country"])),
+                      float(last is not None and year - last < RECENT_YEARS),
+                      float(kind == NodeKind.REGION), float(kind == NodeKind.DEPARTEMENT),
+                      float(kind == NodeKind.EPCI))
+    index.memo[key] = out
+    return out
+
+
+def _by_kind(index: EvidenceIndex) -> dict[str, set[str]]:
+    cached = index.memo.get("ranking.by_kind")
+    if isinstance(cached, dict):
+        return cached
+    out: dict[str, set[str]] = {}
+    for actor in index.by_actor:
+        out.setdefault(kind_of(actor).value, set()).add(actor)
+    index.memo["ranking.by_kind"] = out
+    return out
+
+
 def _share(holders: set[str], group: set[str]) -> float:
     return len(holders & group) / len(group) if group else 0.0
 
@@ -51,14 +85,15 @@ def likely_items(index: EvidenceIndex, ev: Evidence,
                  active: set[str]) -> dict[tuple[str, str], tuple[float, ...]]:
     """For every country or partner ``ev`` does not visibly work with: how likely it is
     to be one of its partnerships, by each measure of :data:`LIKELY`."""
-    deps = set(ev.items["departement"])
-    local = {a for a in active if deps & set(index.by_actor[a].items["departement"])} - {
-        ev.actor}
+    local: set[str] = set()
+    for dep in ev.items["departement"]:
+        local |= index.holders.get(("departement", dep), set())
+    local = (local & active) - {ev.actor}
     mine = {(k, i) for k in FOCUS_KINDS for i in ev.items[k]}
     groups = [index.holders.get(key, set()) - {ev.actor} for key in sorted(mine)]
     themes = [index.holders.get(("theme", t), set()) - {ev.actor}
               for t in sorted(ev.items["theme"])]
-    same_kind = {a for a in active if kind_of(a) == kind_of(ev.actor)} - {ev.actor}
+    same_kind = (_by_kind(index).get(kind_of(ev.actor).value, set()) & active) - {ev.actor}
     out: dict[tuple[str, str], tuple[float, ...]] = {}
     for (kind, item), holders in index.holders.items():
         if kind not in FOCUS_KINDS or (kind, item) in mine:
@@ -110,20 +145,16 @@ def pair_features(graph: nx.MultiDiGraph, index: EvidenceIndex, ev: Evidence,
         for other in index.holders.get((item_kind, item), set()):
             if other in position:
                 rows[position[other], first:first + len(LIKELY)] += values
-    epcis, deps = set(ev.items["epci"]), _departements(ev)
-    for i, other in enumerate(candidates):
-        other_ev = index.by_actor.get(other)
-        kind = graph.nodes[other].get("kind") if other in graph else None
-        if other_ev is not None:
-            rows[i, column["activity"]] = math.log1p(other_ev.relations)
-            rows[i, column["breadth"]] = math.log1p(len(other_ev.items["country"]))
-            last = max(other_ev.years) if other_ev.years else None
-            rows[i, column["recent"]] = float(last is not None and year - last < RECENT_YEARS)
-            rows[i, column["same_epci"]] = float(bool(epcis & set(other_ev.items["epci"])))
-            rows[i, column["same_departement"]] = float(bool(deps & _departements(other_ev)))
-        rows[i, column["region"]] = float(kind == NodeKind.REGION)
-        rows[i, column["departement"]] = float(kind == NodeKind.DEPARTEMENT)
-        rows[i, column["epci"]] = float(kind == NodeKind.EPCI)
+    static = _static(graph, index, year)
+    if candidates:
+        rows[:, [column[n] for n in STATIC]] = [static.get(c, _ZERO) for c in candidates]
+    for ev_kind, name in (("epci", "same_epci"), ("departement", "same_departement")):
+        near: set[str] = set()
+        for item in ev.items[ev_kind]:
+            near |= index.holders.get((ev_kind, item), set())
+        for other in near:
+            if other in position:
+                rows[position[other], column[name]] = 1.0
     return rows
 
 
