@@ -6,6 +6,8 @@ import re
 
 from pydantic import BaseModel
 
+#: A range longer than this is a typing error, not a partnership (« 1800-2099 »).
+MAX_SPAN = 100
 YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)\s*[-–]\s*(1[89]\d\d|20\d\d)?(?![\d-])")
 
@@ -58,6 +60,8 @@ def parse_period(text: str) -> Period:
             end = int(match[2])
             if end < start:
                 raise ValueError(f"période « {raw} » : la fin précède le début")
+            if end - start > MAX_SPAN:
+                raise ValueError(f"période « {raw} » : {end - start} ans, vérifiez les années")
             years.update(range(start, end + 1))
         else:
             years.add(start)

@@ -65,6 +65,27 @@ class RowResult:
     possible: list[tuple[str, str]] = field(default_factory=list)
 
 
+#: Cells a spreadsheet would run as a formula (« +cmd|… », « @SUM(… », « -2+3 »), but not
+#: a phone number or a negative number.
+FORMULA_START = re.compile(r"^[+\-@\t\r]")
+FORMULA_BODY = re.compile(r"[A-Za-z|!=+*/]")
+#: Control characters (NUL, BEL, ESC…): never data. Tab, line feed and carriage return
+#: inside a cell are whitespace.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def is_formula(value: str) -> bool:
+    """Whether a spreadsheet would run the cell as a formula.
+
+    >>> [is_formula(v) for v in ("=1+1", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3")]
+    [True, True, True, True]
+    >>> [is_formula(v) for v in ("+33 5 49 00 00 00", "-12", "Poitiers", "+33 (0)5 49")]
+    [False, False, False, False]
+    """
+    return value.startswith("=") or bool(FORMULA_START.match(value)
+                                         and FORMULA_BODY.search(value, 1))
+
+
 def review_key(row: dict[str, str]) -> str:
     """Same fact, same review item, whatever the file or line it comes from."""
     parts = [clean(row.get(c, "")) for c in ("collectivite", "departement", "type_collectivite",
@@ -76,10 +97,17 @@ def check_cells(row: dict[str, str], result: RowResult, file: str,
                 required: tuple[str, ...]) -> None:
     """Checks every template shares: no spreadsheet formula, required values present."""
     for column, value in row.items():
-        if value.startswith("="):
+        if is_formula(value):
             result.errors.append(RowError(
                 file=file, line=result.line, column=column,
-                reason="formule de tableur refusée (la cellule doit contenir une valeur)"))
+                reason="formule de tableur refusée (la cellule doit contenir une valeur ; "
+                       "une cellule qui commence par =, +, - ou @ est lue comme une formule)"))
+        control = CONTROL.search(value)
+        if control:
+            result.errors.append(RowError(
+                file=file, line=result.line, column=column,
+                reason=f"caractère de contrôle U+{ord(control[0]):04X} refusé (invisible, il "
+                       "rendrait les exports illisibles)"))
         damaged = damage(value) if column != "source" else None
         if damaged:
             result.errors.append(RowError(

@@ -54,7 +54,15 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesc
 
 
 def is_web(source: str | None) -> bool:
-    return bool(source) and bool(re.match(r"^https?://", str(source)))
+    """Whether a source is a plain web address a report may link to: no space, no angle
+    bracket, quote or backtick that could end the link and start markup.
+
+    >>> is_web("https://x.example/a?b=1"), is_web("<https://x/><img src=x onerror=y>")
+    (True, False)
+    >>> is_web("https://x/><img src=x onerror=alert(1)>")
+    False
+    """
+    return bool(source) and bool(re.fullmatch(r"https?://[^\s<>\"'`]+", str(source)))
 
 
 def to_html(report: Report) -> str:

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from service.api import errors
+from service.api.guard import WriteGuard
 from service.api.routers import actors, analysis, explorer, imports, places, reports, writes
 from service.context import Context
 from service.schemas import Problem
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(GZipMiddleware, minimum_size=4096)
+    app.add_middleware(WriteGuard, settings=settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

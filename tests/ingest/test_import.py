@@ -156,6 +156,15 @@ def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
     add("periode.csv", f"{HEADER}\nPoitiers;;;jumelage;Marburg;DE;;jadis;;\n".encode(),
         "période « jadis » illisible")
     add("type.csv", f"{HEADER}\nPoitiers;;;amitié;Marburg;DE;;1961;;\n".encode(), "type « amitié »")
+    add("formule-plus.csv", f"{HEADER}\nPoitiers;;;jumelage;+cmd|' /C calc'!A0;DE;;1961;;\n"
+        .encode(), "formule")
+    add("arobase.csv", f"{HEADER}\nPoitiers;;;jumelage;@SUM(1+1);DE;;1961;;\n".encode(), "formule")
+    add("controle.csv", f"{HEADER}\nPoitiers;;;jumelage;Mar\x07burg;DE;;1961;;\n".encode(),
+        "caractère de contrôle U+0007")
+    add("siecles.csv", f"{HEADER}\nPoitiers;;;jumelage;Marburg;DE;;1800-2099;;\n".encode(),
+        "299 ans")
+    add("mojibake.csv", f"{HEADER}\nPoitiers;;;jumelage;MÃ¼nster;DE;;1961;;\n".encode(),
+        "mauvais encodage")
     wb = Workbook()
     ws = wb.active
     assert ws is not None

@@ -206,3 +206,20 @@ def test_a_bug_is_a_logged_500_not_a_client_error(reference_db: Path,
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["title"] == "Erreur interne"
     assert "bogue interne" in caplog.text
+
+
+def test_writes_are_refused_before_their_body_is_read(reference_db: Path) -> None:
+    settings = Settings(store=f"sqlite:///{reference_db}", api_token=SecretStr(TOKEN))
+    big = b"{" + b" " * (2 * 1024 * 1024) + b"}"
+    with TestClient(create_app(settings)) as client:
+        anonymous = client.post("/api/actors", content=big,
+                                headers={"content-type": "application/json"})
+        assert anonymous.status_code == 401
+        assert anonymous.headers["content-type"] == "application/problem+json"
+        assert anonymous.headers["www-authenticate"] == "Bearer"
+        too_big = client.post("/api/actors", content=big,
+                              headers={**AUTH, "content-type": "application/json"})
+        assert too_big.status_code == 413 and "octets" in too_big.json()["detail"]
+        # reads are not concerned, and a normal write still goes through the route's checks
+        assert client.get("/api/stats").status_code == 200
+        assert client.post("/api/actors", json={}, headers=AUTH).status_code == 422

@@ -118,3 +118,16 @@ def test_cli_writes_pdf(reference_db: Path, tmp_path: Path,
     result = CliRunner().invoke(app, ["report", "commune:86194", "--format", "pdf", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "Fiche collectivité : Poitiers" in pdf_text(out.read_bytes())
+
+
+def test_a_hostile_source_address_stays_text_in_markdown() -> None:
+    from viz.report import Line, Report, Section
+
+    hostile = "https://x/><img src=x onerror=alert(1)>"
+    report = Report("acteur", "k", "Titre", "k", [Section("S", lines=[Line("fait", hostile)])],
+                    "2026-01-01", [])
+    md = render(report, "md").decode()
+    assert "<img" not in md and "<https://x/>" not in md
+    assert "&lt;img src=x onerror=alert(1)&gt;" in md
+    html = render(report, "html").decode()
+    assert "<img" not in html and 'href="https://x/' not in html
