@@ -25,10 +25,19 @@ from service.settings import get_settings
 @app.command()
 def init(
     reset: Annotated[bool, typer.Option(help="Vider la base avant de charger.")] = False,
+    if_empty: Annotated[bool, typer.Option(
+        "--if-empty", help="Ne rien faire si la base contient déjà des données (au "
+                           "démarrage d'un service : les modifications faites depuis ne sont "
+                           "jamais écrasées).")] = False,
 ) -> None:
     """Créer la base et charger les données de référence fournies avec Maillage."""
-    with opened() as ctx, console.status("Chargement des données de référence…"):
-        summary, report = imports.load(ctx, reset)
+    with opened() as ctx:
+        loaded = sum(ctx.store.counts().nodes.values()) > 0
+        if if_empty and not reset and loaded:
+            console.print(f"Base déjà chargée : {ctx.store.url} (rien à faire).")
+            return
+        with console.status("Chargement des données de référence…"):
+            summary, report = imports.load(ctx, reset)
     console.print(f"Base prête : {ctx.store.url}")
     console.print(f"Référentiel : {summary.created} créés, {summary.updated} mis à jour, "
                   f"{summary.unchanged} inchangés.")

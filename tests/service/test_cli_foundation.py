@@ -11,7 +11,7 @@ from graph.factory import open_store
 from graph.projection import to_networkx
 from service.cli import app
 from service.settings import get_settings
-from tests.helpers import load
+from tests.helpers import bundled_rows, load
 
 runner = CliRunner()
 
@@ -25,13 +25,26 @@ def seeded() -> None:
 def test_stats_json_counts_by_kind() -> None:
     init = runner.invoke(app, ["init"])
     assert init.exit_code == 0, init.output
-    assert "297 lignes" in init.output
+    assert f"{bundled_rows('na_relations.csv')} lignes" in init.output
     result = runner.invoke(app, ["stats", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert {k: data["nodes"][k] for k in ("region", "departement", "commune", "epci")} == {
-        "region": 1, "departement": 12, "commune": 4293, "epci": 156}
-    assert data["relationships"]["MEMBER_OF"] >= 4293
+    tables = {"region": "regions.csv", "departement": "departements.csv",
+              "commune": "communes.csv", "epci": "epci.csv"}
+    assert {k: data["nodes"][k] for k in tables} == {k: bundled_rows(t) for k, t in tables.items()}
+    assert data["relationships"]["MEMBER_OF"] >= bundled_rows("communes.csv")
+    # a service restarting runs « init --if-empty »: the edits made since stay
+    store = open_store(get_settings().store_url)
+    poitiers = store.get_node("commune:86194")
+    assert poitiers is not None
+    store.upsert_nodes([poitiers.model_copy(update={"name": "Poitiers (modifié)"})])
+    store.close()
+    again = runner.invoke(app, ["init", "--if-empty"])
+    assert again.exit_code == 0 and "rien à faire" in again.output
+    store = open_store(get_settings().store_url)
+    kept = store.get_node("commune:86194")
+    store.close()
+    assert kept is not None and kept.name == "Poitiers (modifié)"
 
 
 def test_graphml_export_round_trip(tmp_path: Path) -> None:
