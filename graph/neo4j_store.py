@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from neo4j import Driver, GraphDatabase, RoutingControl
+from neo4j.exceptions import ConstraintError, TransientError
 
 from graph.model import (
     Counts,
@@ -31,7 +32,14 @@ from graph.model import (
     kind_of,
     normalize,
 )
-from graph.store import BaseStore, Direction, check_page, check_where
+from graph.store import (
+    BaseStore,
+    Direction,
+    DuplicateKeyError,
+    StoreBusy,
+    check_page,
+    check_where,
+)
 
 # -- schema ----------------------------------------------------------------------------
 CREATE_NODE_KEY_CONSTRAINT = (
@@ -45,6 +53,8 @@ CREATE_META_CONSTRAINT = (
 
 # -- writes ----------------------------------------------------------------------------
 MERGE_NODES = "UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n = row.props"
+# CREATE, not MERGE: with the key constraint, a concurrent create of the same key fails
+CREATE_NODE = "CREATE (n:{label}) SET n = $props"
 MERGE_RELS = (
     "UNWIND $rows AS row "
     "MATCH (a:{start} {{key: row.start}}) "
@@ -154,15 +164,22 @@ class Neo4jStore(BaseStore):
             tx = session.begin_transaction()
             self._local.tx = tx
             try:
-                yield
-            except BaseException:
-                tx.rollback()
-                raise
-            else:
-                tx.commit()
-            finally:
-                self._local.tx = None
-                tx.close()
+                try:
+                    yield
+                except BaseException:
+                    tx.rollback()
+                    raise
+                else:
+                    tx.commit()
+                finally:
+                    self._local.tx = None
+                    tx.close()
+            except ConstraintError as exc:
+                # another writer created the same key first: theirs stands
+                raise DuplicateKeyError(f"clé déjà créée par une autre écriture : {exc.message}"
+                                        ) from None
+            except TransientError as exc:
+                raise StoreBusy(f"écriture concurrente, à relancer : {exc.message}") from None
 
     def setup_schema(self) -> None:
         # Constraints first: MERGE without them is slow, and they make keys unique.
@@ -199,13 +216,14 @@ class Neo4jStore(BaseStore):
                 found[rel.key] = rel
         return found
 
+    def _insert_node(self, node: Node) -> None:
+        self._run(CREATE_NODE.format(label=node.kind.label), {"props": _node_props(node)},
+                  write=True)
+
     def _write_nodes(self, nodes: Sequence[Node]) -> None:
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for n in nodes:
-            props = {**n.props, "key": n.key, "kind": n.kind.value, "name": n.name,
-                     "name_norm": normalize(n.name), "source": n.provenance.source,
-                     "licence": n.provenance.licence, "ingested_at": n.provenance.ingested_at}
-            by_label[n.kind.label].append({"key": n.key, "props": props})
+            by_label[n.kind.label].append({"key": n.key, "props": _node_props(n)})
         for label, rows in by_label.items():
             self._run(MERGE_NODES.format(label=label), {"rows": rows}, write=True)
 
@@ -312,3 +330,9 @@ class Neo4jStore(BaseStore):
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _node_props(n: Node) -> dict[str, Any]:
+    return {**n.props, "key": n.key, "kind": n.kind.value, "name": n.name,
+            "name_norm": normalize(n.name), "source": n.provenance.source,
+            "licence": n.provenance.licence, "ingested_at": n.provenance.ingested_at}

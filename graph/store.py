@@ -8,7 +8,8 @@ once, in :class:`BaseStore`, so both stores behave the same.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from itertools import islice
 from typing import Literal, Protocol, TypeVar, runtime_checkable
@@ -39,6 +40,27 @@ class MissingEndpointError(StoreError):
     pass
 
 
+class DuplicateKeyError(StoreError):
+    """Two writers created the same key at once: the later one is refused."""
+
+
+class StoreBusy(StoreError):
+    """A transient conflict with another writer (a deadlock the server broke): the whole
+    unit of work can be run again."""
+
+
+def retrying(work: Callable[[], T], attempts: int = 6) -> T:
+    """Run a unit of work, again after a transient conflict (short growing pauses)."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except StoreBusy:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """What every store offers. See :class:`BaseStore` for the semantics."""
@@ -54,6 +76,7 @@ class GraphStore(Protocol):
     def plan_nodes(self, nodes: Sequence[Node]) -> dict[str, Action]: ...
     def plan_relationships(self, rels: Sequence[Relationship]) -> dict[str, Action]: ...
     def get_node(self, key: str) -> Node | None: ...
+    def create_node(self, node: Node) -> None: ...
     def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]: ...
     def get_relationship(self, key: str) -> Relationship | None: ...
     def get_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]: ...
@@ -130,6 +153,20 @@ class BaseStore(abc.ABC):
 
     def get_relationship(self, key: str) -> Relationship | None:
         return self._fetch_relationships([key]).get(key)
+
+    def create_node(self, node: Node) -> None:
+        """Create a node that must not exist yet: :class:`DuplicateKeyError` otherwise,
+        also when another writer creates the same key at the same moment (never an
+        overwrite of an acknowledged write)."""
+        with self.transaction():
+            if self.get_nodes([node.key]):
+                raise DuplicateKeyError(f"le nœud {node.key} existe déjà")
+            self._insert_node(node)
+            self._bump_generation()
+
+    def _insert_node(self, node: Node) -> None:
+        # stores whose transaction takes the write lock at its start need no more
+        self._write_nodes([node])
 
     def get_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]:
         return self._fetch_relationships(sorted(set(keys)))

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from graph.attestations import merge_node
 from graph.model import Node, NodeKind, Provenance, Relationship, relationship_key
+from graph.store import DuplicateKeyError, retrying
 from service.context import Conflict, Context, NotFound, Refused
 from service.schemas import NodeCreate, NodePublic, NodeUpdate, RelationCreate
 
@@ -28,10 +29,10 @@ def create_node(ctx: Context, body: NodeCreate, allowed: Collection[NodeKind]) -
                     provenance=Provenance(source=body.source, licence=body.licence))
     except ValidationError as exc:
         raise _refused(exc) from None
-    with ctx.store.transaction():
-        if ctx.store.get_node(node.key) is not None:
-            raise Conflict(f"le nœud {node.key} existe déjà")
-        ctx.store.upsert_nodes([node])
+    try:
+        retrying(lambda: ctx.store.create_node(node))
+    except DuplicateKeyError:
+        raise Conflict(f"le nœud {node.key} existe déjà") from None
     return NodePublic.of(node)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
+from fastapi.concurrency import run_in_threadpool
 
 from graph.model import ReviewItem
 from service import imports
@@ -31,8 +32,10 @@ async def import_upload(ctx: Ctx, file: Annotated[UploadFile, File()],
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        report = imports.import_spreadsheet(ctx, path, display_name=name, dry_run=dry_run,
-                                            partial=partial)
+        # off the event loop: reads keep answering while a file is read and checked
+        report = await run_in_threadpool(
+            lambda: imports.import_spreadsheet(ctx, path, display_name=name, dry_run=dry_run,
+                                               partial=partial))
     return ImportResult(file=report.file, template=report.template, written=report.written,
                         summary=report.summary_fr(), rows=[r.as_dict() for r in report.rows],
                         errors=[str(e) for e in report.errors])
