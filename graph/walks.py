@@ -242,3 +242,42 @@ def actors_per_country(graph: nx.MultiDiGraph, index: EvidenceIndex) -> dict[str
     """Number of engaged actors per country key."""
     return {item: len(holders) for (kind, item), holders in sorted(index.holders.items())
             if kind == "country"}
+
+
+#: What the search box finds: who acts, and where.
+SEARCHABLE = ACTOR_KINDS | {NodeKind.TERRITORY, NodeKind.COUNTRY, NodeKind.PROGRAMME}
+
+
+def search_nodes(graph: nx.MultiDiGraph, index: EvidenceIndex, text: str,
+                 limit: int = 8) -> list[str]:
+    """Keys whose name (or alias) contains ``text``: exact names first, then names that
+    begin with it, then the others; within each, the closest (shortest) names, then actors
+    with international action, then the most populous.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("epci:1", kind="epci", name="CU du Grand Poitiers", population=190000)
+    >>> g.add_node("commune:2", kind="commune", name="Poitiers", population=88000)
+    >>> g.add_node("territory:td-moundou", kind="territory", name="Moundou")
+    >>> search_nodes(g, EvidenceIndex({}, {}), "poitiers")
+    ['commune:2', 'epci:1']
+    >>> search_nodes(g, EvidenceIndex({}, {}), "MOUNDOU")
+    ['territory:td-moundou']
+    """
+    needle = normalize(text)
+    if not needle:
+        return []
+    found: list[tuple[int, int, int, int, str]] = []
+    for key, data in graph.nodes(data=True):
+        if data.get("kind") not in SEARCHABLE:
+            continue
+        aliases = data.get("aliases")
+        names = [normalize(str(data.get("name", "")))] + (
+            [normalize(str(a)) for a in aliases] if isinstance(aliases, list) else [])
+        ranks = [(0 if n == needle else 1 if n.startswith(needle) else 2, len(n))
+                 for n in names if needle in n]
+        if ranks:
+            rank, length = min(ranks)
+            found.append((rank, length, 0 if key in index.by_actor else 1,
+                          -int(data.get("population") or 0), key))
+    found.sort()
+    return [key for *_, key in found[:limit]]

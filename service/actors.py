@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from graph.labels import kind_label
 from graph.model import NodeKind, RelType
-from graph.walks import ActorFilter, filter_actors
+from graph.walks import ActorFilter, filter_actors, search_nodes
 from service.context import Context, NotFound
 from service.schemas import CountryPublic, NodePublic, NodeRef, Profile, RelationPublic, Stats
 
@@ -15,6 +16,15 @@ def search(ctx: Context, spec: ActorFilter, limit: int, offset: int) -> tuple[li
     """Actors matching ``spec``, active ones first; one page and the total."""
     keys = filter_actors(ctx.graph(), ctx.index(), spec)
     return [ctx.ref(k) for k in keys[offset:offset + limit]], len(keys)
+
+
+def find(ctx: Context, text: str, limit: int) -> list[dict[str, str]]:
+    """What the search box offers: actors, foreign authorities, countries, programmes,
+    with the French label of their kind."""
+    graph = ctx.graph()
+    return [{"key": k, "name": ctx.name(k), "kind": str(graph.nodes[k]["kind"]),
+             "kind_label": kind_label(str(graph.nodes[k]["kind"]))}
+            for k in search_nodes(graph, ctx.index(), text, limit)]
 
 
 def profile(ctx: Context, key: str) -> Profile:

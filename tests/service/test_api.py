@@ -223,3 +223,24 @@ def test_writes_are_refused_before_their_body_is_read(reference_db: Path) -> Non
         # reads are not concerned, and a normal write still goes through the route's checks
         assert client.get("/api/stats").status_code == 200
         assert client.post("/api/actors", json={}, headers=AUTH).status_code == 422
+
+
+def test_invalid_parameters_are_explained_in_french(real: TestClient) -> None:
+    bad = real.get("/api/actors", params={"country": "SEN"})
+    assert bad.status_code == 422
+    body = bad.json()
+    assert body["errors"][0]["raison"] == "au plus 2 caractères"
+    assert "should" not in body["detail"] and "String" not in body["detail"]
+
+
+def test_search_finds_places_and_partners_exact_names_first(real: TestClient) -> None:
+    poitiers = real.get("/api/search", params={"q": "poitiers"}).json()
+    assert poitiers[0]["key"] == "commune:86194" and poitiers[0]["kind_label"] == "Commune"
+    assert "epci:200069854" in {r["key"] for r in poitiers}
+    moundou = real.get("/api/search", params={"q": "Moundou"}).json()
+    assert moundou[0]["key"] == "territory:td-moundou"
+    assert moundou[0]["kind_label"] == "Collectivité étrangère"
+    senegal = real.get("/api/search", params={"q": "sénégal"}).json()
+    assert senegal[0]["key"] == "country:SN"
+    marbourg = real.get("/api/search", params={"q": "marbourg"}).json()  # an alias
+    assert marbourg[0]["key"] == "territory:de-marburg"

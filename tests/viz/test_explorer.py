@@ -140,11 +140,19 @@ def test_search_finds_poitiers_and_click_opens_panel(browser: object, site: str)
     page.page.fill("#q", "poitiers")
     item = page.page.wait_for_selector("#search-results li[data-key='commune:86194']")
     assert item is not None and "Poitiers" in item.inner_text()
+    # the exact name first, its kind in French
+    first = page.page.inner_text("#search-results li:first-child")
+    assert first.startswith("Poitiers") and "Commune" in first
     item.click()
     page.page.wait_for_selector("#panel:not([hidden]) h2")
     assert page.page.inner_text("#panel h2") == "Poitiers"
     page.page.click("#close")
     page.page.wait_for_selector("body[data-settled=true]")
+    # foreign partners are found too
+    page.page.fill("#q", "moundou")
+    found = page.page.wait_for_selector("#search-results li[data-key='territory:td-moundou']")
+    assert found is not None and "Collectivité étrangère" in found.inner_text()
+    page.page.fill("#q", "")
     page.click_node("territory:td-moundou")
     page.wait_until("document.querySelector('#panel h2')?.textContent.includes('Moundou')")
     assert "source" in page.page.inner_text("#panel")

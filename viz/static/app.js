@@ -247,15 +247,19 @@ function onSearch() {
     const results = $("search-results");
     results.replaceChildren();
     if (q.length < 2) return;
-    let page;
-    try { page = await api("/api/actors?limit=8&q=" + encodeURIComponent(q)); } catch (e) { return; }
-    for (const item of page.items) {
+    let items;
+    try { items = await api("/api/search?limit=8&q=" + encodeURIComponent(q)); } catch (e) { return; }
+    if (!items.length) results.append(el("li", "Aucun résultat", { class: "empty" }));
+    for (const item of items) {
       const li = el("li", item.name, { tabindex: "0", "data-key": item.key });
-      li.append(el("span", item.kind, { class: "kind" }));
+      li.append(el("span", item.kind_label, { class: "kind" }));
       const choose = () => {
         results.replaceChildren();
         $("q").value = item.name;
-        $("view").value = "actor"; $("actor").value = item.key; syncControls();
+        const asCountry = item.kind === "country" && [...$("country").options].some((o) => o.value === item.key);
+        if (asCountry) { $("view").value = "country"; $("country").value = item.key; }
+        else { $("view").value = "actor"; $("actor").value = item.key; }
+        syncControls();
         show().then(() => openPanel(item.key));
       };
       li.addEventListener("click", choose);

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from service import views
+from service import actors, views
 from service.api.deps import ERRORS, Ctx, View, answer, reader
 from service.schemas import GraphView
 
@@ -33,6 +33,16 @@ async def vis(ctx: Ctx, params: View) -> Response:
 def graph_graphml(ctx: Ctx, params: View) -> Response:
     return Response(views.graphml(ctx, params.spec()), media_type="application/graphml+xml",
                     headers={"Content-Disposition": 'attachment; filename="maillage.graphml"'})
+
+
+@router.get("/search", summary="Chercher par le nom")
+def search(ctx: Ctx, q: Annotated[str, Query(min_length=1, max_length=200,
+                                             examples=["moundou"])],
+           limit: Annotated[int, Query(ge=1, le=50)] = 8) -> list[dict[str, str]]:
+    """Collectivités, organisations, collectivités étrangères, pays et programmes dont le
+    nom (ou un autre nom connu) contient le texte, sans souci d'accents ni de majuscules :
+    les noms exacts d'abord."""
+    return actors.find(ctx, q, limit)
 
 
 @router.get("/vocabulary", summary="Listes pour les sélecteurs")
