@@ -59,3 +59,21 @@ def relation_label(type_: str) -> str:
         return RELATION_LABELS[RelType(type_)]
     except ValueError:
         return type_.lower()
+
+#: French labels of the node properties a user reads (others are shown as they are).
+PROPERTY_LABELS: dict[str, str] = {
+    "insee": "code INSEE", "siren": "SIREN", "population": "population",
+    "basin": "bassin de l'eau", "departement": "département", "departements": "départements",
+    "epci": "EPCI", "region": "région", "nature": "nature", "acronym": "sigle",
+    "category": "catégorie", "category_fr": "catégorie", "description": "présentation",
+    "function": "fonction", "email": "courriel", "telephone": "téléphone",
+    "website": "site", "country": "pays", "level": "niveau", "aliases": "autres noms",
+    "former_names": "anciens noms", "codes_postaux": "codes postaux",
+    "members_in_region": "communes membres dans la région",
+    "members_total": "communes membres", "status": "état", "since": "depuis",
+    "until": "jusqu'à", "budget": "budget (€)", "period": "période", "alpha3": "code ISO 3",
+    "name_en": "nom anglais", "zone": "zone", "title_fr": "intitulé",
+}
+#: Properties kept for the machine, never shown to a reader.
+TECHNICAL_PROPERTIES = frozenset({"name_norm", "prop_sources", "basin_ambiguous",
+                                  "region_insee", "category_fr"})

@@ -13,7 +13,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from service.api import errors
@@ -42,7 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.context.close()
 
-    app = FastAPI(title="Maillage", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="Maillage", version="0.1.0", lifespan=lifespan, docs_url=None,
+                  redoc_url=None,
                   description="Graphe des partenariats de coopération décentralisée en "
                               "Nouvelle-Aquitaine : acteurs, relations sourcées, consortiums "
                               "possibles et manques du réseau. Les écritures demandent un "
@@ -68,6 +70,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=4096)
     app.add_middleware(WriteGuard, settings=settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        # the documentation's assets are served from here: it works offline
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="Maillage — documentation de l'API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> Response:
+        return RedirectResponse("/docs")
 
     @app.get("/", include_in_schema=False)
     def explorer_page() -> Response:

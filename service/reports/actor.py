@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from graph.consortium import Focus
 from graph.evidence import Evidence
-from graph.labels import relation_label
+from graph.labels import PROPERTY_LABELS, relation_label
 from graph.model import NodeKind, RelType
 from graph.opportunities import Suggestion
 from service import analysis, views
@@ -18,17 +18,16 @@ from viz.charts import network_picture
 from viz.report import Line, Report, Section
 
 PRIVATE = {"email", "telephone"}
-IDENTITY_LABELS = {"insee": "code INSEE", "siren": "SIREN", "population": "population",
-                   "basin": "bassin de l'eau", "departement": "département", "epci": "EPCI",
-                   "acronym": "sigle", "category": "catégorie", "description": "présentation",
-                   "function": "fonction", "email": "courriel", "telephone": "téléphone"}
+IDENTITY = ("insee", "siren", "population", "basin", "departement", "epci", "acronym",
+            "category", "description", "function", "email", "telephone")
 #: Relations that place an actor in French geography: not international action.
 GEOGRAPHY_KINDS = {NodeKind.EPCI, NodeKind.DEPARTEMENT, NodeKind.REGION}
 
 
 def _identity(ctx: Context, found: Profile, contacts: bool) -> Section:
     section = Section("Identité")
-    for prop, label in IDENTITY_LABELS.items():
+    for prop in IDENTITY:
+        label = PROPERTY_LABELS[prop]
         value = found.actor.props.get(prop)
         if value in (None, "", []) or (prop in PRIVATE and not contacts):
             continue

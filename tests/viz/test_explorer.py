@@ -146,6 +146,21 @@ def test_search_finds_poitiers_and_click_opens_panel(browser: object, site: str)
     item.click()
     page.page.wait_for_selector("#panel:not([hidden]) h2")
     assert page.page.inner_text("#panel h2") == "Poitiers"
+    panel = page.page.inner_text("#panel")
+    # French labels, no machine keys, one line per theme whatever the number of sources
+    assert "bassin de l'eau" in panel and "basin :" not in panel and "name_norm" not in panel
+    themes = page.page.eval_on_selector_all(
+        "#panel h3", "hs => hs.map(h => h.textContent)")
+    addresses = next(t for t in themes if t.startswith("traite de"))
+    shown = page.page.evaluate(
+        "() => [...document.querySelectorAll('#panel h3')].find(h => h.textContent"
+        ".startsWith('traite de')).nextElementSibling.querySelectorAll('li').length")
+    assert addresses == f"traite de ({shown})"
+    names = page.page.evaluate(
+        "() => [...[...document.querySelectorAll('#panel h3')].find(h => h.textContent"
+        ".startsWith('traite de')).nextElementSibling.querySelectorAll('li > a')]"
+        ".map(a => a.textContent)")
+    assert len(names) == len(set(names))
     page.page.click("#close")
     page.page.wait_for_selector("body[data-settled=true]")
     # foreign partners are found too
@@ -249,3 +264,16 @@ def test_every_view_every_value_every_map_click(browser: object, site: str) -> N
         assert not page.page.inner_text("#status").startswith("Erreur"), i
     assert failed == [] and page.errors == []
     assert len(shown) >= 2 + sum(len(v) for v in values.values()) + len(values["country"])
+
+
+def test_api_documentation_works_offline_in_french(browser: object, site: str) -> None:
+    page = Page(browser, site)
+    page.page.goto(f"{site}/docs")
+    page.page.wait_for_selector(".opblock-summary-description", timeout=30_000)
+    summaries = page.page.eval_on_selector_all(".opblock-summary-description",
+                                               "nodes => nodes.map(n => n.textContent)")
+    assert "Chercher des acteurs" in summaries and "Créer un acteur" in summaries
+    assert [u for u in page.requests if not u.startswith(site)] == []
+    assert page.errors == []
+    page.page.goto(f"{site}/redoc")
+    page.page.wait_for_selector(".opblock-summary-description", timeout=30_000)

@@ -128,6 +128,8 @@ function buildFilters(vocabulary) {
 
 // French labels of relation types: served by /api/vocabulary (graph/labels.py), not repeated here.
 let RELATION_LABELS = {};
+let PROPERTY_LABELS = {};
+let TECHNICAL = new Set();
 
 function buildLegend(legend) {
   const list = $("legend");
@@ -157,8 +159,8 @@ async function openPanel(key) {
   const parts = [el("h2", actor.name), el("div", actor.key, { class: "key" })];
   const facts = el("ul");
   for (const [k, v] of Object.entries(actor.props)) {
-    if (["email", "telephone"].includes(k)) continue;
-    facts.append(el("li", `${k} : ${Array.isArray(v) ? v.join(", ") : v}`));
+    if (["email", "telephone"].includes(k) || TECHNICAL.has(k)) continue;
+    facts.append(el("li", `${PROPERTY_LABELS[k] || k} : ${Array.isArray(v) ? v.join(", ") : v}`));
   }
   parts.push(facts, el("div", "Source : " + actor.source, { class: "source" }));
   const links = el("p");
@@ -169,20 +171,31 @@ async function openPanel(key) {
   links.append(focus);
   parts.push(links);
   for (const [type, relations] of Object.entries(profile.relations)) {
-    parts.push(el("h3", `${RELATION_LABELS[type] || type} (${relations.length})`));
+    // one line per node at the other end, with every period and source stating it
+    const grouped = new Map();
+    for (const r of relations) {
+      const id = (r.outgoing ? ">" : "<") + r.other.key;
+      if (!grouped.has(id)) grouped.set(id, { first: r, periods: new Set(), sources: [] });
+      const g = grouped.get(id);
+      if (r.period) g.periods.add(r.period);
+      if (!g.sources.includes(r.source)) g.sources.push(r.source);
+    }
+    parts.push(el("h3", `${RELATION_LABELS[type] || type} (${grouped.size})`));
     const list = el("ul");
-    for (const r of relations.slice(0, 40)) {
+    for (const g of [...grouped.values()].slice(0, 40)) {
+      const r = g.first;
       const li = el("li");
       const name = el("a", r.other.name, { href: "#" });
       name.addEventListener("click", (e) => { e.preventDefault(); openPanel(r.other.key); });
       li.append(r.outgoing ? "→ " : "← ", name);
-      if (r.period) li.append(` (${r.period})`);
+      if (g.periods.size) li.append(` (${[...g.periods].join(" ; ")})`);
       const source = el("div", null, { class: "source" });
-      source.append("source : ", safeLink(r.source));
+      source.append(g.sources.length > 1 ? `${g.sources.length} sources : ` : "source : ");
+      g.sources.slice(0, 3).forEach((s, i) => { if (i) source.append(" · "); source.append(safeLink(s)); });
       li.append(source);
       list.append(li);
     }
-    if (relations.length > 40) list.append(el("li", `… et ${relations.length - 40} autres`));
+    if (grouped.size > 40) list.append(el("li", `… et ${grouped.size - 40} autres`));
     parts.push(list);
   }
   parts.push(el("h3", "Partenaires suggérés"));
@@ -369,6 +382,8 @@ function syncControls() {
 async function start() {
   const vocabulary = await api("/api/vocabulary");
   RELATION_LABELS = vocabulary.relation_labels || {};
+  PROPERTY_LABELS = vocabulary.property_labels || {};
+  TECHNICAL = new Set(vocabulary.technical_properties || []);
   fill($("country"), vocabulary.countries, (c) => `${c.name} (${c.actors})`);
   fill($("theme"), vocabulary.themes, (t) => t.name);
   fill($("departement"), vocabulary.departements, (d) => `${d.key.split(":")[1]} ${d.name}`);
