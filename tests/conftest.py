@@ -4,6 +4,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from graph.neo4j_store import Neo4jStore
@@ -70,3 +71,15 @@ def ref_store(reference_db: Path, tmp_path: Path) -> Iterator[SqliteStore]:
     s = SqliteStore(copy)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def real_graph(reference_db: Path) -> nx.MultiDiGraph:
+    """The projection of the bundled reference data (read-only: tests must not mutate it)."""
+    from graph.projection import to_networkx
+
+    s = SqliteStore(reference_db)
+    try:
+        return to_networkx(*s.export())
+    finally:
+        s.close()

@@ -21,8 +21,6 @@ from graph.gaps import (
 )
 from graph.metrics import brokers, communities, path
 from graph.opportunities import candidates, suggest_partners
-from graph.projection import to_networkx
-from graph.sqlite_store import SqliteStore
 
 
 def tiny() -> nx.MultiDiGraph:
@@ -140,14 +138,6 @@ def test_metrics_on_tiny_graph() -> None:
     assert sum(len(c) for c in communities(g)) == g.number_of_nodes()
     # b links the water theme, Burkina Faso and the Deux-Sèvres side: the main broker
     assert brokers(g, top=1)[0][0] == "commune:b"
-
-
-@pytest.fixture(scope="module")
-def real_graph(reference_db) -> nx.MultiDiGraph:  # type: ignore[no-untyped-def]
-    store = SqliteStore(reference_db)
-    graph = to_networkx(*store.export())
-    store.close()
-    return graph
 
 
 @pytest.mark.parametrize("focus", [Focus(countries=["country:BF"]), Focus(countries=["country:SN"]),

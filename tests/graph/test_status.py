@@ -4,7 +4,6 @@ is recorded only when the source says it, and nothing recent is called stale."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -12,20 +11,14 @@ import pytest
 from graph.evidence import build_index
 from graph.gaps import STALE_YEARS, GapContext, stale_relations
 from graph.model import NodeKind
-from graph.projection import to_networkx
-from graph.sqlite_store import SqliteStore
 from graph.status import RECENT_YEARS, Status, pair_statuses
 
 YEAR = date.today().year
 
 
-@pytest.fixture(scope="module")
-def graph(reference_db: Path) -> nx.MultiDiGraph:
-    store = SqliteStore(reference_db)
-    try:
-        return to_networkx(*store.export())
-    finally:
-        store.close()
+@pytest.fixture
+def graph(real_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    return real_graph
 
 
 def pair(graph: nx.MultiDiGraph, actor: str, partner: str) -> Status:

@@ -3,7 +3,6 @@ statements become edges with the quoted words, and the analysis treats them as p
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -12,19 +11,14 @@ import pytest
 from graph.evidence import build_index
 from graph.gaps import GapContext, separate_actors, water_without_agency
 from graph.opportunities import suggest_partners
-from graph.projection import to_networkx
 from graph.sqlite_store import SqliteStore
 
 POITIERS, GRAND_POITIERS = "commune:86194", "epci:200069854"
 
 
-@pytest.fixture(scope="module")
-def graph(reference_db: Path) -> nx.MultiDiGraph:
-    store = SqliteStore(reference_db)
-    try:
-        return to_networkx(*store.export())
-    finally:
-        store.close()
+@pytest.fixture
+def graph(real_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    return real_graph
 
 
 def joint(graph: nx.MultiDiGraph, start: str, end: str) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +204,18 @@ SETTLED_OR_FAILED = ("document.body.dataset.settled === 'true' || "
                      "document.getElementById('status').textContent.startsWith('Erreur')")
 
 
+def click_map_paths(page: Page, svg: str, indices: Iterable[int], drawn: str) -> None:
+    """Click each listed region of a map (back on the maps tab each time): each opens its
+    view without error."""
+    for i in indices:
+        page.page.click("button[data-tab=maps]")
+        page.wait_until(f"document.querySelectorAll('{svg} path').length {drawn}")
+        page.page.evaluate(f"(i) => document.querySelectorAll('{svg} path')[i]"
+                           ".dispatchEvent(new MouseEvent('click', {bubbles: true}))", i)
+        page.wait_until(SETTLED_OR_FAILED)
+        assert not page.page.inner_text("#status").startswith("Erreur"), (svg, i)
+
+
 def test_every_view_every_value_every_map_click(browser: object, site: str) -> None:
     """What users click: each view with each value of its selector, each region on the
     map of the region and each country on the world map; no 4xx/5xx, no console error,
@@ -242,26 +254,14 @@ def test_every_view_every_value_every_map_click(browser: object, site: str) -> N
     # the maps: every département of the region, every country where someone acts
     page.page.click("button[data-tab=maps]")
     page.wait_until("document.querySelectorAll('#na-map path').length === 12")
-    for i in range(12):
-        page.page.click("button[data-tab=maps]")
-        page.wait_until("document.querySelectorAll('#na-map path').length === 12")
-        page.page.evaluate("(i) => document.querySelectorAll('#na-map path')[i]"
-                           ".dispatchEvent(new MouseEvent('click', {bubbles: true}))", i)
-        page.wait_until(SETTLED_OR_FAILED)
-        assert not page.page.inner_text("#status").startswith("Erreur"), i
+    click_map_paths(page, "#na-map", range(12), "=== 12")
     page.page.click("button[data-tab=maps]")
     page.wait_until("document.querySelectorAll('#world-map path').length > 100")
     engaged = page.page.evaluate(
         "() => [...document.querySelectorAll('#world-map path')].map((p, i) => "
         "[i, p.getAttribute('fill')]).filter(([i, f]) => f !== '#f0f0f0').map(([i]) => i)")
     assert engaged
-    for i in engaged:
-        page.page.click("button[data-tab=maps]")
-        page.wait_until("document.querySelectorAll('#world-map path').length > 100")
-        page.page.evaluate("(i) => document.querySelectorAll('#world-map path')[i]"
-                           ".dispatchEvent(new MouseEvent('click', {bubbles: true}))", i)
-        page.wait_until(SETTLED_OR_FAILED)
-        assert not page.page.inner_text("#status").startswith("Erreur"), i
+    click_map_paths(page, "#world-map", engaged, "> 100")
     assert failed == [] and page.errors == []
     assert len(shown) >= 2 + sum(len(v) for v in values.values()) + len(values["country"])
 
