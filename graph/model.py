@@ -92,7 +92,9 @@ Scalar = str | int | float | bool
 PropValue = Scalar | list[str] | list[int] | list[float] | None
 Properties = dict[str, PropValue]
 
-KEY_PATTERN = re.compile(r"^(?P<kind>[a-z]+):(?P<id>\S.{0,199})$", re.DOTALL)
+# An id is what follows « kind: »: no space, no « / ? # \ » (a key is a path segment of the
+# API), no control character.
+KEY_PATTERN = re.compile(r"^(?P<kind>[a-z]+):(?P<id>[^\s/?#\\\x00-\x1f\x7f]{1,200})$")
 
 
 def normalize(text: str) -> str:
@@ -132,7 +134,8 @@ def kind_of(key: str) -> NodeKind:
     """
     match = KEY_PATTERN.match(key)
     if not match:
-        raise ValueError(f"clé invalide « {key} » : la forme attendue est type:identifiant")
+        raise ValueError(f"clé invalide « {key} » : la forme attendue est type:identifiant, "
+                         "sans espace ni « / ? # \\ », 200 caractères au plus")
     try:
         return NodeKind(match["kind"])
     except ValueError:

@@ -29,6 +29,8 @@ def read_table(path: Path, sheet: str | None = None, display_name: str | None = 
     name = display_name or path.name
     if not path.exists():
         raise fail(name, "fichier introuvable")
+    if not path.is_file():
+        raise fail(name, "ce chemin est un dossier, pas un fichier CSV ou XLSX")
     if path.stat().st_size > MAX_BYTES:
         raise fail(name, f"fichier trop gros (plus de {MAX_BYTES // 1024 // 1024} Mo)")
     data = path.read_bytes()
@@ -95,9 +97,27 @@ def _record_lines(text: str, delimiter: str) -> list[int]:
     return starts
 
 
+#: A sheet's XML, once unzipped, beyond which a workbook is refused (a « zip bomb » of a
+#: few hundred kilobytes can unzip into gigabytes).
+MAX_UNZIPPED = 64 * 1024 * 1024
+MAX_ROWS = 200_000
+
+
+def _check_zip(data: bytes, name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(i.file_size for i in archive.infolist())
+    except zipfile.BadZipFile:
+        raise fail(name, "classeur XLSX illisible ou tronqué (BadZipFile)") from None
+    if unzipped > MAX_UNZIPPED:
+        raise fail(name, f"classeur trop gros une fois décompressé ({unzipped // 1024 // 1024} "
+                         f"Mo, au plus {MAX_UNZIPPED // 1024 // 1024} Mo) : découpez-le")
+
+
 def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
     from openpyxl import load_workbook
 
+    _check_zip(data, name)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -117,7 +137,12 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
                                  + ", ".join(ws.title for ws in filled)
                                  + ") : choisissez-en une avec --sheet")
             ws = filled[0] if filled else workbook.worksheets[0]
-        rows = list(ws.iter_rows(values_only=True))
+        rows = []
+        for values in ws.iter_rows(values_only=True):
+            rows.append(values)
+            if len(rows) > MAX_ROWS + 1:
+                raise fail(name, f"plus de {MAX_ROWS:,} lignes : découpez le classeur"
+                           .replace(",", "\u202f"))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise fail(name, f"classeur XLSX illisible ou tronqué ({type(exc).__name__})") from None
     finally:

@@ -34,7 +34,7 @@ class NodeBase(BaseModel):
 
 class NodeCreate(NodeBase):
     kind: NodeKind = Field(description="type de nœud")
-    ident: str = Field(min_length=1, max_length=190, pattern=r"^\S+$",
+    ident: str = Field(min_length=1, max_length=190, pattern=r"^[^\s/?#\\]+$",
                        description="identifiant : code INSEE, SIREN, ISO ou slug",
                        examples=["86194"])
     source: str = Field(min_length=1, description="fichier et ligne, ou URL")

@@ -52,6 +52,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
 
+    _service_routes(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(GZipMiddleware, minimum_size=4096)
+    app.add_middleware(WriteGuard, settings=settings)
+
+    @app.middleware("http")
+    async def no_sniffing(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    _pages(app)
+    return app
+
+
+def _service_routes(app: FastAPI) -> None:
+    """Health and readiness, for monitors and compose."""
     @app.get("/health", tags=["service"], summary="Le service répond")
     def health() -> dict[str, str]:
         return {"status": "ok"}
@@ -65,12 +85,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return errors.problem(503, "Base indisponible", str(exc))
         return {"status": "ok"}
 
-    for router in ROUTERS:
-        app.include_router(router)
-    app.add_middleware(GZipMiddleware, minimum_size=4096)
-    app.add_middleware(WriteGuard, settings=settings)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+def _pages(app: FastAPI) -> None:
+    """The explorer page and the API documentation, served from this server."""
     @app.get("/docs", include_in_schema=False)
     def docs() -> Response:
         # the documentation's assets are served from here: it works offline
@@ -89,5 +106,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         page = (STATIC / "index.html").read_bytes()
         return Response(page, media_type="text/html; charset=utf-8",
                         headers={"Content-Security-Policy": CSP})
-
-    return app

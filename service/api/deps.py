@@ -4,10 +4,12 @@ cached answer of a read."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -106,3 +108,17 @@ async def answer(ctx: Context, name: str, args: tuple[Any, ...],
                               separators=(",", ":")).encode()
         ctx.remember(name, args, body)
     return Response(body, media_type="application/json")
+
+
+def attachment(name: str, disposition: str = "attachment") -> dict[str, str]:
+    """A ``Content-Disposition`` header that survives any name (RFC 6266: an ASCII
+    fallback and the UTF-8 ``filename*``).
+
+    >>> print(attachment('maillage-theme-é"😀.md', "inline")["Content-Disposition"])
+    inline; filename="maillage-theme-_.md"; filename*=UTF-8''maillage-theme-%C3%A9%22%F0%9F%98%80.md
+    """
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_"
+                       for c in name)
+    fallback = re.sub(r"_+", "_", fallback)
+    return {"Content-Disposition": f'{disposition}; filename="{fallback}"; '
+                                   f"filename*=UTF-8''{quote(name, safe='')}"}

@@ -135,7 +135,10 @@ def test_provenance_kept(store: GraphStore) -> None:
 @pytest.mark.parametrize("payload", INJECTIONS)
 def test_injection_payloads_are_plain_data(store: GraphStore, payload: str) -> None:
     load(store)
-    key = f"organisation:{payload}"
+    # a key never carries them (no space, « / », « # »…): names and properties do
+    with pytest.raises(ValueError, match="clé invalide"):
+        node(f"organisation:{payload}", payload)
+    key = f"organisation:injection-{INJECTIONS.index(payload)}"
     store.upsert_nodes([node(key, payload, note=payload)])
     store.upsert_relationships([rel(RelType.COOPERATES_WITH, key, "country:BF", role=payload)])
     got = store.get_node(key)

@@ -237,3 +237,24 @@ def test_the_xlsx_template_imports_as_filled(ref_store: SqliteStore, tmp_path: P
     assert report.rows[1].errors and all(
         e.startswith(f"{path.name}, feuille « {data.title} », ligne 3, colonne ")
         for e in report.rows[1].errors)
+
+
+def test_a_zip_bomb_and_a_directory_are_refused_in_french(ref_store: SqliteStore,
+                                                          tmp_path: Path) -> None:
+    import time
+    import zipfile
+
+    bomb = tmp_path / "bombe.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+        for _ in range(80):
+            sheet.write(b"\0" * (1024 * 1024))
+    assert bomb.stat().st_size < 1024 * 1024  # small on disk, 80 MB unzipped
+    before = ref_store.export()
+    start = time.perf_counter()
+    with pytest.raises(IngestError, match="trop gros une fois décompressé"):
+        import_file(ref_store, bomb)
+    assert time.perf_counter() - start < 30  # refused before it is unzipped
+    with pytest.raises(IngestError, match="dossier"):
+        import_file(ref_store, tmp_path)
+    assert ref_store.export() == before

@@ -244,3 +244,17 @@ def test_search_finds_places_and_partners_exact_names_first(real: TestClient) ->
     assert senegal[0]["key"] == "country:SN"
     marbourg = real.get("/api/search", params={"q": "marbourg"}).json()  # an alias
     assert marbourg[0]["key"] == "territory:de-marburg"
+
+
+def test_hostile_upload_names_and_headers(real: TestClient) -> None:
+    row = "collectivite;type_relation;partenaire;pays\nPoitiers;jumelage;Marburg;DE\n"
+    for name in ("..", ".", "/", "../../etc/passwd"):
+        sent = real.post("/api/import", headers=AUTH,
+                         files={"file": (name, row.encode(), "text/csv")})
+        assert sent.status_code == 200, (name, sent.text)
+    page = real.get("/api/reports/commune:86194", params={"format": "md"})
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "filename*=UTF-8''maillage-commune-86194.md" in page.headers["content-disposition"]
+    refused = real.post("/api/actors", headers=AUTH, json={
+        "kind": "organisation", "ident": "a/b", "name": "x", "source": "s", "licence": "l"})
+    assert refused.status_code == 422

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from service import actors, views
-from service.api.deps import ERRORS, Ctx, View, answer, reader
+from service.api.deps import ERRORS, Ctx, View, answer, attachment, reader
 from service.schemas import GraphView
 
 router = APIRouter(prefix="/api", tags=["explorateur"], dependencies=[Depends(reader)],
@@ -32,7 +32,7 @@ async def vis(ctx: Ctx, params: View) -> Response:
 @router.get("/graph.graphml", summary="Vue exportée en GraphML", response_class=Response)
 def graph_graphml(ctx: Ctx, params: View) -> Response:
     return Response(views.graphml(ctx, params.spec()), media_type="application/graphml+xml",
-                    headers={"Content-Disposition": 'attachment; filename="maillage.graphml"'})
+                    headers=attachment("maillage.graphml"))
 
 
 @router.get("/search", summary="Chercher par le nom")

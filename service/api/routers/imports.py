@@ -28,7 +28,9 @@ async def import_upload(ctx: Ctx, file: Annotated[UploadFile, File()],
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise HTTPException(413, f"fichier trop gros (plus de {MAX_UPLOAD // 1024 // 1024} Mo)")
-    name = Path(file.filename or "envoi.csv").name
+    name = Path(file.filename or "").name
+    if name in ("", ".", "..") or not Path(name).suffix:
+        name = "envoi.csv"  # the name only labels messages: never a path
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)

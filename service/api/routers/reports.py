@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from service import reports
-from service.api.deps import ERRORS, Ctx, reader
+from service.api.deps import ERRORS, Ctx, attachment, reader
 from viz.report import MEDIA_TYPES, render
 
 router = APIRouter(prefix="/api", tags=["rapports"], dependencies=[Depends(reader)],
@@ -26,5 +26,5 @@ async def report(key: str, ctx: Ctx, format: Annotated[
     étrangère, thème ou programme, ou ``reseau`` (observatoire). Sans coordonnées
     personnelles."""
     body = await run_in_threadpool(lambda: render(reports.build(ctx, key), format))
-    return Response(body, media_type=MEDIA_TYPES[format], headers={
-        "Content-Disposition": f'inline; filename="maillage-{key.replace(":", "-")}.{format}"'})
+    return Response(body, media_type=MEDIA_TYPES[format],
+                    headers=attachment(f"maillage-{key.replace(':', '-')}.{format}", "inline"))
