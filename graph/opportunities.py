@@ -144,10 +144,7 @@ def _pool(graph: nx.MultiDiGraph, index: EvidenceIndex, ev: Evidence) -> list[st
     if not isinstance(cached, list):
         cached = sorted(a for a in index.by_actor if kind(graph, a) in COLLECTIVITE_KINDS)
         index.memo["opportunities.collectivites"] = cached
-    partners = set(ev.allies)
-    for project in ev.projects:
-        partners |= index.holders.get(("project", project), set())
-    return [other for other in cached if other != ev.actor and other not in partners
+    return [other for other in cached if other != ev.actor and other not in ev.allies
             and ev.actor not in index.by_actor[other].allies
             and not ev.projects & index.by_actor[other].projects]
 

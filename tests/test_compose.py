@@ -36,3 +36,22 @@ def test_api_starts_as_the_users_expect() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "libpango" in dockerfile and "USER maillage" in dockerfile
     assert "HEALTHCHECK" in dockerfile
+
+
+def test_the_installed_package_carries_its_data_files() -> None:
+    """The Docker image installs Maillage with ``pip install .`` (not editable): every
+    file the code reads beside itself must be declared as package data."""
+    import fnmatch
+    import tomllib
+
+    from graph.ranking import MODEL_FILE
+    from ingest.reference.load import FACTS
+    from viz.report import TEMPLATES
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]
+    for path in (MODEL_FILE, FACTS, TEMPLATES / "report.html",
+                 ROOT / "viz/static/vendor/swagger-ui/swagger-ui-bundle.js"):
+        package, *rest = path.relative_to(ROOT).parts
+        inside = "/".join(rest)
+        assert any(fnmatch.fnmatch(inside, pattern) for pattern in declared.get(package, [])), path
