@@ -12,7 +12,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -87,6 +87,40 @@ ROLES = ("lead", "partner", "funder", "technical", "operator")
 PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RESERVED = frozenset({"key", "kind", "name", "name_norm", "type", "start", "end",
                       "source", "licence", "ingested_at"})
+
+#: Contact fields, whatever a file calls them: personal data (RGPD) on any node.
+CONTACT_PROPERTIES = frozenset({
+    "email", "courriel", "mail", "e_mail", "adresse_mail", "adresse_electronique",
+    "telephone", "tel", "phone", "mobile", "portable", "fax", "telecopie",
+    "adresse_personnelle", "home_address", "date_naissance", "birth_date", "birthday",
+})
+#: On a person, what a public function makes public; everything else about them is personal.
+PERSON_PUBLIC_PROPERTIES = frozenset({"function", "role", "mandate", "since", "until"})
+#: A record may declare more of its properties personal: ``{"personal": ["adresse"]}``.
+PERSONAL_MARK = "personal"
+
+
+def personal_properties(kind: NodeKind | str, props: dict[str, Any]) -> frozenset[str]:
+    """The properties of a record that are personal data, by the model's rules: contact
+    fields on any kind, every property of a person but its public function, and any
+    property the record itself declares personal.
+
+    >>> sorted(personal_properties("organisation", {"courriel": "a@b.fr", "sigle": "X"}))
+    ['courriel']
+    >>> sorted(personal_properties("person", {"function": "maire", "ville_natale": "Niort"}))
+    ['ville_natale']
+    >>> sorted(personal_properties("commune", {"personal": ["note"], "note": "x"}))
+    ['note', 'personal']
+    """
+    found = {name for name in props if name in CONTACT_PROPERTIES}
+    if NodeKind(kind) is NodeKind.PERSON:
+        found |= {name for name in props if name not in PERSON_PUBLIC_PROPERTIES}
+    declared = props.get(PERSONAL_MARK)
+    if declared is not None:
+        found |= {PERSONAL_MARK} | ({str(d) for d in declared} & props.keys()
+                                    if isinstance(declared, list) else set())
+    return frozenset(found)
+
 
 Scalar = str | int | float | bool
 PropValue = Scalar | list[str] | list[int] | list[float] | None
@@ -187,6 +221,14 @@ class NodeBase(BaseModel):
     @property
     def kind(self) -> NodeKind:
         return kind_of(self.key)
+
+    def public(self) -> Self:
+        """This record without its personal properties (see :func:`personal_properties`)."""
+        personal = personal_properties(self.kind, self.props)
+        if not personal:
+            return self
+        return self.model_copy(update={"props": {k: v for k, v in self.props.items()
+                                                 if k not in personal}})
 
 
 class Node(NodeBase):

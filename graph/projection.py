@@ -11,9 +11,11 @@ from graph.model import Node, Relationship
 from graph.store import GraphStore
 
 
-def to_networkx(nodes: Iterable[Node], rels: Iterable[Relationship]) -> nx.MultiDiGraph:
+def to_networkx(nodes: Iterable[Node], rels: Iterable[Relationship],
+                personal: bool = False) -> nx.MultiDiGraph:
     """Build a typed multigraph: node attributes ``kind``, ``name``, properties and
-    provenance; one edge per relationship, keyed by its key, with ``type``.
+    provenance; one edge per relationship, keyed by its key, with ``type``. Personal
+    properties are left out unless ``personal`` (no analysis needs them).
 
     >>> from graph.model import Provenance
     >>> p = Provenance(source="t", licence="CC0")
@@ -26,6 +28,7 @@ def to_networkx(nodes: Iterable[Node], rels: Iterable[Relationship]) -> nx.Multi
     """
     graph = nx.MultiDiGraph()
     for n in nodes:
+        n = n if personal else n.public()
         graph.add_node(n.key, kind=n.kind.value, name=n.name, source=n.provenance.source,
                        licence=n.provenance.licence, **n.props)
     for r in rels:

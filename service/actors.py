@@ -27,8 +27,9 @@ def find(ctx: Context, text: str, limit: int) -> list[dict[str, str]]:
             for k in search_nodes(graph, ctx.index(), text, limit)]
 
 
-def profile(ctx: Context, key: str) -> Profile:
-    """A node and its relations grouped by type, each with its period and source."""
+def profile(ctx: Context, key: str, personal: bool = False) -> Profile:
+    """A node and its relations grouped by type, each with its period and source; its
+    personal data only if ``personal`` (an authorised caller asked)."""
     node = ctx.need(key)
     grouped: dict[str, list[RelationPublic]] = defaultdict(list)
     for n in ctx.store.neighbours(key):
@@ -39,7 +40,7 @@ def profile(ctx: Context, key: str) -> Profile:
             other=NodeRef(key=n.node.key, kind=n.node.kind.value, name=n.node.name),
             props=rel.props, period=str(period) if period else None,
             source=rel.provenance.source, licence=rel.provenance.licence))
-    return Profile(actor=NodePublic.of(node), relations=dict(sorted(grouped.items())))
+    return Profile(actor=NodePublic.of(node, personal), relations=dict(sorted(grouped.items())))
 
 
 def of_kind(ctx: Context, kind: NodeKind, limit: int, offset: int) -> tuple[list[NodePublic], int]:

@@ -55,7 +55,9 @@ class NodePublic(NodeRef):
     ingested_at: str
 
     @classmethod
-    def of(cls, node: Node) -> NodePublic:
+    def of(cls, node: Node, personal: bool = False) -> NodePublic:
+        """The node as the API shows it: without personal data unless ``personal``."""
+        node = node if personal else node.public()
         return cls(key=node.key, kind=node.kind.value, name=node.name, props=node.props,
                    source=node.provenance.source, licence=node.provenance.licence,
                    ingested_at=node.provenance.ingested_at)

@@ -40,7 +40,7 @@ async def context(request: Request) -> Context:
     return ctx
 
 
-def _check_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> None:
+def check_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> None:
     settings: Settings = request.app.state.settings
     token = settings.api_token.get_secret_value() if settings.api_token else ""
     given = credentials.credentials if credentials else ""
@@ -52,7 +52,7 @@ def _check_token(request: Request, credentials: HTTPAuthorizationCredentials | N
 
 async def writer(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None,
                                                      Depends(bearer)]) -> None:
-    _check_token(request, credentials)
+    check_token(request, credentials)
 
 
 async def reader(request: Request) -> None:
@@ -61,10 +61,11 @@ async def reader(request: Request) -> None:
         scheme, _, value = request.headers.get("authorization", "").partition(" ")
         given = (HTTPAuthorizationCredentials(scheme=scheme, credentials=value)
                  if scheme.lower() == "bearer" and value else None)
-        _check_token(request, given)
+        check_token(request, given)
 
 
 Ctx = Annotated[Context, Depends(context)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="taille de page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="décalage")]
 

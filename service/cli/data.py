@@ -245,12 +245,17 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="json ou graphml.")] = "json",
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Fichier (sinon la sortie standard).")] = None,
+    personal: Annotated[bool, typer.Option(
+        "--donnees-personnelles",
+        help="Inclure les données personnelles (coordonnées, personnes).")] = False,
 ) -> None:
-    """Exporter tout le graphe en JSON ou GraphML."""
+    """Exporter tout le graphe en JSON ou GraphML (sans données personnelles par défaut)."""
     if fmt not in ("json", "graphml"):
         fail(f"[red]Format inconnu « {fmt} » :[/red] choisir json ou graphml.")
     with opened() as ctx:
         nodes, rels = ctx.store.export()
+    if not personal:
+        nodes = [n.public() for n in nodes]
     if fmt == "json":
         if output is None:
             write_json(nodes, rels, sys.stdout)
@@ -258,11 +263,51 @@ def export(
             with output.open("w", encoding="utf-8") as fh:
                 write_json(nodes, rels, fh)
     elif output is None:
-        write_graphml(to_networkx(nodes, rels), sys.stdout.buffer)
+        write_graphml(to_networkx(nodes, rels, personal), sys.stdout.buffer)
     else:
-        write_graphml(to_networkx(nodes, rels), output)
+        write_graphml(to_networkx(nodes, rels, personal), output)
     if output is not None:
         err.print(f"{len(nodes)} nœuds et {len(rels)} relations exportés dans {output}")
+
+
+@app.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="Fichier de sauvegarde (.jsonl, ou .jsonl.gz).")],
+) -> None:
+    """Sauvegarder toute la base : nœuds, relations, attestations, données personnelles,
+    file de revue et historique des fusions."""
+    from service.backup import BackupError
+    from service.backup import backup as write_backup
+
+    if target.is_dir():
+        fail(f"[red]{escape(str(target))} est un dossier :[/red] donnez un nom de fichier.")
+    with opened() as ctx:
+        try:
+            contents = write_backup(ctx.store, target)
+        except (OSError, BackupError) as exc:
+            fail(f"[red]Sauvegarde impossible :[/red] {escape(str(exc))}", 1)
+    console.print(f"Sauvegarde écrite : {target} ({contents.summary()}). Elle contient des "
+                  "données personnelles : à garder en lieu sûr.", soft_wrap=True)
+
+
+@app.command()
+def restore(
+    source: Annotated[Path, typer.Argument(help="Fichier écrit par « maillage backup ».")],
+    replace: Annotated[bool, typer.Option(
+        "--remplacer", help="Effacer d'abord tout ce que la base contient.")] = False,
+) -> None:
+    """Restaurer une sauvegarde (sur une base vide, ou avec --remplacer)."""
+    from service.backup import BackupError
+    from service.backup import restore as load_backup
+
+    if not source.is_file():
+        fail(f"[red]Fichier introuvable ou dossier :[/red] {escape(str(source))}")
+    with opened() as ctx:
+        try:
+            contents = load_backup(ctx.store, source, replace)
+        except BackupError as exc:
+            fail(f"[red]Restauration refusée, rien n'a été écrit :[/red] {escape(str(exc))}", 1)
+    console.print(f"Restauré : {contents.summary()}.")
 
 
 @app.command()

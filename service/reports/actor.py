@@ -7,7 +7,7 @@ from collections import defaultdict
 from graph.consortium import Focus
 from graph.evidence import Evidence
 from graph.labels import PROPERTY_LABELS, relation_label
-from graph.model import NodeKind, RelType
+from graph.model import PERSONAL_MARK, NodeKind, RelType, personal_properties
 from graph.opportunities import Suggestion
 from service import analysis, views
 from service.actors import profile
@@ -17,9 +17,8 @@ from service.schemas import Profile
 from viz.charts import network_picture
 from viz.report import Line, Report, Section
 
-PRIVATE = {"email", "telephone"}
 IDENTITY = ("insee", "siren", "population", "basin", "departement", "epci", "acronym",
-            "category", "description", "function", "email", "telephone")
+            "category", "description", "function")
 #: Relations that place an actor in French geography: not international action.
 GEOGRAPHY_KINDS = {NodeKind.EPCI, NodeKind.DEPARTEMENT, NodeKind.REGION}
 
@@ -29,7 +28,7 @@ def _identity(ctx: Context, found: Profile, contacts: bool) -> Section:
     for prop in IDENTITY:
         label = PROPERTY_LABELS[prop]
         value = found.actor.props.get(prop)
-        if value in (None, "", []) or (prop in PRIVATE and not contacts):
+        if value in (None, "", []):
             continue
         if prop == "epci":
             value = f"{ctx.name(f'epci:{value}')} (epci:{value})"
@@ -38,6 +37,10 @@ def _identity(ctx: Context, found: Profile, contacts: bool) -> Section:
         elif prop == "population" and isinstance(value, int):
             value = thousands(value) + " habitants"
         section.lines.append(Line(f"{label} : {value}"))
+    if contacts:  # asked for: every personal property the model marks, by its label
+        props = found.actor.props
+        for prop in sorted(personal_properties(found.actor.kind, props) - {PERSONAL_MARK}):
+            section.lines.append(Line(f"{PROPERTY_LABELS.get(prop, prop)} : {props[prop]}"))
     section.lines.append(Line("fiche de référence", found.actor.source))
     return section
 
@@ -136,7 +139,7 @@ def _steps(ctx: Context, key: str, ev: Evidence | None,
 def build_actor(ctx: Context, key: str, contacts: bool = False) -> Report:
     """Identity, international action by country, place in the network, recommended
     partners, possible consortia and funding, next steps."""
-    found = profile(ctx, key)
+    found = profile(ctx, key, personal=contacts)
     ev = ctx.index().by_actor.get(key)
     sources: list[str] = []
     suggestions = analysis.suggestions(ctx, key, 5)

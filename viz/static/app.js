@@ -159,7 +159,8 @@ async function openPanel(key) {
   const parts = [el("h2", actor.name), el("div", actor.key, { class: "key" })];
   const facts = el("ul");
   for (const [k, v] of Object.entries(actor.props)) {
-    if (["email", "telephone"].includes(k) || TECHNICAL.has(k)) continue;
+    // personal data never reaches the page: the API leaves it out by the model's rules
+    if (TECHNICAL.has(k)) continue;
     facts.append(el("li", `${PROPERTY_LABELS[k] || k} : ${Array.isArray(v) ? v.join(", ") : v}`));
   }
   parts.push(facts, el("div", "Source : " + actor.source, { class: "source" }));

@@ -5,13 +5,23 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from graph.model import NodeKind
 from graph.walks import ActorFilter
 from service import actors, analysis, views
-from service.api.deps import ERRORS, MAX_DEPTH, Ctx, Limit, Offset, answer, reader
+from service.api.deps import (
+    ERRORS,
+    MAX_DEPTH,
+    Credentials,
+    Ctx,
+    Limit,
+    Offset,
+    answer,
+    check_token,
+    reader,
+)
 from service.schemas import GraphView, NodeRef, Page, Profile
 
 router = APIRouter(prefix="/api/actors", tags=["acteurs"], dependencies=[Depends(reader)],
@@ -36,9 +46,17 @@ def list_actors(
 
 
 @router.get("/{key}", response_model=Profile, summary="Fiche d'un acteur")
-async def get_actor(key: str, ctx: Ctx) -> Response:
-    """L'acteur et ses relations groupées par type, chacune avec sa période et sa source."""
-    return await answer(ctx, "profile", (key,), lambda: actors.profile(ctx, key))
+async def get_actor(key: str, ctx: Ctx, request: Request, credentials: Credentials,
+                    personnel: Annotated[bool, Query(
+                        description="inclure les données personnelles (jeton exigé)")] = False,
+                    ) -> Response:
+    """L'acteur et ses relations groupées par type, chacune avec sa période et sa source.
+    Ses données personnelles (coordonnées, propriétés d'une personne hors fonction) n'y
+    figurent que pour un appel authentifié qui les demande."""
+    if personnel:
+        check_token(request, credentials)
+    return await answer(ctx, "profile", (key, personnel),
+                        lambda: actors.profile(ctx, key, personnel))
 
 
 @router.get("/{key}/neighbours", response_model=GraphView, summary="Voisinage d'un acteur")

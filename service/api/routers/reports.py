@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from service import reports
-from service.api.deps import ERRORS, Ctx, attachment, reader
+from service.api.deps import ERRORS, Credentials, Ctx, attachment, check_token, reader
 from viz.report import MEDIA_TYPES, render
 
 router = APIRouter(prefix="/api", tags=["rapports"], dependencies=[Depends(reader)],
@@ -19,12 +19,17 @@ router = APIRouter(prefix="/api", tags=["rapports"], dependencies=[Depends(reade
 @router.get("/reports/{key}", summary="Rapport de prospection", response_class=Response,
             responses={200: {"content": {"text/html": {}, "text/markdown": {},
                                          "application/pdf": {}}}})
-async def report(key: str, ctx: Ctx, format: Annotated[
-        str, Query(pattern="^(html|md|pdf)$", description="html, md ou pdf")] = "html"
+async def report(key: str, ctx: Ctx, request: Request, credentials: Credentials,
+                 format: Annotated[str, Query(pattern="^(html|md|pdf)$",
+                                              description="html, md ou pdf")] = "html",
+                 personnel: Annotated[bool, Query(
+                     description="inclure les coordonnées personnelles (jeton exigé)")] = False,
                  ) -> Response:
     """Fiche collectivité, prospection territoriale (département, EPCI), pays ou collectivité
     étrangère, thème ou programme, ou ``reseau`` (observatoire). Sans coordonnées
-    personnelles."""
-    body = await run_in_threadpool(lambda: render(reports.build(ctx, key), format))
+    personnelles, sauf pour un appel authentifié qui les demande."""
+    if personnel:
+        check_token(request, credentials)
+    body = await run_in_threadpool(lambda: render(reports.build(ctx, key, personnel), format))
     return Response(body, media_type=MEDIA_TYPES[format],
                     headers=attachment(f"maillage-{key.replace(':', '-')}.{format}", "inline"))
