@@ -10,7 +10,7 @@ BOLT_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://",
 
 
 def open_store(url: str, user: str = "neo4j", password: str = "",
-               database: str = "neo4j") -> GraphStore:
+               database: str = "neo4j", retry_seconds: float = 3.0) -> GraphStore:
     """Open the store a URL names and make sure its schema exists.
 
     >>> import tempfile, os
@@ -27,7 +27,7 @@ def open_store(url: str, user: str = "neo4j", password: str = "",
     if url.startswith(BOLT_SCHEMES):
         from graph.neo4j_store import Neo4jStore
 
-        store = Neo4jStore(url, user, password, database)
+        store = Neo4jStore(url, user, password, database, retry_seconds=retry_seconds)
         store.setup_schema()
         return store
     raise StoreError(

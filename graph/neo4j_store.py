@@ -10,6 +10,7 @@ differ we follow Neo4j; known differences are listed in ``docs/model.md``.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -17,7 +18,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from neo4j import Driver, GraphDatabase, RoutingControl
-from neo4j.exceptions import ConstraintError, TransientError
+from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph.model import (
     Counts,
@@ -37,6 +38,7 @@ from graph.store import (
     Direction,
     DuplicateKeyError,
     StoreBusy,
+    StoreUnavailable,
     check_page,
     check_where,
 )
@@ -61,8 +63,9 @@ MERGE_RELS = (
     "MATCH (b:{end} {{key: row.end}}) "
     "MERGE (a)-[r:{type} {{key: row.key}}]->(b) "
     "SET r = row.props")
-BUMP_GENERATION = (
-    "MERGE (m:MaillageMeta {key: 'generation'}) SET m.value = coalesce(m.value, 0) + 1")
+# One new node per write transaction, never one shared counter: concurrent writers do not
+# queue on a hot node, and the count (from Neo4j's count store) only ever grows.
+BUMP_GENERATION = "CREATE (:MaillageWrite {at: timestamp()})"
 DELETE_NODE = (
     "MATCH (n:{label} {{key: $key}}) WITH n, n.key AS k DETACH DELETE n RETURN count(k) AS c")
 DELETE_REL = (
@@ -77,13 +80,22 @@ MERGE_REVIEW = (
 LIST_REVIEW = (
     "MATCH (n:ReviewItem) WHERE $status IS NULL OR n.status = $status "
     "RETURN n.data AS data ORDER BY n.key")
+# Constraints first: MERGE without them is slow, and they make keys unique.
+SCHEMA = (
+    CREATE_META_CONSTRAINT, CREATE_REVIEW_CONSTRAINT,
+    *(q.format(label=kind.label) for kind in NodeKind
+      for q in (CREATE_NODE_KEY_CONSTRAINT, CREATE_NODE_NAME_INDEX)),
+    *(CREATE_REL_KEY_INDEX.format(type=t.value) for t in RelType))
+SCHEMA_VERSION = hashlib.sha256("\n".join(SCHEMA).encode()).hexdigest()[:16]
 
 # -- reads -----------------------------------------------------------------------------
 GET_NODES = "MATCH (n:{label}) WHERE n.key IN $keys RETURN properties(n) AS p"
 GET_RELS = (
     "MATCH (a)-[r:{type}]->(b) WHERE r.key IN $keys "
     "RETURN properties(r) AS p, a.key AS start, b.key AS end")
-GENERATION = "MATCH (m:MaillageMeta {key: 'generation'}) RETURN m.value AS v"
+GENERATION = "MATCH (w:MaillageWrite) RETURN count(w) AS v"
+SCHEMA_MARK = "MATCH (m:MaillageMeta {key: 'schema'}) RETURN m.value AS v"
+SET_SCHEMA_MARK = "MERGE (m:MaillageMeta {key: 'schema'}) SET m.value = $version"
 FIND_NODES = (
     "MATCH (n{label}) WHERE n.kind IS NOT NULL "
     "AND ($text IS NULL OR n.name_norm CONTAINS $text) {where} "
@@ -126,6 +138,13 @@ def _rel(type_: str, p: dict[str, Any], start: str, end: str) -> Relationship:
                                               ingested_at=p["ingested_at"]))
 
 
+RETRY_SECONDS = 3.0
+
+
+def _unavailable(exc: Exception) -> StoreUnavailable:
+    return StoreUnavailable(f"le serveur Neo4j ne répond pas ({exc})")
+
+
 def _label(key: str) -> str:
     return kind_of(key).label
 
@@ -134,10 +153,14 @@ class Neo4jStore(BaseStore):
     """Production store on Neo4j 5 (or any Bolt server speaking Neo4j 5 Cypher)."""
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j",
-                 driver: Driver | None = None) -> None:
+                 driver: Driver | None = None, retry_seconds: float = RETRY_SECONDS) -> None:
         self.url = uri
         self.database = database
-        self._driver = driver or GraphDatabase.driver(uri, auth=(user, password))
+        # Transient errors are retried a few seconds, not the driver's 30: a stopped
+        # server must become a quick « base indisponible », not a hung request.
+        self._driver = driver or GraphDatabase.driver(
+            uri, auth=(user, password), max_transaction_retry_time=retry_seconds,
+            connection_timeout=max(retry_seconds, 1.0))
         self._local = threading.local()
 
     # -- plumbing ------------------------------------------------------------------------
@@ -150,9 +173,13 @@ class Neo4jStore(BaseStore):
         params = params or {}
         if self._tx is not None:
             return [record.data() for record in self._tx.run(query, params)]
-        records, _, _ = self._driver.execute_query(
-            query, parameters_=params, database_=self.database,
-            routing_=RoutingControl.WRITE if write else RoutingControl.READ)
+        try:
+            # a managed transaction: the driver retries it on transient errors
+            records, _, _ = self._driver.execute_query(
+                query, parameters_=params, database_=self.database,
+                routing_=RoutingControl.WRITE if write else RoutingControl.READ)
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise _unavailable(exc) from None
         return [record.data() for record in records]
 
     @contextmanager
@@ -160,10 +187,10 @@ class Neo4jStore(BaseStore):
         if self._tx is not None:
             yield
             return
-        with self._driver.session(database=self.database) as session:
-            tx = session.begin_transaction()
-            self._local.tx = tx
-            try:
+        try:
+            with self._driver.session(database=self.database) as session:
+                tx = session.begin_transaction()
+                self._local.tx = tx
                 try:
                     yield
                 except BaseException:
@@ -174,22 +201,22 @@ class Neo4jStore(BaseStore):
                 finally:
                     self._local.tx = None
                     tx.close()
-            except ConstraintError as exc:
-                # another writer created the same key first: theirs stands
-                raise DuplicateKeyError(f"clé déjà créée par une autre écriture : {exc.message}"
-                                        ) from None
-            except TransientError as exc:
-                raise StoreBusy(f"écriture concurrente, à relancer : {exc.message}") from None
+        except ConstraintError as exc:
+            # another writer created the same key first: theirs stands
+            raise DuplicateKeyError(f"clé déjà créée par une autre écriture : {exc.message}"
+                                    ) from None
+        except TransientError as exc:
+            raise StoreBusy(f"écriture concurrente, à relancer : {exc.message}") from None
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise _unavailable(exc) from None
 
     def setup_schema(self) -> None:
-        # Constraints first: MERGE without them is slow, and they make keys unique.
-        self._run(CREATE_META_CONSTRAINT, write=True)
-        self._run(CREATE_REVIEW_CONSTRAINT, write=True)
-        for kind in NodeKind:
-            self._run(CREATE_NODE_KEY_CONSTRAINT.format(label=kind.label), write=True)
-            self._run(CREATE_NODE_NAME_INDEX.format(label=kind.label), write=True)
-        for rel_type in RelType:
-            self._run(CREATE_REL_KEY_INDEX.format(type=rel_type.value), write=True)
+        """Constraints and indexes, once: a store already at this schema costs one read."""
+        if self._run(SCHEMA_MARK) == [{"v": SCHEMA_VERSION}]:
+            return
+        for statement in SCHEMA:
+            self._run(statement, write=True)
+        self._run(SET_SCHEMA_MARK, {"version": SCHEMA_VERSION}, write=True)
 
     # -- primitives ----------------------------------------------------------------------
     def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]:

@@ -49,6 +49,10 @@ class StoreBusy(StoreError):
     unit of work can be run again."""
 
 
+class StoreUnavailable(StoreError):
+    """The database does not answer (server stopped, unreachable, file unreadable)."""
+
+
 def retrying(work: Callable[[], T], attempts: int = 6) -> T:
     """Run a unit of work, again after a transient conflict (short growing pauses)."""
     for attempt in range(attempts):

@@ -50,7 +50,8 @@ class Context:
     @classmethod
     def open(cls, settings: Settings) -> Context:
         store = open_store(settings.store_url, settings.neo4j_user,
-                           settings.neo4j_password.get_secret_value(), settings.neo4j_database)
+                           settings.neo4j_password.get_secret_value(), settings.neo4j_database,
+                           settings.neo4j_retry_seconds)
         return cls(store, settings)
 
     def close(self) -> None:

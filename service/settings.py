@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"
+    #: how long a Neo4j unit of work is retried on transient errors before a 503
+    neo4j_retry_seconds: float = 3.0
     api_token: SecretStr | None = None
     protect_reads: bool = False
 

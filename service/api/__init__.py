@@ -82,7 +82,7 @@ def _service_routes(app: FastAPI) -> None:
         try:
             request.app.state.context.store.generation()
         except Exception as exc:  # any driver error means not ready
-            return errors.problem(503, "Base indisponible", str(exc))
+            return errors.unavailable(str(exc))
         return {"status": "ok"}
 
 

@@ -30,6 +30,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "jeton absent ou invalide"},
     404: {"model": Problem, "description": "clé inconnue"},
     422: {"model": Problem, "description": "paramètres invalides"},
+    503: {"model": Problem, "description": "base indisponible ou occupée (voir Retry-After)"},
 }
 
 bearer = HTTPBearer(auto_error=False)

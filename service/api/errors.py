@@ -11,14 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.store import StoreError
+from graph.store import StoreBusy, StoreError, StoreUnavailable
 from ingest.errors import IngestError
 from service.context import Conflict, NotFound, Refused
 from service.schemas import Problem
 
 PROBLEM = "application/problem+json"
 TITLES = {401: "Non autorisé", 404: "Introuvable", 405: "Méthode non permise", 409: "Conflit",
-          413: "Trop gros", 422: "Paramètres invalides"}
+          413: "Trop gros", 422: "Paramètres invalides", 503: "Base indisponible"}
 log = logging.getLogger("maillage.api")
 
 
@@ -36,6 +36,17 @@ async def _refused(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "Requête refusée", str(exc))
 
 
+def unavailable(detail: str, busy: bool = False) -> JSONResponse:
+    """503: the database is stopped (or busy), the client may retry later."""
+    response = problem(503, "Base occupée" if busy else "Base indisponible", detail)
+    response.headers["Retry-After"] = "1" if busy else "10"
+    return response
+
+
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    return unavailable(str(exc), isinstance(exc, StoreBusy))
+
+
 async def _conflict(request: Request, exc: Exception) -> JSONResponse:
     return problem(409, "Conflit", str(exc))
 
@@ -48,6 +59,8 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 405:
         detail = "méthode non permise pour cette adresse"
     response = problem(exc.status_code, TITLES.get(exc.status_code, "Erreur"), detail)
+    for name, value in (exc.headers or {}).items():  # e.g. Allow on a 405
+        response.headers.setdefault(name, value)
     if exc.status_code == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     return response
@@ -112,6 +125,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(StoreError, _refused)
+    app.add_exception_handler(StoreUnavailable, _unavailable)
+    app.add_exception_handler(StoreBusy, _unavailable)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _invalid)
