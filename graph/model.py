@@ -87,6 +87,9 @@ ROLES = ("lead", "partner", "funder", "technical", "operator")
 PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 RESERVED = frozenset({"key", "kind", "name", "name_norm", "type", "start", "end",
                       "source", "licence", "ingested_at"})
+#: The same rule as one pattern, for the API schema (a reserved name is not a property).
+PROPERTY_NAME_PATTERN = (f"^(?!({'|'.join(sorted(RESERVED))})$)"
+                         + PROPERTY_NAME.pattern.removeprefix("^"))
 
 #: Contact fields, whatever a file calls them: personal data (RGPD) on any node.
 CONTACT_PROPERTIES = frozenset({

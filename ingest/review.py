@@ -23,7 +23,8 @@ def settle_item(store: GraphStore, key: str, chosen: str) -> int:
         raise ReviewError(f"« {chosen} » inconnu")
     if item.template == JOINT_TEMPLATE:
         if chosen != item.row.get("partenaire"):
-            raise ReviewError(f"confirmer avec --as {item.row.get('partenaire')}, ou écarter")
+            raise ReviewError(f"seul « {item.row.get('partenaire')} » peut confirmer ce "
+                              "partenaire conjoint ; sinon, écarter")
         rel = confirmed(item)
         with store.transaction():
             store.upsert_relationships(merge_known(store, [rel]))

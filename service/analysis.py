@@ -11,7 +11,7 @@ from graph.gaps import RULES, Gap, GapContext, Unresolved, scan
 from graph.metrics import brokers, communities
 from graph.metrics import path as shortest_path
 from graph.opportunities import Suggestion, suggest_partners
-from graph.walks import engaged_subgraph
+from graph.walks import actors_per_country, engaged_subgraph
 from ingest.templates import TEMPLATES
 from service.context import Context, NotFound, Refused
 from service.schemas import NodeRef
@@ -41,11 +41,16 @@ def suggestions(ctx: Context, actor: str, k: int) -> list[Suggestion]:
 
 def focus(ctx: Context, query: FocusQuery) -> Focus:
     """Resolve a focus (ODD expand to the themes that address them); unknown keys are
-    :class:`NotFound`, an empty focus is :class:`Refused`."""
-    if query.empty():
-        raise Refused("précisez un acteur, un pays, une collectivité étrangère, un thème ou "
-                      "un programme")
+    :class:`NotFound`. An empty focus means the country where most of the network's actors
+    act (the first question of a country working group)."""
     graph = ctx.graph()
+    if query.empty():
+        counts = actors_per_country(graph, ctx.index())
+        busiest = min(counts, key=lambda c: (-counts[c], c), default=None)
+        if busiest is None:
+            raise Refused("aucun pays d'action connu : précisez un pays, une collectivité "
+                          "étrangère, un thème ou un programme")
+        return Focus(countries=[busiest])
     themes: list[str] = []
     for raw in query.themes:
         key = _key(raw, "theme")

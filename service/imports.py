@@ -13,7 +13,7 @@ from ingest.merge import MergeError, merge_nodes, undo_merge
 from ingest.reference.load import load_reference
 from ingest.review import ReviewError, dismiss_item, settle_item
 from ingest.templates import TEMPLATES, Template, template_names
-from service.context import Context, NotFound, Refused
+from service.context import Conflict, Context, NotFound, Refused
 
 
 def template(name: str | None) -> Template | None:
@@ -90,8 +90,8 @@ def settle(ctx: Context, ref: str, chosen: str) -> int:
     item = find_item(ctx, ref)
     try:
         return settle_item(ctx.store, item.key, chosen)
-    except ReviewError as exc:
-        raise Refused(str(exc)) from None
+    except ReviewError as exc:  # the item, as it stands, does not take that choice
+        raise Conflict(str(exc)) from None
 
 
 def dismiss(ctx: Context, ref: str) -> None:
@@ -99,7 +99,7 @@ def dismiss(ctx: Context, ref: str) -> None:
     try:
         dismiss_item(ctx.store, item.key)
     except ReviewError as exc:
-        raise Refused(str(exc)) from None
+        raise Conflict(str(exc)) from None
 
 
 def merge(ctx: Context, source: str, target: str) -> ReviewItem:

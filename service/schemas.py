@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+)
 
-from graph.model import Node, NodeKind, PropValue, RelType
+from graph.model import PROPERTY_NAME_PATTERN, RECORDED_ACTOR_KINDS, Node, NodeKind, PropValue, RelType
 
 T = TypeVar("T")
+#: Property names as the model accepts them, said in the schema.
+PropName = Annotated[str, StringConstraints(pattern=PROPERTY_NAME_PATTERN)]
+#: Values as they are stored: no coercion (``[false]`` is not a list of numbers).
+StrictValue = (StrictStr | StrictInt | StrictFloat | StrictBool | list[StrictStr]
+               | list[StrictInt] | list[StrictFloat] | None)
+
+
+class _Closed:
+    """Only properties whose names match: the schema says so (``additionalProperties``)."""
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: GetJsonSchemaHandler
+                                     ) -> dict[str, Any]:
+        schema: dict[str, Any] = handler(core)
+        schema["additionalProperties"] = False
+        return schema
+
+
+Props = Annotated[dict[PropName, StrictValue], _Closed()]
 
 
 class Problem(BaseModel):
@@ -28,22 +57,43 @@ class NodeRef(BaseModel):
 
 
 class NodeBase(BaseModel):
+    model_config = ConfigDict(regex_engine="python-re")  # the property-name look-ahead
+
     name: str = Field(min_length=1, max_length=500, description="nom affiché")
-    props: dict[str, PropValue] = Field(default_factory=dict, description="propriétés")
+    props: Props = Field(default_factory=dict, description="propriétés")
 
 
 class NodeCreate(NodeBase):
     kind: NodeKind = Field(description="type de nœud")
-    ident: str = Field(min_length=1, max_length=190, pattern=r"^[^\s/?#\\]+$",
+    ident: str = Field(min_length=1, max_length=190, pattern=r"^[^\s/?#\\\x00-\x1f\x7f]+$",
                        description="identifiant : code INSEE, SIREN, ISO ou slug",
                        examples=["86194"])
     source: str = Field(min_length=1, description="fichier et ligne, ou URL")
     licence: str = Field(min_length=1)
 
 
+def _kinds(allowed: frozenset[NodeKind]) -> Callable[[dict[str, Any]], None]:
+    """Document in the schema the only kinds a route accepts."""
+    def restrict(schema: dict[str, Any]) -> None:
+        schema["properties"]["kind"] = {
+            "type": "string", "enum": sorted(k.value for k in allowed),
+            "description": "type de nœud"}
+    return restrict
+
+
+class ActorCreate(NodeCreate):
+    model_config = ConfigDict(json_schema_extra=_kinds(RECORDED_ACTOR_KINDS))
+
+
+class ProjectCreate(NodeCreate):
+    model_config = ConfigDict(json_schema_extra=_kinds(frozenset({NodeKind.PROJECT})))
+
+
 class NodeUpdate(BaseModel):
+    model_config = ConfigDict(regex_engine="python-re")
+
     name: str | None = Field(default=None, min_length=1, max_length=500)
-    props: dict[str, PropValue] | None = None
+    props: Props | None = None
     source: str | None = Field(default=None, min_length=1)
     licence: str | None = Field(default=None, min_length=1)
 
@@ -64,10 +114,12 @@ class NodePublic(NodeRef):
 
 
 class RelationCreate(BaseModel):
+    model_config = ConfigDict(regex_engine="python-re")
+
     type: RelType
     start: str = Field(examples=["commune:86194"])
     end: str = Field(examples=["territory:td-moundou"])
-    props: dict[str, PropValue] = Field(default_factory=dict)
+    props: Props = Field(default_factory=dict)
     discriminator: str = Field(default="", max_length=500,
                                description="distingue deux relations de même type (période…)")
     source: str = Field(min_length=1)

@@ -32,6 +32,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Problem, "description": "paramètres invalides"},
     503: {"model": Problem, "description": "base indisponible ou occupée (voir Retry-After)"},
 }
+#: What a write may also answer.
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    400: {"model": Problem, "description": "corps de requête illisible"},
+    409: {"model": Problem, "description": "conflit avec l'état de la base (clé déjà prise, "
+                                            "choix impossible pour cet élément)"},
+    413: {"model": Problem, "description": "requête trop grosse"},
+}
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -56,17 +64,26 @@ async def writer(request: Request, credentials: Annotated[HTTPAuthorizationCrede
     check_token(request, credentials)
 
 
+def given_token(request: Request) -> HTTPAuthorizationCredentials | None:
+    """The bearer token of a request, read by hand: a route that is open but says more to
+    an authorised caller must not declare a security scheme (it would read as closed)."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return (HTTPAuthorizationCredentials(scheme=scheme, credentials=value)
+            if scheme.lower() == "bearer" and value else None)
+
+
+def authorised(request: Request) -> None:
+    """For an open read asked to include personal data: the write token is required."""
+    check_token(request, given_token(request))
+
+
 async def reader(request: Request) -> None:
     # Open reads are the common case: no bearer parsing on that hot path.
     if request.app.state.settings.protect_reads:
-        scheme, _, value = request.headers.get("authorization", "").partition(" ")
-        given = (HTTPAuthorizationCredentials(scheme=scheme, credentials=value)
-                 if scheme.lower() == "bearer" and value else None)
-        check_token(request, given)
+        check_token(request, given_token(request))
 
 
 Ctx = Annotated[Context, Depends(context)]
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="taille de page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="décalage")]
 

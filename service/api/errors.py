@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from graph.store import StoreBusy, StoreError, StoreUnavailable
 from ingest.errors import IngestError
@@ -17,8 +18,9 @@ from service.context import Conflict, NotFound, Refused
 from service.schemas import Problem
 
 PROBLEM = "application/problem+json"
-TITLES = {401: "Non autorisé", 404: "Introuvable", 405: "Méthode non permise", 409: "Conflit",
-          413: "Trop gros", 422: "Paramètres invalides", 503: "Base indisponible"}
+TITLES = {400: "Requête illisible", 401: "Non autorisé", 404: "Introuvable",
+          405: "Méthode non permise", 409: "Conflit", 413: "Trop gros",
+          422: "Paramètres invalides", 503: "Base indisponible"}
 log = logging.getLogger("maillage.api")
 
 
@@ -56,14 +58,28 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else "erreur"
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"adresse inconnue : {request.url.path}"
+    headers = dict(exc.headers or {})
+    if exc.status_code == 400:
+        detail = "corps de requête illisible (JSON ou formulaire mal formé)"
     if exc.status_code == 405:
-        detail = "méthode non permise pour cette adresse"
+        headers["Allow"] = ", ".join(_allowed(request))
+        detail = f"méthode non permise pour cette adresse (permises : {headers['Allow']})"
     response = problem(exc.status_code, TITLES.get(exc.status_code, "Erreur"), detail)
-    for name, value in (exc.headers or {}).items():  # e.g. Allow on a 405
-        response.headers.setdefault(name, value)
+    response.headers.update(headers)
     if exc.status_code == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     return response
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route offers at this path (Starlette names only the first
+    route's, and one path may have several routes)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches(request.scope)  # PARTIAL: the path, not the method
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def french(error: dict[str, Any]) -> str:

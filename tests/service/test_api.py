@@ -186,8 +186,11 @@ def test_page_and_cli_share_one_use_case(real: TestClient) -> None:
     vocabulary = real.get("/api/vocabulary").json()
     assert vocabulary["relation_labels"]["TWINNED_WITH"] == "jumelage"
     assert vocabulary["kind_labels"]["territory"] == "Collectivité étrangère"
+    # no focus: the country where most of the network's actors act
+    busiest = next(c["key"] for c in vocabulary["countries"])
     empty = real.get("/api/opportunities")
-    assert empty.status_code == 422 and "précisez" in empty.json()["detail"]
+    assert empty.status_code == 200 and empty.json()
+    assert empty.json() == real.get("/api/opportunities", params={"country": busiest}).json()
 
 
 def test_a_bug_is_a_logged_500_not_a_client_error(reference_db: Path,

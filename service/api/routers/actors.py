@@ -14,12 +14,11 @@ from service import actors, analysis, views
 from service.api.deps import (
     ERRORS,
     MAX_DEPTH,
-    Credentials,
     Ctx,
     Limit,
     Offset,
     answer,
-    check_token,
+    authorised,
     reader,
 )
 from service.schemas import GraphView, NodeRef, Page, Profile
@@ -46,7 +45,7 @@ def list_actors(
 
 
 @router.get("/{key}", response_model=Profile, summary="Fiche d'un acteur")
-async def get_actor(key: str, ctx: Ctx, request: Request, credentials: Credentials,
+async def get_actor(key: str, ctx: Ctx, request: Request,
                     personnel: Annotated[bool, Query(
                         description="inclure les données personnelles (jeton exigé)")] = False,
                     ) -> Response:
@@ -54,7 +53,7 @@ async def get_actor(key: str, ctx: Ctx, request: Request, credentials: Credentia
     Ses données personnelles (coordonnées, propriétés d'une personne hors fonction) n'y
     figurent que pour un appel authentifié qui les demande."""
     if personnel:
-        check_token(request, credentials)
+        authorised(request)
     return await answer(ctx, "profile", (key, personnel),
                         lambda: actors.profile(ctx, key, personnel))
 

@@ -23,7 +23,8 @@ async def opportunities(ctx: Ctx, actor: Annotated[str | None, Query(max_length=
                         programme: Keys = None,
                         top: Annotated[int, Query(ge=1, le=20)] = 5) -> Response:
     """Comme ``maillage opportunities`` : partenaires d'un acteur, ou consortiums pour un
-    pays (code ISO ou clé), une collectivité étrangère, un thème ou ODD, un programme."""
+    pays (code ISO ou clé), une collectivité étrangère, un thème ou ODD, un programme ;
+    sans paramètre, pour le pays où agissent le plus d'acteurs du réseau."""
     query = analysis.FocusQuery(tuple(country or ()), tuple(territory or ()),
                                 tuple(theme or ()), tuple(programme or ()))
 

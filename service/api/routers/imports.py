@@ -11,13 +11,13 @@ from fastapi.concurrency import run_in_threadpool
 
 from graph.model import ReviewItem
 from service import imports
-from service.api.deps import ERRORS, Ctx, writer
+from service.api.deps import WRITE_ERRORS, Ctx, writer
 from service.schemas import ImportResult, ReviewSettle
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
 router = APIRouter(prefix="/api", tags=["écriture"], dependencies=[Depends(writer)],
-                   responses=ERRORS)
+                   responses=WRITE_ERRORS)
 
 
 @router.post("/import", response_model=ImportResult, summary="Importer un tableur")

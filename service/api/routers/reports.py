@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from service import reports
-from service.api.deps import ERRORS, Credentials, Ctx, attachment, check_token, reader
+from service.api.deps import ERRORS, Ctx, attachment, authorised, reader
 from viz.report import MEDIA_TYPES, render
 
 router = APIRouter(prefix="/api", tags=["rapports"], dependencies=[Depends(reader)],
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api", tags=["rapports"], dependencies=[Depends(reade
 @router.get("/reports/{key}", summary="Rapport de prospection", response_class=Response,
             responses={200: {"content": {"text/html": {}, "text/markdown": {},
                                          "application/pdf": {}}}})
-async def report(key: str, ctx: Ctx, request: Request, credentials: Credentials,
+async def report(key: str, ctx: Ctx, request: Request,
                  format: Annotated[str, Query(pattern="^(html|md|pdf)$",
                                               description="html, md ou pdf")] = "html",
                  personnel: Annotated[bool, Query(
@@ -29,7 +29,7 @@ async def report(key: str, ctx: Ctx, request: Request, credentials: Credentials,
     étrangère, thème ou programme, ou ``reseau`` (observatoire). Sans coordonnées
     personnelles, sauf pour un appel authentifié qui les demande."""
     if personnel:
-        check_token(request, credentials)
+        authorised(request)
     body = await run_in_threadpool(lambda: render(reports.build(ctx, key, personnel), format))
     return Response(body, media_type=MEDIA_TYPES[format],
                     headers=attachment(f"maillage-{key.replace(':', '-')}.{format}", "inline"))

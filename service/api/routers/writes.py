@@ -8,15 +8,15 @@ from fastapi import APIRouter, Depends
 
 from graph.model import RECORDED_ACTOR_KINDS, NodeKind
 from service import writes
-from service.api.deps import ERRORS, Ctx, writer
-from service.schemas import NodeCreate, NodePublic, NodeUpdate, RelationCreate
+from service.api.deps import WRITE_ERRORS, Ctx, writer
+from service.schemas import ActorCreate, NodePublic, NodeUpdate, ProjectCreate, RelationCreate
 
 router = APIRouter(prefix="/api", tags=["écriture"], dependencies=[Depends(writer)],
-                   responses=ERRORS)
+                   responses=WRITE_ERRORS)
 
 
 @router.post("/actors", response_model=NodePublic, status_code=201, summary="Créer un acteur")
-def create_actor(body: NodeCreate, ctx: Ctx) -> NodePublic:
+def create_actor(body: ActorCreate, ctx: Ctx) -> NodePublic:
     return writes.create_node(ctx, body, RECORDED_ACTOR_KINDS)
 
 
@@ -31,7 +31,7 @@ def delete_actor(key: str, ctx: Ctx) -> dict[str, str]:
 
 
 @router.post("/projects", response_model=NodePublic, status_code=201, summary="Créer un projet")
-def create_project(body: NodeCreate, ctx: Ctx) -> NodePublic:
+def create_project(body: ProjectCreate, ctx: Ctx) -> NodePublic:
     return writes.create_node(ctx, body, {NodeKind.PROJECT})
 
 
