@@ -74,6 +74,10 @@ class _Checked:
     hint: str
 
 
+#: The numbers of the French départements (metropolitan, Corsica, overseas).
+DEPARTEMENT_CODE = re.compile(r"0?[1-9]|[13-8]\d|2[0-9AB]|9[0-5]|97[1-6]")
+
+
 def _check(row: dict[str, str], result: RowResult, file: str, resolvers: Resolvers,
            code_override: str | None) -> _Checked | None:
     """Cell-level checks; ``None`` (with the errors in ``result``) when the row is bad."""
@@ -94,6 +98,10 @@ def _check(row: dict[str, str], result: RowResult, file: str, resolvers: Resolve
         period = parse_period(row.get("periode", ""))
     except ValueError as exc:
         error("periode", str(exc))
+    departement = row.get("departement", "").strip().upper()
+    if departement and not DEPARTEMENT_CODE.fullmatch(departement):
+        error("departement", f"département « {departement} » inconnu (numéro de 01 à 95, "
+              "2A, 2B ou 971 à 976)")
     code = code_override or row.get("code", "").strip()
     if code and not code_override and re.fullmatch(r"[\w:]+", code) is None:
         error("code", f"code « {code} » impossible")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,21 +42,47 @@ def read_table(path: Path, sheet: str | None = None, display_name: str | None = 
     return _read_csv(data, name)
 
 
+#: A valid UTF-8 multi-byte sequence: a file holding one is UTF-8, whatever else it holds.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+#: Windows-1252 and Latin-9 differ on eight bytes; between two letters, the Latin-9
+#: reading (œ, Œ, š, ž…) is the one that makes a word (« S½ur » is « Sœur »).
+_LATIN9_IN_WORD = re.compile(r"[^\W\d_][¤¦¨´¸¼½¾][^\W\d_]|^[¦¨´¸¼½¾][^\W\d_]", re.MULTILINE)
+
+
 def _decode(data: bytes, name: str) -> tuple[str, str]:
-    if b"\x00" in data[:4096]:
+    """The text of a file in one encoding for the whole file: UTF-8 (with or without BOM),
+    else Windows-1252 or Latin-9; a UTF-8 file with a byte of another encoding is refused
+    (decoding it either way would damage some of its text)."""
+    head = data[:4096]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") > len(head) // 10:
         raise fail(name, "fichier binaire ou encodé en UTF-16 : enregistrez-le en CSV UTF-8 "
                          "ou en CSV (séparateur : point-virgule)")
+    if sum(1 for b in head if b < 0x20 and b not in (9, 10, 13)) > 8:
+        raise fail(name, "fichier binaire : ce n'est pas un tableau CSV")
     try:
         return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _UTF8_SEQUENCE.search(data):
+            line = data[:exc.start].count(b"\n") + 1
+            raise fail(name, "encodages mélangés : le fichier est en UTF-8 mais contient "
+                             f"l'octet 0x{data[exc.start]:02x} d'un autre encodage "
+                             "(Windows-1252 ?) ; corrigez la ligne ou réenregistrez le "
+                             "fichier en UTF-8", line=line) from None
     try:
-        return data.decode("cp1252"), "windows-1252"
+        text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         byte = data[exc.start]
         raise fail(name, f"encodage illisible (ni UTF-8 ni Windows-1252, octet 0x{byte:02x})",
                    line=line) from None
+    if _LATIN9_IN_WORD.search(text):
+        return data.decode("iso8859_15"), "iso-8859-15"
+    return text, "windows-1252"
+
+
+#: A cell that spans lines and holds this many separators swallowed the next rows: its
+#: opening quote was never closed where it should have been.
+_SWALLOWED = 4
 
 
 def _read_csv(data: bytes, name: str) -> Table:
@@ -66,35 +93,40 @@ def _read_csv(data: bytes, name: str) -> Table:
         raise fail(name, "fichier binaire : ce n'est pas un tableau CSV")
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise fail(name, f"CSV mal formé : {exc}", line=reader.line_num) from None
+    # strict: an opening quote never closed, or text after a closing one, is an error,
+    # not a cell that silently swallows the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
+    physical: list[int] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            reason = ("guillemet ouvert jamais fermé : la cellule court jusqu'à la fin du "
+                      "fichier" if "end of data" in str(exc) else
+                      f"guillemet mal placé (texte après un guillemet fermant : {exc})")
+            raise fail(name, f"CSV mal formé, {reason}", line=start) from None
+        records.append(record)
+        physical.append(start)
     headers = [h.strip() for h in records[0]]
     table = Table(file=name, headers=headers, encoding=encoding, delimiter=delimiter)
-    # Records may span lines (quoted line breaks): report the line each one starts on.
-    physical = _record_lines(text, delimiter)
-    for index, record in enumerate(records[1:], start=1):
-        lineno = physical[index]
+    for record, lineno in zip(records[1:], physical[1:], strict=True):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(headers):
             raise fail(name, f"{len(record)} cellules pour {len(headers)} colonnes", line=lineno)
+        for index, cell in enumerate(record):
+            if "\n" in cell and cell.count(delimiter) >= _SWALLOWED:
+                column = headers[index] if index < len(headers) else str(index + 1)
+                raise fail(name, "guillemet non fermé à sa place : la cellule englobe les "
+                                 "lignes suivantes ; fermez le guillemet ou retirez-le",
+                           line=lineno, column=column)
         cells = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(headers)}
         table.rows.append((lineno, cells))
     return table
-
-
-def _record_lines(text: str, delimiter: str) -> list[int]:
-    """Line number where each CSV record starts (records may span lines)."""
-    starts = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    previous = 0
-    for _ in reader:
-        starts.append(previous + 1)
-        previous = reader.line_num
-    return starts
 
 
 #: A sheet's XML, once unzipped, beyond which a workbook is refused (a « zip bomb » of a

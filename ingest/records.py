@@ -40,6 +40,13 @@ def convert_organisation(row: dict[str, str], line: int, file: str, resolvers: R
     category_text = clean(row.get("categorie", ""))
     category = ORG_CATEGORIES.get(category_text, "autre" if category_text else UNKNOWN_CATEGORY)
     countries = resolve_countries(row.get("pays", ""), resolvers, result, file)
+    site = row.get("site", "").strip()
+    if site and not re.fullmatch(r"https?://[^\s<>\"'`]+", site):
+        if re.fullmatch(r"(www\.)?[\w-]+(\.[\w-]+)+(/\S*)?", site):
+            site = "https://" + site.removeprefix("//")  # « www.pseau.org »: a web address
+        else:
+            result.errors.append(RowError(file=file, line=line, column="site", reason=(
+                f"adresse web « {site} » refusée : http:// ou https:// attendu")))
     if result.errors:
         return result
     known = [k for k in resolvers.partners.mentioned(name) if k.startswith("organisation:")]
@@ -50,7 +57,7 @@ def convert_organisation(row: dict[str, str], line: int, file: str, resolvers: R
     result.primary.append(Node(key=key, name=name, provenance=prov, props={
         "acronym": acronym or None, "category": category,
         "description": row.get("description", "").strip() or None,
-        "website": row.get("site", "").strip() or None,
+        "website": site or None,
         "country": countries[0].split(":")[1] if countries else None}))
     for country in countries:
         result.rels.append(Relationship(type=RelType.LOCATED_IN, start=key, end=country,
@@ -72,6 +79,16 @@ def _members(text: str) -> list[tuple[str, str]]:
                                                                                         "partner")
         out.append((name.strip(), role))
     return out
+
+
+#: The states of a project as people write them → the one the graph keeps.
+PROJECT_STATUSES = {
+    **dict.fromkeys(("en preparation", "preparation", "en projet", "idee", "a venir",
+                     "prevu", "en montage"), "en préparation"),
+    **dict.fromkeys(("en cours", "actif", "active", "ouvert", "en execution"), "en cours"),
+    **dict.fromkeys(("termine", "terminee", "acheve", "clos", "cloture", "fini", "ferme"),
+                    "terminé"),
+}
 
 
 def convert_project(row: dict[str, str], line: int, file: str, resolvers: Resolvers,
@@ -103,6 +120,11 @@ def convert_project(row: dict[str, str], line: int, file: str, resolvers: Resolv
                                               reason=f"ODD « {part} » inconnu (1 à 17)"))
             else:
                 odds.append(f"odd:{int(part)}")
+    status_text = row.get("statut", "").strip()
+    status = PROJECT_STATUSES.get(clean(status_text)) if status_text else None
+    if status_text and status is None:
+        result.errors.append(RowError(file=file, line=line, column="statut", reason=(
+            f"statut « {status_text} » inconnu : en préparation, en cours ou terminé")))
     if result.errors or period is None:
         return result
     members: list[tuple[str, str]] = []
@@ -120,7 +142,7 @@ def convert_project(row: dict[str, str], line: int, file: str, resolvers: Resolv
     iso = key.split(":", 1)[1].split("-", 1)[0]
     prov = Provenance(source=row.get("source", "").strip() or f"{file}:{line}", licence=licence)
     result.primary.append(Node(key=key, name=title, provenance=prov, props={
-        "status": row.get("statut", "").strip() or None, "since": period.since,
+        "status": status, "since": period.since,
         "until": period.until, "period": period.raw or None, "budget": budget,
         "description": row.get("description", "").strip() or None,
         "countries": [c.split(":")[1] for c in countries] or None}))

@@ -69,9 +69,14 @@ class RowResult:
 #: a phone number or a negative number.
 FORMULA_START = re.compile(r"^[+\-@\t\r]")
 FORMULA_BODY = re.compile(r"[A-Za-z|!=+*/]")
-#: Control characters (NUL, BEL, ESC…): never data. Tab, line feed and carriage return
-#: inside a cell are whitespace.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Control characters (NUL, BEL, ESC, the C1 range) and the bidirectional overrides that
+#: make text read other than it is: never data. Tab, line feed and carriage return inside
+#: a cell are whitespace.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Columns whose value names a node: it becomes a name and part of a key.
+NAME_COLUMNS = ("collectivite", "partenaire", "nom", "projet", "structure")
+MAX_NAME = 150
+MAX_CELL = 5000
 
 
 def is_formula(value: str) -> bool:
@@ -108,6 +113,20 @@ def check_cells(row: dict[str, str], result: RowResult, file: str,
                 file=file, line=result.line, column=column,
                 reason=f"caractère de contrôle U+{ord(control[0]):04X} refusé (invisible, il "
                        "rendrait les exports illisibles)"))
+        if "\ufffd" in value:
+            result.errors.append(RowError(
+                file=file, line=result.line, column=column,
+                reason="caractère de remplacement (U+FFFD, « \ufffd ») : le texte a été abîmé "
+                       "par une conversion d'encodage ; corrigez la cellule"))
+        limit = MAX_NAME if column in NAME_COLUMNS else MAX_CELL
+        if len(value) > limit:
+            result.errors.append(RowError(
+                file=file, line=result.line, column=column,
+                reason=f"texte trop long ({len(value)} caractères, {limit} au plus)"))
+        elif column in NAME_COLUMNS and value.strip() and not any(c.isalnum() for c in value):
+            result.errors.append(RowError(
+                file=file, line=result.line, column=column,
+                reason=f"« {value.strip()} » n'est pas un nom : ni lettre ni chiffre"))
         damaged = damage(value) if column != "source" else None
         if damaged:
             result.errors.append(RowError(

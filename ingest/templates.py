@@ -9,6 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from graph.validation import french_reason
 from ingest.errors import RowError
 from ingest.facts import convert
 from ingest.readers import HELP_HEADERS
@@ -40,8 +43,15 @@ class Template:
 
     def convert_row(self, row: dict[str, str], line: int, file: str, resolvers: Resolvers,
                     licence: str, code_override: str | None = None) -> RowResult:
-        result: RowResult = self.convert(row, line, file, resolvers, licence,
-                                         code_override=code_override)
+        try:
+            result: RowResult = self.convert(row, line, file, resolvers, licence,
+                                             code_override=code_override)
+        except ValidationError as exc:
+            # the checks should have caught it; never a traceback for a user's row
+            reasons = "; ".join(french_reason(e) for e in exc.errors())
+            result = RowResult(line=line, name=row.get("collectivite", ""))
+            result.errors.append(RowError(file=file, line=line, column=None,
+                                          reason=f"ligne refusée : {reasons}"))
         return result
 
     def column(self, name: str) -> Column:

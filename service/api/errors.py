@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from graph.store import StoreBusy, StoreError, StoreUnavailable
+from graph.validation import french_reason as french
 from ingest.errors import IngestError
 from service.context import Conflict, NotFound, Refused
 from service.schemas import Problem
@@ -80,40 +81,6 @@ def _allowed(request: Request) -> list[str]:
         if match is not Match.NONE:
             methods |= set(getattr(route, "methods", None) or ())
     return sorted(methods)
-
-
-def french(error: dict[str, Any]) -> str:
-    """pydantic's reason for a refused value, in French.
-
-    >>> french({"type": "string_too_long", "ctx": {"max_length": 2}, "msg": "…"})
-    'au plus 2 caractères'
-    >>> french({"type": "value_error", "msg": "Value error, clé invalide « x »"})
-    'clé invalide « x »'
-    """
-    ctx = error.get("ctx") or {}
-    kind = str(error.get("type", ""))
-    messages = {
-        "missing": "valeur obligatoire",
-        "string_too_long": f"au plus {ctx.get('max_length')} caractères",
-        "string_too_short": f"au moins {ctx.get('min_length')} caractère(s)",
-        "string_pattern_mismatch": f"forme attendue : {ctx.get('pattern')}",
-        "int_parsing": "nombre entier attendu",
-        "float_parsing": "nombre attendu",
-        "bool_parsing": "vrai ou faux attendu (true, false)",
-        "greater_than_equal": f"au moins {ctx.get('ge')}",
-        "less_than_equal": f"au plus {ctx.get('le')}",
-        "enum": f"valeur parmi : {ctx.get('expected')}",
-        "json_invalid": "JSON illisible",
-        "model_attributes_type": "objet JSON attendu",
-        "dict_type": "objet JSON attendu",
-        "list_type": "liste attendue",
-        "string_type": "texte attendu",
-        "too_long": f"au plus {ctx.get('max_length')} éléments",
-    }
-    if kind in messages:
-        return messages[kind]
-    message = str(error.get("msg", ""))
-    return message.removeprefix("Value error, ") if kind == "value_error" else message
 
 
 async def _invalid(request: Request, exc: Exception) -> JSONResponse:

@@ -15,6 +15,7 @@ from ingest.errors import IngestError
 from ingest.importer import import_file
 from ingest.review import settle_item
 from service.cli import app
+from tests.ingest.bad_inputs import cases
 
 HEADER = "collectivite;code;departement;type_relation;partenaire;pays;thematique;periode;description;source"
 # (name as people write it, département hint, expected key)
@@ -132,50 +133,6 @@ def test_xlsx_import_and_sheet_choice(ref_store: SqliteStore, tmp_path: Path) ->
     assert report.rows[0].collectivite == "commune:86194"
 
 
-def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:
-    files: dict[str, tuple[Path, str]] = {}
-    row = "Poitiers;;;jumelage;Marburg;DE;;1961;;"
-
-    def add(name: str, data: bytes, expected: str) -> None:
-        path = tmp / name
-        path.write_bytes(data)
-        files[name] = (path, expected)
-
-    add("utf16.csv", f"{HEADER}\n{row}\n".encode("utf-16"), "UTF-16")
-    add("vide.csv", b"", "fichier vide")
-    add("manque.csv", b"collectivite;pays\nPoitiers;DE\n", "colonne obligatoire manquante")
-    add("inconnue.csv", f"{HEADER};couleur\n{row};bleu\n".encode(), "colonne inconnue")
-    add("pays.csv", f"{HEADER}\nPoitiers;;;jumelage;Marburg;Atlantide;;1961;;\n".encode(),
-        "pays « Atlantide » inconnu")
-    add("code.csv", f"{HEADER}\nPoitiers;99999;;jumelage;Marburg;DE;;1961;;\n".encode(),
-        "code « 99999 » inconnu")
-    add("doublon.csv", f"{HEADER}\n{row}\n{row}\n".encode(), "ligne en double")
-    add("formule.csv", f'{HEADER}\nPoitiers;;;jumelage;"=HYPERLINK(""http://x"")";DE;;;;\n'.encode(),
-        "formule")
-    add("binaire.csv", bytes(range(256)) * 20, "binaire")
-    add("periode.csv", f"{HEADER}\nPoitiers;;;jumelage;Marburg;DE;;jadis;;\n".encode(),
-        "période « jadis » illisible")
-    add("type.csv", f"{HEADER}\nPoitiers;;;amitié;Marburg;DE;;1961;;\n".encode(), "type « amitié »")
-    add("formule-plus.csv", f"{HEADER}\nPoitiers;;;jumelage;+cmd|' /C calc'!A0;DE;;1961;;\n"
-        .encode(), "formule")
-    add("arobase.csv", f"{HEADER}\nPoitiers;;;jumelage;@SUM(1+1);DE;;1961;;\n".encode(), "formule")
-    add("controle.csv", f"{HEADER}\nPoitiers;;;jumelage;Mar\x07burg;DE;;1961;;\n".encode(),
-        "caractère de contrôle U+0007")
-    add("siecles.csv", f"{HEADER}\nPoitiers;;;jumelage;Marburg;DE;;1800-2099;;\n".encode(),
-        "299 ans")
-    add("mojibake.csv", f"{HEADER}\nPoitiers;;;jumelage;MÃ¼nster;DE;;1961;;\n".encode(),
-        "mauvais encodage")
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(HEADER.split(";"))
-    ws.append(["Poitiers", "", "", "jumelage", "Marburg", "DE", "", "1961", "", ""])
-    good = tmp / "bon.xlsx"
-    wb.save(good)
-    add("tronque.xlsx", good.read_bytes()[:900], "tronqué")
-    return files
-
-
 def test_bad_files_give_french_errors_and_write_nothing(ref_store: SqliteStore,
                                                          tmp_path: Path) -> None:
     def state() -> tuple[object, ...]:
@@ -183,13 +140,30 @@ def test_bad_files_give_french_errors_and_write_nothing(ref_store: SqliteStore,
         return ref_store.generation(), ref_store.counts(), ref_store.review_items()
 
     before = state()
-    for name, (path, expected) in _bad_files(tmp_path).items():
-        with pytest.raises(IngestError) as info:
+    corpus = list(cases())
+    assert len(corpus) >= 60 and len({name for name, *_ in corpus}) == len(corpus)
+    for name, data, expected in corpus:
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(IngestError) as info:  # never another exception: no traceback
             import_file(ref_store, path)
         message = str(info.value)
         assert expected in message, (name, message)
-        assert name in message, (name, message)  # names the file
+        assert message.startswith(name), (name, message)  # names the file first
         assert state() == before, name
+
+
+def test_one_encoding_per_file() -> None:
+    from ingest.readers import _decode
+
+    assert _decode("Münster;Atakpamé\n".encode(), "a.csv") == ("Münster;Atakpamé\n", "utf-8")
+    assert _decode("Atakpamé\n".encode("cp1252"), "a.csv") == ("Atakpamé\n", "windows-1252")
+    # Latin-9 and Windows-1252 differ on œ: the reading that makes a word wins
+    assert _decode("Sœur Thérèse\n".encode("iso8859_15"), "a.csv") == (
+        "Sœur Thérèse\n", "iso-8859-15")
+    assert _decode("« ½ » litre\n".encode("cp1252"), "a.csv")[1] == "windows-1252"
+    with pytest.raises(IngestError, match=r"ligne 2 : encodages mélangés"):
+        _decode("Münster\n".encode() + "Atakpamé\n".encode("cp1252"), "a.csv")
 
 
 def test_row_errors_name_line_and_column(ref_store: SqliteStore, tmp_path: Path) -> None:
