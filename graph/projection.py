@@ -32,6 +32,8 @@ def to_networkx(nodes: Iterable[Node], rels: Iterable[Relationship],
         graph.add_node(n.key, kind=n.kind.value, name=n.name, source=n.provenance.source,
                        licence=n.provenance.licence, **n.props)
     for r in rels:
+        if r.start not in graph or r.end not in graph:
+            continue  # read after a node it ends on: the next projection will have both
         graph.add_edge(r.start, r.end, key=r.key, type=r.type.value,
                        source=r.provenance.source, licence=r.provenance.licence, **r.props)
     return graph
@@ -41,19 +43,35 @@ class ProjectionCache:
     """Holds the last projection of a store; rebuilt when the store's generation moves.
 
     Every write bumps the generation (in the database itself, so writes from another
-    process invalidate this cache too).
+    process invalidate this cache too). Readers do not queue behind a rebuild: while one
+    thread rebuilds, the others keep reading the last projection (at most one rebuild
+    behind); only the very first build is waited for.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._key: tuple[str, int] | None = None
-        self._graph: nx.MultiDiGraph | None = None
+        # one attribute, swapped whole: a reader never sees a graph with another's label
+        self._current: tuple[int, nx.MultiDiGraph] | None = None
+
+    def generation_of(self, graph: nx.MultiDiGraph) -> int | None:
+        """The store generation ``graph`` shows, if it is the current projection."""
+        current = self._current
+        return current[0] if current is not None and current[1] is graph else None
 
     def get(self, store: GraphStore) -> nx.MultiDiGraph:
-        key = (store.url, store.generation())
-        with self._lock:
-            if self._graph is None or key != self._key:
+        current = self._current
+        if current is not None and current[0] == store.generation():
+            return current[1]
+        if current is not None and not self._lock.acquire(blocking=False):
+            return current[1]  # a rebuild is under way: the last projection serves meanwhile
+        if current is None:
+            self._lock.acquire()
+        try:
+            # read before the export: the projection shows at least this generation
+            generation = store.generation()
+            if self._current is None or self._current[0] != generation:
                 nodes, rels = store.export()
-                self._graph = to_networkx(nodes, rels)
-                self._key = key
-            return self._graph
+                self._current = (generation, to_networkx(nodes, rels))
+            return self._current[1]
+        finally:
+            self._lock.release()

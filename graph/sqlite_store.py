@@ -27,7 +27,7 @@ from graph.model import (
     kind_of,
     normalize,
 )
-from graph.store import BaseStore, Direction, check_page, check_where
+from graph.store import BaseStore, Direction, StoreBusy, check_page, check_where
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
@@ -104,33 +104,48 @@ class SqliteStore(BaseStore):
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # One connection shared by the threads of this process (the API serves from a
-        # thread pool); the lock serialises access, SQLite serialises writers anyway.
-        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
+        # One connection per thread (the API serves from a thread pool): in WAL, readers
+        # on their own connections read the last commit and never wait for a writer. The
+        # lock keeps this process's writers in line (SQLite has one writer anyway).
         self._lock = threading.RLock()
-        self._depth = 0
-        self._owner: int | None = None
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
         self._conn.execute("PRAGMA journal_mode = WAL")
-        self._conn.execute("PRAGMA foreign_keys = ON")
-        self._conn.execute("PRAGMA synchronous = NORMAL")
-        self._conn.execute("PRAGMA busy_timeout = 5000")
         self.setup_schema()
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA busy_timeout = 5000")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
 
     # -- unit of work --------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """A unit of work: nested calls join the outer one; an exception rolls all back."""
         with self._lock:
-            if self._depth:
-                self._depth += 1
+            depth: int = getattr(self._local, "depth", 0)
+            if depth:
+                self._local.depth = depth + 1
                 try:
                     yield
                 finally:
-                    self._depth -= 1
+                    self._local.depth = depth
                 return
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:  # another process holds the write lock
+                raise StoreBusy(f"base occupée par une autre écriture, à relancer : {exc}"
+                                ) from None
+            self._local.depth = 1
             try:
                 yield
             except BaseException:
@@ -139,11 +154,22 @@ class SqliteStore(BaseStore):
             else:
                 self._conn.execute("COMMIT")
             finally:
-                self._depth = 0
+                self._local.depth = 0
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+        return self._conn.execute(sql, params).fetchall()
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Several reads that see one commit (inside a write, they see the write)."""
+        if getattr(self._local, "depth", 0):
+            yield
+            return
+        self._conn.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self._conn.execute("COMMIT")
 
     def setup_schema(self) -> None:
         with self._lock:
@@ -249,13 +275,15 @@ class SqliteStore(BaseStore):
         return result
 
     def export(self) -> tuple[list[Node], list[Relationship]]:
-        nodes = [_node(r) for r in self._query(f"SELECT {NODE_COLUMNS} FROM nodes ORDER BY key")]
-        rels = [_rel(r) for r in self._query(f"SELECT {REL_COLUMNS} FROM rels ORDER BY key")]
+        with self._snapshot():
+            nodes = [_node(r) for r in self._query(f"SELECT {NODE_COLUMNS} FROM nodes ORDER BY key")]
+            rels = [_rel(r) for r in self._query(f"SELECT {REL_COLUMNS} FROM rels ORDER BY key")]
         return nodes, rels
 
     def counts(self) -> Counts:
-        nodes = self._query("SELECT kind, count(*) AS c FROM nodes GROUP BY kind ORDER BY kind")
-        rels = self._query("SELECT type, count(*) AS c FROM rels GROUP BY type ORDER BY type")
+        with self._snapshot():
+            nodes = self._query("SELECT kind, count(*) AS c FROM nodes GROUP BY kind ORDER BY kind")
+            rels = self._query("SELECT type, count(*) AS c FROM rels GROUP BY type ORDER BY type")
         return Counts(nodes={r["kind"]: r["c"] for r in nodes},
                       relationships={r["type"]: r["c"] for r in rels})
 
@@ -295,5 +323,8 @@ class SqliteStore(BaseStore):
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+            self._local = threading.local()
 

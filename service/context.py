@@ -4,6 +4,9 @@ index (both keyed by the store's generation), and the cache of computed answers.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import networkx as nx
@@ -17,6 +20,21 @@ from service.schemas import NodeRef
 from service.settings import Settings
 
 MAX_CACHED = 4096
+#: Within one request, every use case sees one projection (and the index built from it),
+#: even if a newer one is swapped in meanwhile. Outside a request scope (CLI, tests), each
+#: call sees the latest.
+_REQUEST: ContextVar[dict[int, nx.MultiDiGraph] | None] = ContextVar("maillage_request",
+                                                                       default=None)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Pin one projection per context for the duration of a request."""
+    token = _REQUEST.set({})
+    try:
+        yield
+    finally:
+        _REQUEST.reset(token)
 
 
 class NotFound(LookupError):
@@ -43,7 +61,8 @@ class Context:
         self.settings = settings or Settings()
         self._projection = ProjectionCache()
         self._lock = threading.Lock()
-        self._index: tuple[int, EvidenceIndex] | None = None
+        # the indexes of the last two projections (a rebuild's readers, the new one's)
+        self._indexes: list[tuple[nx.MultiDiGraph, EvidenceIndex]] = []
         self._answers: dict[tuple[str, tuple[Any, ...]], bytes] = {}
         self._answers_generation = -1
 
@@ -59,14 +78,26 @@ class Context:
 
     # -- derived data -------------------------------------------------------------------
     def graph(self) -> nx.MultiDiGraph:
-        return self._projection.get(self.store)
+        pinned = _REQUEST.get()
+        if pinned is None:
+            return self._projection.get(self.store)
+        graph = pinned.get(id(self))
+        if graph is None:
+            graph = pinned[id(self)] = self._projection.get(self.store)
+        return graph
 
     def index(self) -> EvidenceIndex:
+        """The evidence index of :meth:`graph` (the same projection, in a request)."""
         graph = self.graph()
         with self._lock:
-            if self._index is None or self._index[0] != id(graph):
-                self._index = (id(graph), build_index(graph))
-            return self._index[1]
+            for known, index in self._indexes:
+                if known is graph:
+                    return index
+        index = build_index(graph)  # outside the lock: readers of other graphs do not wait
+        with self._lock:
+            self._indexes = [x for x in self._indexes if x[0] is not graph][-1:]
+            self._indexes.append((graph, index))
+        return index
 
     # -- answers cache (JSON bodies of reads) -------------------------------------------
     def cached_json(self, name: str, args: tuple[Any, ...]) -> bytes | None:
@@ -79,6 +110,12 @@ class Context:
             return self._answers.get((name, args))
 
     def remember(self, name: str, args: tuple[Any, ...], body: bytes) -> None:
+        """Keep an answer, unless it was computed from a projection behind the store."""
+        pinned = _REQUEST.get()
+        graph = pinned.get(id(self)) if pinned else None
+        if graph is not None and self._projection.generation_of(graph) != \
+                self._answers_generation:
+            return
         with self._lock:
             if len(self._answers) >= MAX_CACHED:
                 self._answers.pop(next(iter(self._answers)))

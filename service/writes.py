@@ -52,13 +52,13 @@ def update_node(ctx: Context, key: str, body: NodeUpdate, kind: NodeKind | None 
     except ValidationError as exc:
         raise _refused(exc) from None
     removed = frozenset(k for k, v in patch.items() if v is None and k in old.props)
-    ctx.store.upsert_nodes([merge_node(old, new, removed)])
+    retrying(lambda: ctx.store.upsert_nodes([merge_node(old, new, removed)]))
     return NodePublic.of(ctx.need(key))
 
 
 def delete_node(ctx: Context, key: str, kind: NodeKind | None = None) -> dict[str, str]:
     if (kind is not None and not key.startswith(f"{kind.value}:")) or \
-            not ctx.store.delete_node(key):
+            not retrying(lambda: ctx.store.delete_node(key)):
         raise NotFound(f"nœud inconnu : {key}")
     return {"deleted": key}
 
@@ -74,11 +74,11 @@ def create_relation(ctx: Context, body: RelationCreate) -> dict[str, object]:
             provenance=Provenance(source=body.source, licence=body.licence))
     except ValidationError as exc:
         raise _refused(exc) from None
-    summary = ctx.store.upsert_relationships([rel])
+    summary = retrying(lambda: ctx.store.upsert_relationships([rel]))
     return {"key": rel.key, "created": summary.created, "updated": summary.updated}
 
 
 def delete_relation(ctx: Context, key: str) -> dict[str, str]:
-    if not ctx.store.delete_relationship(key):
+    if not retrying(lambda: ctx.store.delete_relationship(key)):
         raise NotFound(f"relation inconnue : {key}")
     return {"deleted": key}

@@ -19,9 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def serve(db: Path, token: str, log: Path) -> Iterator[str]:
+def serve(db: Path | str, token: str, log: Path, **env_extra: str) -> Iterator[str]:
+    """``db``: a SQLite file, or a store URL (then ``env_extra`` carries its settings,
+    e.g. ``MAILLAGE_NEO4J_PASSWORD``)."""
     port = free_port()
-    env = {**os.environ, "MAILLAGE_STORE": f"sqlite:///{db}", "MAILLAGE_API_TOKEN": token}
+    url = db if isinstance(db, str) else f"sqlite:///{db}"
+    env = {**os.environ, "MAILLAGE_STORE": url, "MAILLAGE_API_TOKEN": token, **env_extra}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],

@@ -16,11 +16,12 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.api import errors
 from service.api.guard import WriteGuard
 from service.api.routers import actors, analysis, explorer, imports, places, reports, writes
-from service.context import Context
+from service.context import Context, request_scope
 from service.schemas import Problem
 from service.settings import Settings, get_settings
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.add_middleware(GZipMiddleware, minimum_size=4096)
     app.add_middleware(WriteGuard, settings=settings)
+    app.add_middleware(OneProjection)
 
     @app.middleware("http")
     async def no_sniffing(request: Request, call_next: Any) -> Any:
@@ -89,6 +91,20 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             schema.get("components", {}).get("schemas", {}).pop(unused, None)
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+class OneProjection:
+    """Each request reads one projection of the graph, whatever writes land meanwhile."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with request_scope():
+            await self.app(scope, receive, send)
 
 
 def _service_routes(app: FastAPI) -> None:

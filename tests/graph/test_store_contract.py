@@ -163,6 +163,27 @@ def test_projection_cache_follows_writes(store: GraphStore) -> None:
     assert g2 is not g1 and g2.number_of_nodes() == 8
     store.upsert_nodes([node("commune:33063", "Bordeaux")])  # unchanged: no rebuild
     assert cache.get(store) is g2
+    assert cache.generation_of(g2) == store.generation() and cache.generation_of(g1) is None
+
+
+def test_readers_do_not_queue_behind_a_rebuild(store: GraphStore) -> None:
+    from service.context import Context, request_scope
+
+    cache = ProjectionCache()
+    load(store)
+    g1 = cache.get(store)
+    store.upsert_nodes([node("commune:33063", "Bordeaux")])
+    with cache._lock:  # another thread is rebuilding
+        assert cache.get(store) is g1  # the last projection serves, at once
+    assert cache.get(store).number_of_nodes() == 8
+
+    ctx = Context(store)
+    with request_scope():  # one request sees one projection, and its index
+        first = ctx.graph()
+        store.upsert_nodes([node("commune:33281", "Mérignac")])
+        assert ctx.graph() is first and "commune:33281" not in first
+        assert ctx.index() is ctx.index()
+    assert "commune:33281" in ctx.graph()  # the next request sees the write
 
 
 def test_review_items_round_trip(store: GraphStore) -> None:
