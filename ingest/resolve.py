@@ -290,6 +290,7 @@ class PartnerResolver:
     def __init__(self, nodes: Iterable[Node]) -> None:
         self.aliases: dict[str, set[str]] = defaultdict(set)
         self.nodes: dict[str, Node] = {}
+        self._index: tuple[dict[str, list[str]], int, int] | None = None
         for node in nodes:
             if node.kind not in (NodeKind.ORGANISATION, NodeKind.PROGRAMME):
                 continue
@@ -322,13 +323,28 @@ class PartnerResolver:
         >>> r.mentions("l'Agence de l'eau Loire-Bretagne lui a versé 29 500 €")
         [('organisation:aelb', "agence de l'eau loire bretagne")]
         """
-        padded = _words(text)
+        # every run of words of the text, looked up: a re-import of thousands of
+        # organisations must not compare each row with every alias
+        index, longest = self._by_words()
+        tokens = _words(text).split()
+        named = {alias for i in range(len(tokens))
+                 for n in range(1, min(longest, len(tokens) - i) + 1)
+                 for alias in index.get(" ".join(tokens[i:i + n]), ())}
         found: list[tuple[str, str]] = []
-        for alias in sorted(self.aliases, key=lambda a: (-len(a), a)):
-            if _words(alias) in padded:
-                found += [(key, alias) for key in sorted(self.aliases[alias])
-                          if all(key != k for k, _ in found)]
+        for alias in sorted(named, key=lambda a: (-len(a), a)):
+            found += [(key, alias) for key in sorted(self.aliases[alias])
+                      if all(key != k for k, _ in found)]
         return found
+
+    def _by_words(self) -> tuple[dict[str, list[str]], int]:
+        """Aliases by their words (as :func:`_words` splits them), and the most words."""
+        if self._index is None or self._index[2] != len(self.aliases):
+            index: dict[str, list[str]] = defaultdict(list)
+            for alias in self.aliases:
+                index[" ".join(_words(alias).split())].append(alias)
+            longest = max((g.count(" ") + 1 for g in index), default=0)
+            self._index = (dict(index), longest, len(self.aliases))
+        return self._index[0], self._index[1]
 
     def mentioned(self, text: str) -> list[str]:
         """Keys of known partners named in ``text``, longest alias first.
