@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     neo4j_retry_seconds: float = 3.0
     api_token: SecretStr | None = None
     protect_reads: bool = False
+    #: host names the API answers to, comma-separated (« * » or empty: any); ``serve`` on
+    #: the loopback defaults to the loopback names
+    trusted_hosts: str = ""
 
     @property
     def store_url(self) -> str:

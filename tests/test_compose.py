@@ -55,3 +55,38 @@ def test_the_installed_package_carries_its_data_files() -> None:
         package, *rest = path.relative_to(ROOT).parts
         inside = "/".join(rest)
         assert any(fnmatch.fnmatch(inside, pattern) for pattern in declared.get(package, [])), path
+
+
+def test_the_explorer_reads_work_as_compose_configures_the_api(reference_db: Path,
+                                                                tmp_path: Path) -> None:
+    """The app with the compose environment (its defaults filled in, the store swapped for
+    the reference file): the page's reads, sent without a token to the published name,
+    succeed; another host name is refused; writes still need the token."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from service.api import create_app
+    from service.settings import Settings
+
+    env = compose()["services"]["api"]["environment"]
+
+    def default(value: str) -> str:  # « ${X:-a,b} » → « a,b »; « ${X:?…} » → a test value
+        match = re.fullmatch(r"\$\{\w+:-(.*)\}", value)
+        return match[1] if match else "valeur-de-test" if value.startswith("${") else value
+
+    settings = {k.removeprefix("MAILLAGE_").lower(): default(str(v)) for k, v in env.items()
+                if k.startswith("MAILLAGE_")}
+    copy = tmp_path / "compose.db"
+    shutil.copyfile(reference_db, copy)
+    settings["store"] = f"sqlite:///{copy}"
+    # `serve --public-reads` on 0.0.0.0 leaves reads open (the port is on the loopback)
+    app = create_app(Settings.model_validate(settings))
+    with TestClient(app, base_url="http://localhost:8000") as page:
+        for url in ("/", "/api/vocabulary", "/api/graph", "/api/actors/commune:86194",
+                    "/api/maps/na?layer=departements", "/api/maps/world", "/api/opportunities?country=BF"):
+            assert page.get(url).status_code == 200, url
+        refused = page.get("/api/vocabulary", headers={"host": "rebinding.example"})
+        assert refused.status_code == 400 and "MAILLAGE_TRUSTED_HOSTS" in refused.json()["detail"]
+        body = {"kind": "organisation", "ident": "x", "name": "X", "source": "s", "licence": "l"}
+        assert page.post("/api/actors", json=body).status_code == 401

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.api import errors
-from service.api.guard import WriteGuard
+from service.api.guard import HostGuard, WriteGuard
 from service.api.routers import actors, analysis, explorer, imports, places, reports, writes
 from service.context import Context, request_scope
 from service.schemas import Problem
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=4096)
     app.add_middleware(WriteGuard, settings=settings)
     app.add_middleware(OneProjection)
+    app.add_middleware(HostGuard, hosts=settings.trusted_hosts.split(","))
 
     @app.middleware("http")
     async def no_sniffing(request: Request, call_next: Any) -> Any:

@@ -20,6 +20,28 @@ class _TooLarge(Exception):
     pass
 
 
+class HostGuard:
+    """Only the host names of the setting ``trusted_hosts`` (DNS rebinding: a web page
+    whose name is made to point at 127.0.0.1 must not read the local API)."""
+
+    def __init__(self, app: ASGIApp, hosts: list[str]) -> None:
+        self.app = app
+        self.hosts = {h.strip().lower() for h in hosts if h.strip()}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.hosts or "*" in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        host = next((v.decode("latin-1") for k, v in scope.get("headers", [])
+                     if k == b"host"), "").lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if name not in self.hosts and host not in self.hosts:
+            await _problem(send, 400, "Hôte non autorisé",
+                           f"nom d'hôte « {host} » absent de MAILLAGE_TRUSTED_HOSTS")
+            return
+        await self.app(scope, receive, send)
+
+
 class WriteGuard:
     """ASGI middleware in front of every write route of ``/api/``."""
 

@@ -325,6 +325,9 @@ def serve(
     from service.api import create_app
 
     loopback = host in ("127.0.0.1", "localhost", "::1")
+    if loopback and not os.environ.get("MAILLAGE_TRUSTED_HOSTS"):
+        # a page on any other name rebound to 127.0.0.1 gets nothing
+        os.environ["MAILLAGE_TRUSTED_HOSTS"] = "127.0.0.1,localhost,[::1]"
     if not loopback and not public_reads:
         # Open reads are for a laptop; on a network, the token guards them too.
         os.environ["MAILLAGE_PROTECT_READS"] = "true"

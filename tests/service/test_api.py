@@ -261,3 +261,17 @@ def test_hostile_upload_names_and_headers(real: TestClient) -> None:
     refused = real.post("/api/actors", headers=AUTH, json={
         "kind": "organisation", "ident": "a/b", "name": "x", "source": "s", "licence": "l"})
     assert refused.status_code == 422
+
+
+def test_serve_on_the_loopback_answers_only_loopback_names(reference_db: Path,
+                                                          tmp_path: Path) -> None:
+    import httpx
+
+    from tests.serving import serve
+
+    with serve(reference_db, TOKEN, tmp_path / "serve.log") as base:
+        assert httpx.get(f"{base}/api/stats").status_code == 200
+        assert httpx.get(f"{base}/api/stats", headers={"host": "localhost"}).status_code == 200
+        rebound = httpx.get(f"{base}/api/stats", headers={"host": "rebinding.example"})
+        assert rebound.status_code == 400
+        assert rebound.headers["content-type"] == "application/problem+json"
