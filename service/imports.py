@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from graph.model import ReviewItem, UpsertSummary
+from graph.store import StoreError
+from ingest.errors import IngestError, RowError
 from ingest.geography import refresh_geography
 from ingest.importer import ImportReport, Progress, import_file
 from ingest.merge import MergeError, merge_nodes, undo_merge
@@ -14,6 +17,8 @@ from ingest.reference.load import load_reference
 from ingest.review import ReviewError, dismiss_item, settle_item
 from ingest.templates import TEMPLATES, Template, template_names
 from service.context import Conflict, Context, NotFound, Refused
+from service.schemas import MAX_LISTED, ImportResult
+from service.settings import Settings
 
 
 def template(name: str | None) -> Template | None:
@@ -34,6 +39,45 @@ def import_spreadsheet(ctx: Context, path: Path, *, display_name: str | None = N
     return import_file(ctx.store, path, sheet=sheet, display_name=display_name,
                        mapping=dict(mapping or {}), dry_run=dry_run, partial=partial,
                        template=template(template_name), progress=progress)
+
+
+#: What :func:`import_in_worker` sends back: ``("ok", JSON)``, ``("ingest", errors)`` or
+#: ``(exception class name, French message)``.
+WorkerAnswer = tuple[str, Any]
+_RAISED: dict[str, type[Exception]] = {"NotFound": NotFound, "Refused": Refused,
+                                       "Conflict": Conflict, "StoreError": StoreError}
+
+
+def import_in_worker(settings: Settings, path: Path, name: str, dry_run: bool,
+                     partial: bool) -> WorkerAnswer:
+    """An HTTP import, run in a worker process: its memory and its garbage-collection
+    pauses are not the server's, which keeps answering meanwhile. The answer lists the
+    first :data:`MAX_LISTED` rows and errors (the summary counts them all)."""
+    ctx = Context.open(settings)
+    try:
+        report = import_spreadsheet(ctx, path, display_name=name, dry_run=dry_run,
+                                    partial=partial)
+    except IngestError as exc:
+        return "ingest", [e.model_dump() for e in exc.errors]
+    except (NotFound, Refused, Conflict, StoreError) as exc:
+        return type(exc).__name__ if type(exc).__name__ in _RAISED else "StoreError", str(exc)
+    finally:
+        ctx.close()
+    return "ok", ImportResult(
+        file=report.file, template=report.template, written=report.written,
+        summary=report.summary_fr(), rows=[r.as_dict() for r in report.rows[:MAX_LISTED]],
+        rows_total=len(report.rows), errors=[str(e) for e in report.errors[:MAX_LISTED]],
+        errors_total=len(report.errors)).model_dump_json()
+
+
+def worker_result(answer: WorkerAnswer) -> bytes:
+    """The JSON of a worker's answer, or its error raised again here."""
+    kind, payload = answer
+    if kind == "ok":
+        return str(payload).encode()
+    if kind == "ingest":
+        raise IngestError([RowError.model_validate(e) for e in payload])
+    raise _RAISED.get(kind, StoreError)(str(payload))
 
 
 STATUS_FR = {"open": "à vérifier", "settled": "arbitré", "dismissed": "écarté"}

@@ -187,13 +187,20 @@ class CountryPublic(BaseModel):
     territories: list[NodeRef]
 
 
+#: Rows and errors an import answer lists (the summary counts them all; the command line's
+#: ``--json`` gives every row): a 100,000-row answer would hold the server for a second.
+MAX_LISTED = 1000
+
+
 class ImportResult(BaseModel):
     file: str
     template: str
     written: bool
     summary: str
-    rows: list[dict[str, Any]]
-    errors: list[str]
+    rows: list[dict[str, Any]] = Field(description=f"les {MAX_LISTED} premières lignes")
+    rows_total: int = Field(description="nombre de lignes du fichier")
+    errors: list[str] = Field(description=f"les {MAX_LISTED} premières erreurs")
+    errors_total: int
 
 
 class ReviewSettle(BaseModel):

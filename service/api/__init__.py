@@ -6,7 +6,9 @@ a use case; a new resource gets its own router, listed in :data:`ROUTERS`.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -39,9 +41,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.context = Context.open(settings)
+        # imports run in their own process (started at the first one, then kept)
+        app.state.importer = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         try:
             yield
         finally:
+            app.state.importer.shutdown(cancel_futures=True)
             app.state.context.close()
 
     app = FastAPI(title="Maillage", version="0.1.0", lifespan=lifespan, docs_url=None,

@@ -16,8 +16,8 @@ MAX_JSON = 1024 * 1024
 MAX_UPLOAD_BODY = 10 * 1024 * 1024 + 64 * 1024  # the spreadsheet and its form fields
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(BaseException):
+    """Not an ``Exception``: the framework's body parser must not turn it into a 400."""
 
 
 class HostGuard:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, UploadFile
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import Response
 
 from graph.model import ReviewItem
 from service import imports
@@ -21,9 +22,9 @@ router = APIRouter(prefix="/api", tags=["écriture"], dependencies=[Depends(writ
 
 
 @router.post("/import", response_model=ImportResult, summary="Importer un tableur")
-async def import_upload(ctx: Ctx, file: Annotated[UploadFile, File()],
+async def import_upload(ctx: Ctx, request: Request, file: Annotated[UploadFile, File()],
                         dry_run: Annotated[bool, Form()] = True,
-                        partial: Annotated[bool, Form()] = False) -> ImportResult:
+                        partial: Annotated[bool, Form()] = False) -> Response:
     """Fichier CSV ou XLSX ; ``dry_run`` (par défaut) ne fait que simuler."""
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
@@ -34,13 +35,11 @@ async def import_upload(ctx: Ctx, file: Annotated[UploadFile, File()],
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        # off the event loop: reads keep answering while a file is read and checked
-        report = await run_in_threadpool(
-            lambda: imports.import_spreadsheet(ctx, path, display_name=name, dry_run=dry_run,
-                                               partial=partial))
-    return ImportResult(file=report.file, template=report.template, written=report.written,
-                        summary=report.summary_fr(), rows=[r.as_dict() for r in report.rows],
-                        errors=[str(e) for e in report.errors])
+        # in the worker process: reads and /health keep answering meanwhile
+        answer = await asyncio.get_running_loop().run_in_executor(
+            request.app.state.importer, imports.import_in_worker, ctx.settings, path, name,
+            dry_run, partial)
+    return Response(imports.worker_result(answer), media_type="application/json")
 
 
 @router.get("/review", response_model=list[ReviewItem], summary="Lignes à vérifier")
