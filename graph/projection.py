@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import networkx as nx
 
@@ -48,10 +48,14 @@ class ProjectionCache:
     behind); only the very first build is waited for.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, derive: Callable[[nx.MultiDiGraph], object] | None = None) -> None:
         self._lock = threading.Lock()
+        # what is computed from each projection before it is published (the evidence
+        # index): readers of a new projection never wait for it
+        self._derive = derive
+        self._derived: object = None
         # one attribute, swapped whole: a reader never sees a graph with another's label
-        self._current: tuple[int, nx.MultiDiGraph] | None = None
+        self._current: tuple[int, nx.MultiDiGraph, object] | None = None
 
     def generation_of(self, graph: nx.MultiDiGraph) -> int | None:
         """The store generation ``graph`` shows, if it is the current projection."""
@@ -59,11 +63,16 @@ class ProjectionCache:
         return current[0] if current is not None and current[1] is graph else None
 
     def get(self, store: GraphStore) -> nx.MultiDiGraph:
+        return self.snapshot(store)[0]
+
+    def snapshot(self, store: GraphStore) -> tuple[nx.MultiDiGraph, object]:
+        """The current projection and what was derived from it, rebuilt if stale."""
         current = self._current
         if current is not None and current[0] == store.generation():
-            return current[1]
+            return current[1], current[2]
         if current is not None and not self._lock.acquire(blocking=False):
-            return current[1]  # a rebuild is under way: the last projection serves meanwhile
+            # a rebuild is under way: the last projection serves meanwhile
+            return current[1], current[2]
         if current is None:
             self._lock.acquire()
         try:
@@ -71,7 +80,9 @@ class ProjectionCache:
             generation = store.generation()
             if self._current is None or self._current[0] != generation:
                 nodes, rels = store.export()
-                self._current = (generation, to_networkx(nodes, rels))
-            return self._current[1]
+                graph = to_networkx(nodes, rels)
+                derived = self._derive(graph) if self._derive else None
+                self._current = (generation, graph, derived)
+            return self._current[1], self._current[2]
         finally:
             self._lock.release()

@@ -23,8 +23,8 @@ MAX_CACHED = 4096
 #: Within one request, every use case sees one projection (and the index built from it),
 #: even if a newer one is swapped in meanwhile. Outside a request scope (CLI, tests), each
 #: call sees the latest.
-_REQUEST: ContextVar[dict[int, nx.MultiDiGraph] | None] = ContextVar("maillage_request",
-                                                                       default=None)
+_REQUEST: ContextVar[dict[int, tuple[nx.MultiDiGraph, EvidenceIndex]] | None] = ContextVar(
+    "maillage_request", default=None)
 
 
 @contextmanager
@@ -59,10 +59,8 @@ class Context:
     def __init__(self, store: GraphStore, settings: Settings | None = None) -> None:
         self.store = store
         self.settings = settings or Settings()
-        self._projection = ProjectionCache()
+        self._projection = ProjectionCache(derive=build_index)
         self._lock = threading.Lock()
-        # the indexes of the last two projections (a rebuild's readers, the new one's)
-        self._indexes: list[tuple[nx.MultiDiGraph, EvidenceIndex]] = []
         self._answers: dict[tuple[str, tuple[Any, ...]], bytes] = {}
         self._answers_generation = -1
 
@@ -77,27 +75,24 @@ class Context:
         self.store.close()
 
     # -- derived data -------------------------------------------------------------------
-    def graph(self) -> nx.MultiDiGraph:
+    def _snapshot(self) -> tuple[nx.MultiDiGraph, EvidenceIndex]:
         pinned = _REQUEST.get()
-        if pinned is None:
-            return self._projection.get(self.store)
-        graph = pinned.get(id(self))
-        if graph is None:
-            graph = pinned[id(self)] = self._projection.get(self.store)
-        return graph
+        found = pinned.get(id(self)) if pinned is not None else None
+        if found is None:
+            graph, index = self._projection.snapshot(self.store)
+            assert isinstance(index, EvidenceIndex)
+            found = (graph, index)
+            if pinned is not None:
+                pinned[id(self)] = found
+        return found
+
+    def graph(self) -> nx.MultiDiGraph:
+        return self._snapshot()[0]
 
     def index(self) -> EvidenceIndex:
-        """The evidence index of :meth:`graph` (the same projection, in a request)."""
-        graph = self.graph()
-        with self._lock:
-            for known, index in self._indexes:
-                if known is graph:
-                    return index
-        index = build_index(graph)  # outside the lock: readers of other graphs do not wait
-        with self._lock:
-            self._indexes = [x for x in self._indexes if x[0] is not graph][-1:]
-            self._indexes.append((graph, index))
-        return index
+        """The evidence index of :meth:`graph` (the same projection, in a request),
+        built with it before it was published."""
+        return self._snapshot()[1]
 
     # -- answers cache (JSON bodies of reads) -------------------------------------------
     def cached_json(self, name: str, args: tuple[Any, ...]) -> bytes | None:
@@ -112,8 +107,8 @@ class Context:
     def remember(self, name: str, args: tuple[Any, ...], body: bytes) -> None:
         """Keep an answer, unless it was computed from a projection behind the store."""
         pinned = _REQUEST.get()
-        graph = pinned.get(id(self)) if pinned else None
-        if graph is not None and self._projection.generation_of(graph) != \
+        found = pinned.get(id(self)) if pinned else None
+        if found is not None and self._projection.generation_of(found[0]) != \
                 self._answers_generation:
             return
         with self._lock:
