@@ -192,11 +192,44 @@ class Provenance(BaseModel):
     licence: str = Field(min_length=1)
     ingested_at: str = Field(default_factory=now_iso)
 
+    @field_validator("source", "licence")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return check_text(value, "source")
+
+
+#: Characters no text of the graph may hold: control characters (XML cannot carry them:
+#: the GraphML export would not parse) and the bidirectional overrides.
+FORBIDDEN_CLASS = (r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                   r"\ufffe\uffff")
+FORBIDDEN_CHARS = re.compile(f"[{FORBIDDEN_CLASS}]")
+#: The same rule as a whole-text pattern, for the API schema (Python and ECMA regex alike).
+TEXT_PATTERN = f"^[^{FORBIDDEN_CLASS}]*$"
+
+
+def check_text(value: str, what: str) -> str:
+    """``value`` if it holds no :data:`FORBIDDEN_CHARS`; a French ``ValueError`` otherwise.
+
+    >>> check_text("Atakpamé", "nom")
+    'Atakpamé'
+    >>> check_text("Mar\x07burg", "nom")
+    Traceback (most recent call last):
+    ...
+    ValueError: nom : caractère de contrôle U+0007 refusé
+    """
+    found = FORBIDDEN_CHARS.search(value)
+    if found:
+        raise ValueError(f"{what} : caractère de contrôle U+{ord(found[0]):04X} refusé")
+    return value
+
 
 def _check_properties(props: Properties) -> Properties:
     for name, value in props.items():
         if not PROPERTY_NAME.match(name) or name in RESERVED:
             raise ValueError(f"nom de propriété invalide ou réservé : « {name} »")
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                check_text(item, f"propriété « {name} »")
         if isinstance(value, list) and len({type(v) for v in value}) > 1:
             raise ValueError(f"la liste « {name} » mélange plusieurs types")
     # Neo4j drops null properties; drop them here too so both stores agree.
@@ -214,6 +247,11 @@ class NodeBase(BaseModel):
     @classmethod
     def _props(cls, value: Properties) -> Properties:
         return _check_properties(value)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return check_text(value, "nom")
 
     @field_validator("key")
     @classmethod

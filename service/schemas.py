@@ -17,13 +17,24 @@ from pydantic import (
     StringConstraints,
 )
 
-from graph.model import PROPERTY_NAME_PATTERN, RECORDED_ACTOR_KINDS, Node, NodeKind, PropValue, RelType
+from graph.model import (
+    PROPERTY_NAME_PATTERN,
+    RECORDED_ACTOR_KINDS,
+    TEXT_PATTERN,
+    Node,
+    NodeKind,
+    PropValue,
+    RelType,
+)
 
 T = TypeVar("T")
 #: Property names as the model accepts them, said in the schema.
 PropName = Annotated[str, StringConstraints(pattern=PROPERTY_NAME_PATTERN)]
+#: Text as the model accepts it: no control character (said in the schema).
+Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN)]
+StrictText = Annotated[StrictStr, StringConstraints(pattern=TEXT_PATTERN)]
 #: Values as they are stored: no coercion (``[false]`` is not a list of numbers).
-StrictValue = (StrictStr | StrictInt | StrictFloat | StrictBool | list[StrictStr]
+StrictValue = (StrictText | StrictInt | StrictFloat | StrictBool | list[StrictText]
                | list[StrictInt] | list[StrictFloat] | None)
 
 
@@ -59,7 +70,7 @@ class NodeRef(BaseModel):
 class NodeBase(BaseModel):
     model_config = ConfigDict(regex_engine="python-re")  # the property-name look-ahead
 
-    name: str = Field(min_length=1, max_length=500, description="nom affiché")
+    name: Text = Field(min_length=1, max_length=500, description="nom affiché")
     props: Props = Field(default_factory=dict, description="propriétés")
 
 
@@ -68,8 +79,8 @@ class NodeCreate(NodeBase):
     ident: str = Field(min_length=1, max_length=190, pattern=r"^[^\s/?#\\\x00-\x1f\x7f]+$",
                        description="identifiant : code INSEE, SIREN, ISO ou slug",
                        examples=["86194"])
-    source: str = Field(min_length=1, description="fichier et ligne, ou URL")
-    licence: str = Field(min_length=1)
+    source: Text = Field(min_length=1, description="fichier et ligne, ou URL")
+    licence: Text = Field(min_length=1)
 
 
 def _kinds(allowed: frozenset[NodeKind]) -> Callable[[dict[str, Any]], None]:
@@ -92,10 +103,10 @@ class ProjectCreate(NodeCreate):
 class NodeUpdate(BaseModel):
     model_config = ConfigDict(regex_engine="python-re")
 
-    name: str | None = Field(default=None, min_length=1, max_length=500)
+    name: Text | None = Field(default=None, min_length=1, max_length=500)
     props: Props | None = None
-    source: str | None = Field(default=None, min_length=1)
-    licence: str | None = Field(default=None, min_length=1)
+    source: Text | None = Field(default=None, min_length=1)
+    licence: Text | None = Field(default=None, min_length=1)
 
 
 class NodePublic(NodeRef):
@@ -120,10 +131,10 @@ class RelationCreate(BaseModel):
     start: str = Field(examples=["commune:86194"])
     end: str = Field(examples=["territory:td-moundou"])
     props: Props = Field(default_factory=dict)
-    discriminator: str = Field(default="", max_length=500,
+    discriminator: Text = Field(default="", max_length=500,
                                description="distingue deux relations de même type (période…)")
-    source: str = Field(min_length=1)
-    licence: str = Field(min_length=1)
+    source: Text = Field(min_length=1)
+    licence: Text = Field(min_length=1)
 
 
 class RelationPublic(BaseModel):
