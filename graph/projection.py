@@ -62,6 +62,15 @@ class ProjectionCache:
         current = self._current
         return current[0] if current is not None and current[1] is graph else None
 
+    @property
+    def current_generation(self) -> int | None:
+        current = self._current
+        return current[0] if current is not None else None
+
+    @property
+    def rebuilding(self) -> bool:
+        return self._lock.locked()
+
     def get(self, store: GraphStore) -> nx.MultiDiGraph:
         return self.snapshot(store)[0]
 

@@ -61,8 +61,8 @@ class Context:
         self.settings = settings or Settings()
         self._projection = ProjectionCache(derive=build_index)
         self._lock = threading.Lock()
-        self._answers: dict[tuple[str, tuple[Any, ...]], bytes] = {}
-        self._answers_generation = -1
+        # (body, computed from the projection?, the generation it holds for)
+        self._answers: dict[tuple[str, tuple[Any, ...]], tuple[bytes, bool, int]] = {}
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
@@ -95,26 +95,42 @@ class Context:
         return self._snapshot()[1]
 
     # -- answers cache (JSON bodies of reads) -------------------------------------------
-    def cached_json(self, name: str, args: tuple[Any, ...]) -> bytes | None:
-        """A read's JSON, cached until the next write; ``None`` on a miss."""
-        generation = self.store.generation()
-        with self._lock:
-            if generation != self._answers_generation:
-                self._answers.clear()
-                self._answers_generation = generation
-            return self._answers.get((name, args))
+    def cached_json(self, name: str, args: tuple[Any, ...]) -> tuple[bytes | None, int]:
+        """A read's JSON if still true, and the store generation seen (for :meth:`remember`).
 
-    def remember(self, name: str, args: tuple[Any, ...], body: bytes) -> None:
-        """Keep an answer, unless it was computed from a projection behind the store."""
+        An answer read from the store holds until the next write; one computed from the
+        projection holds while that projection is served: current, or being replaced
+        (readers see it meanwhile anyway)."""
+        seen = self.store.generation()
+        with self._lock:
+            entry = self._answers.get((name, args))
+        if entry is None:
+            return None, seen
+        body, from_projection, generation = entry
+        if not from_projection:
+            return (body if generation == seen else None), seen
+        current = self._projection.current_generation
+        valid = generation == current and (current == seen or self._projection.rebuilding)
+        return (body if valid else None), seen
+
+    def remember(self, name: str, args: tuple[Any, ...], body: bytes, seen: int) -> None:
+        """Keep an answer: under the projection it was computed from, if any (unless that
+        projection is no longer the current one), else under the store generation seen
+        before it was computed."""
         pinned = _REQUEST.get()
         found = pinned.get(id(self)) if pinned else None
-        if found is not None and self._projection.generation_of(found[0]) != \
-                self._answers_generation:
-            return
+        if found is not None:
+            generation = self._projection.generation_of(found[0])
+            if generation is None:
+                return
+            entry = (body, True, generation)
+        else:
+            entry = (body, False, seen)
         with self._lock:
+            self._answers.pop((name, args), None)
             if len(self._answers) >= MAX_CACHED:
                 self._answers.pop(next(iter(self._answers)))
-            self._answers[(name, args)] = body
+            self._answers[(name, args)] = entry
 
     # -- look-ups -----------------------------------------------------------------------
     def known(self, key: str, what: str = "nœud inconnu") -> str:

@@ -117,7 +117,7 @@ async def answer(ctx: Context, name: str, args: tuple[Any, ...],
                  compute: Callable[[], Any]) -> Response:
     """A read served from the cache when nothing was written since; computed off the
     event loop otherwise."""
-    body = ctx.cached_json(name, args)
+    body, seen = ctx.cached_json(name, args)
     if body is None:
         result = await run_in_threadpool(compute)
         if isinstance(result, BaseModel):
@@ -125,7 +125,7 @@ async def answer(ctx: Context, name: str, args: tuple[Any, ...],
         else:
             body = json.dumps(jsonable_encoder(result), ensure_ascii=False,
                               separators=(",", ":")).encode()
-        ctx.remember(name, args, body)
+        ctx.remember(name, args, body, seen)
     return Response(body, media_type="application/json")
 
 
