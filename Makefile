@@ -2,22 +2,31 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# what running needs; the test tools (Playwright, ArcadeDB and its JRE…) come with `make test`
+RUNTIME := $(VENV)/.installe-execution
+DEV := $(VENV)/.installe-tests
 
-.PHONY: run test install lint bench reference clean
+.PHONY: run test install lint clean
 
-$(BIN)/maillage: pyproject.toml
+$(RUNTIME): pyproject.toml
+	@echo "Installation de Maillage dans $(VENV) (dépendances d'exécution seulement)…"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --progress-bar on -e .
 	touch $@
 
-install: $(BIN)/maillage
+$(DEV): $(RUNTIME)
+	@echo "Outils de test : pytest, ruff, mypy, schemathesis, Playwright, ArcadeDB…"
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
+	touch $@
+
+install: $(RUNTIME)
 
 run: install
 	$(BIN)/maillage init
 	$(BIN)/maillage serve
 
-lint: install
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 

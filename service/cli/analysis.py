@@ -14,7 +14,7 @@ from graph.consortium import Consortium
 from graph.gaps import RULES
 from graph.opportunities import Suggestion
 from service import analysis, reports
-from service.cli.base import app, console, echo_json, fail, opened
+from service.cli.base import OUTPUTS, app, console, echo_json, fail, opened
 from viz.report import FORMATS, render
 
 
@@ -139,7 +139,8 @@ def report(
                                             "theme:eau-assainissement, programme:inspire) "
                                             "ou « reseau ».")],
     fmt: Annotated[str, typer.Option("--format", help="html, pdf ou md.")] = "html",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Fichier.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Fichier (par défaut : sorties/maillage-CLÉ.FORMAT).")] = None,
     contacts: Annotated[bool, typer.Option(
         help="Inclure les coordonnées personnelles (courriel, téléphone).")] = False,
 ) -> None:
@@ -148,7 +149,8 @@ def report(
         fail(f"[red]Format inconnu « {fmt} » :[/red] html, pdf ou md.")
     with opened() as ctx:
         document = render(reports.build(ctx, key, contacts), fmt)
-    target = output or Path(f"maillage-{key.replace(':', '-')}.{fmt}")
+    target = output or OUTPUTS / f"maillage-{key.replace(':', '-')}.{fmt}"
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(document)
     console.print(f"Rapport écrit : {target}")
 

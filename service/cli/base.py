@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -23,6 +24,10 @@ err = Console(stderr=True)
 def fail(message: str, code: int = 2) -> NoReturn:
     err.print(message)
     raise typer.Exit(code)
+
+
+#: Where files are written when no name is given (git-ignored in the repository).
+OUTPUTS = Path("sorties")
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from ingest.errors import IngestError
 from ingest.importer import ImportReport
 from ingest.templates import TEMPLATES, template_names, write_template
 from service import actors, imports
-from service.cli.base import app, console, echo_json, err, fail, opened
+from service.cli.base import OUTPUTS, app, console, echo_json, err, fail, opened
 from service.settings import get_settings
 
 
@@ -213,7 +213,7 @@ def geo(
 def template(
     kind: Annotated[str, typer.Argument(help=f"Modèle : {template_names()}.")] = "actions",
     output: Annotated[Path, typer.Option("-o", "--output", help="Dossier de sortie.")]
-    = Path("."),
+    = OUTPUTS,
 ) -> None:
     """Écrire un modèle vide, en CSV et en XLSX, avec une ligne d'exemple."""
     if kind not in TEMPLATES:
