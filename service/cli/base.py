@@ -15,6 +15,33 @@ from graph.store import StoreError
 from service.context import Conflict, Context, NotFound, Refused
 from service.settings import get_settings
 
+
+def _french_help() -> None:
+    """Typer's and Click's own words in the help screens, in French (the users' language)."""
+    from typer import core, rich_utils
+
+    for name, text in {"ARGUMENTS_PANEL_TITLE": "Arguments", "OPTIONS_PANEL_TITLE": "Options",
+                       "COMMANDS_PANEL_TITLE": "Commandes", "ERRORS_PANEL_TITLE": "Erreur",
+                       "ABORTED_TEXT": "Abandon.", "DEFAULT_STRING": "[par défaut : {}]",
+                       "REQUIRED_LONG_STRING": "[obligatoire]",
+                       "ENVVAR_STRING": "[variable d'environnement : {}]",
+                       "RICH_HELP": "Essayez [blue]'{command_path} {help_option}'[/] pour "
+                                    "l'aide."}.items():
+        setattr(rich_utils, name, text)
+
+    for cls in (core.TyperCommand, core.TyperGroup):
+        original = cls.get_help_option
+
+        def help_option(self: Any, ctx: Any, original: Any = original) -> Any:
+            option = original(self, ctx)
+            if option is not None:
+                option.help = "Afficher cette aide et quitter."
+            return option
+
+        cls.get_help_option = help_option  # type: ignore[method-assign]
+
+
+_french_help()
 app = typer.Typer(help="Maillage : graphe des partenariats de coopération décentralisée.",
                   no_args_is_help=True, add_completion=False)
 console = Console()

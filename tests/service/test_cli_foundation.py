@@ -77,3 +77,16 @@ def test_unknown_store_url_gives_french_error(monkeypatch) -> None:  # type: ign
     result = runner.invoke(app, ["stats"])
     assert result.exit_code == 2
     assert "adresse de base inconnue" in result.output
+
+
+def test_help_screens_are_in_french() -> None:
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert "Commandes" in result.output and "Afficher cette aide et quitter." in result.output
+    assert "Show this message" not in result.output and "Commands" not in result.output
+    report = CliRunner().invoke(app, ["report", "--help"], env={"COLUMNS": "120"})
+    assert "[par défaut : html]" in report.output and "sorties/" in report.output
