@@ -16,6 +16,9 @@ import networkx as nx
 from graph.evidence import EvidenceIndex
 from graph.model import ACTOR_KINDS, CONTAINER_KINDS, NodeKind, normalize
 
+#: What a country view keeps when it is tied to the country or one of its places.
+TIED_KINDS = frozenset({NodeKind.ORGANISATION, NodeKind.PROGRAMME, NodeKind.PROJECT})
+
 
 def ordered_subgraph(graph: nx.MultiDiGraph, keys: Iterable[str]) -> nx.MultiDiGraph:
     """A copy of the subgraph on ``keys`` whose nodes and edges are in key order.
@@ -155,6 +158,33 @@ def engaged_keys(index: EvidenceIndex, actors: Iterable[str] | None = None) -> s
             for items in ev.items.values():
                 keep |= set(items)
     return keep
+
+
+def within_country(graph: nx.MultiDiGraph, keys: set[str], actors: Iterable[str],
+                   country: str) -> set[str]:
+    """What a country view shows: its actors, the country, the places of it they act in,
+    and the partners and projects tied to it (not the other countries and themes the
+    actors touch elsewhere).
+
+    >>> g = nx.MultiDiGraph()
+    >>> for k, kind in (("commune:1", "commune"), ("country:SN", "country"),
+    ...                 ("country:IT", "country"), ("territory:sn-a", "territory"),
+    ...                 ("theme:eau", "theme"), ("project:sn-p", "project")):
+    ...     g.add_node(k, kind=kind)
+    >>> _ = g.add_edge("territory:sn-a", "country:SN", type="LOCATED_IN")
+    >>> _ = g.add_edge("project:sn-p", "country:SN", type="TAKES_PLACE_IN")
+    >>> sorted(within_country(g, set(g), ["commune:1"], "country:SN"))
+    ['commune:1', 'country:SN', 'project:sn-p', 'territory:sn-a']
+    """
+    places = {country} | {k for k in keys if graph.nodes[k].get("kind") == NodeKind.TERRITORY
+                          and country in graph.successors(k)}
+
+    def tied(key: str) -> bool:
+        return any(n in places for n in (*graph.successors(key), *graph.predecessors(key)))
+
+    kept = set(actors) | places
+    kept |= {k for k in keys if graph.nodes[k].get("kind") in TIED_KINDS and tied(k)}
+    return kept & (keys | {country})
 
 
 def engaged_subgraph(graph: nx.MultiDiGraph, index: EvidenceIndex) -> nx.MultiDiGraph:

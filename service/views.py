@@ -19,6 +19,7 @@ from graph.walks import (
     neighbourhood,
     ordered_subgraph,
     territory_engagement,
+    within_country,
 )
 from service.context import Context
 from service.schemas import GraphEdge, GraphNode, GraphView
@@ -84,6 +85,8 @@ def view(ctx: Context, spec: ViewSpec) -> GraphView:
         # the network is its engaged actors; a département view also shows the others
         actors &= set(index.by_actor)
     keys = engaged_keys(index, actors)
+    if spec.country:  # Senegal's view is about Senegal, not every country its actors touch
+        keys = within_country(ctx.graph(), keys, actors, f"country:{spec.country.upper()}")
     return draw(ctx, set(sorted(keys)[:spec.limit]), len(keys) > spec.limit)
 
 

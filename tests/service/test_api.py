@@ -275,3 +275,16 @@ def test_serve_on_the_loopback_answers_only_loopback_names(reference_db: Path,
         rebound = httpx.get(f"{base}/api/stats", headers={"host": "rebinding.example"})
         assert rebound.status_code == 400
         assert rebound.headers["content-type"] == "application/problem+json"
+
+
+def test_the_country_view_is_about_that_country(real: TestClient) -> None:
+    view = real.get("/api/graph", params={"country": "SN"}).json()
+    kinds: dict[str, list[str]] = {}
+    for node in view["nodes"]:
+        kinds.setdefault(node["kind"], []).append(node["key"])
+    assert kinds["country"] == ["country:SN"] and "theme" not in kinds  # no Italy, no themes
+    assert kinds["territory"] and all(k.startswith("territory:sn-") for k in kinds["territory"])
+    actors = {n["key"] for n in view["nodes"] if n["kind"] in ("commune", "epci",
+                                                                "departement", "region")}
+    senegal = real.get("/api/actors", params={"country": "SN", "limit": 200}).json()
+    assert {a["key"] for a in senegal["items"]} <= actors and view["edges"]
