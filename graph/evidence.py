@@ -173,3 +173,57 @@ def build_index(graph: nx.MultiDiGraph, year: int | None = None) -> EvidenceInde
             for item in items:
                 holders[(ev_kind, item)].add(key)
     return EvidenceIndex(by_actor, dict(holders))
+
+
+def update_index(index: EvidenceIndex, old: nx.MultiDiGraph, new: nx.MultiDiGraph,
+                 touched: set[str], year: int | None = None) -> EvidenceIndex:
+    """The index of ``new``, from the index of ``old`` and the nodes whose surroundings
+    changed between them (``touched``: changed nodes and the ends of changed relations).
+
+    An actor's evidence reads its own relations, the kinds of its neighbours (fixed by
+    their keys) and the relations leaving them (territory → country, project → places,
+    EPCI → département): it changes only if a relation at the actor or at a neighbour
+    changed, so only touched actors and the neighbours of touched nodes, in either graph,
+    are computed again. The result equals ``build_index(new)``; ``index`` is left as it was (readers
+    may hold it), and memoised values start afresh.
+
+    >>> g = nx.MultiDiGraph()
+    >>> for k, kd in [("commune:1", "commune"), ("country:BF", "country")]:
+    ...     g.add_node(k, kind=kd, name=k)
+    >>> h = g.copy()
+    >>> h.add_edge("commune:1", "country:BF", type="COOPERATES_WITH", source="u")
+    0
+    >>> update_index(build_index(g), g, h, {"commune:1", "country:BF"}) == build_index(h)
+    True
+    """
+    affected: set[str] = set()
+    for graph in (old, new):
+        for key in touched:
+            if key not in graph:
+                continue
+            affected.add(key)
+            affected.update(nx.all_neighbors(graph, key))
+    by_actor = dict(index.by_actor)
+    # sets are replaced, never changed in place: the old index stays true for its readers
+    holders = dict(index.holders)
+    for actor in affected:
+        before = by_actor.pop(actor, None)
+        if before is not None:
+            for ev_kind, items in before.items.items():
+                for item in items:
+                    left = holders[(ev_kind, item)] - {actor}
+                    if left:
+                        holders[(ev_kind, item)] = left
+                    else:
+                        del holders[(ev_kind, item)]
+        if actor not in new or new.nodes[actor].get("kind") not in ACTOR_KINDS:
+            continue
+        ev = actor_evidence(new, actor, year)
+        if not ev.international:
+            continue
+        by_actor[actor] = ev
+        for ev_kind, items in ev.items.items():
+            for item in items:
+                holders[(ev_kind, item)] = holders.get((ev_kind, item), set()) | {actor}
+    # the order a full build gives (the export's, by key)
+    return EvidenceIndex(dict(sorted(by_actor.items())), holders)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,13 +35,16 @@ from graph.model import (
     normalize,
 )
 from graph.store import (
+    LOG_WINDOW_MS,
     BaseStore,
     Direction,
     DuplicateKeyError,
+    LoggedWrite,
     StoreBusy,
     StoreUnavailable,
     check_page,
     check_where,
+    log_entry,
 )
 
 # -- schema ----------------------------------------------------------------------------
@@ -50,6 +54,7 @@ CREATE_NODE_NAME_INDEX = (
     "CREATE INDEX {label}_name IF NOT EXISTS FOR (n:{label}) ON (n.name_norm)")
 CREATE_REL_KEY_INDEX = (
     "CREATE INDEX {type}_key IF NOT EXISTS FOR ()-[r:{type}]-() ON (r.key)")
+CREATE_WRITE_AT_INDEX = "CREATE INDEX MaillageWrite_at IF NOT EXISTS FOR (n:MaillageWrite) ON (n.at)"
 CREATE_META_CONSTRAINT = (
     "CREATE CONSTRAINT MaillageMeta_key IF NOT EXISTS FOR (n:MaillageMeta) REQUIRE n.key IS UNIQUE")
 
@@ -65,7 +70,10 @@ MERGE_RELS = (
     "SET r = row.props")
 # One new node per write transaction, never one shared counter: concurrent writers do not
 # queue on a hot node, and the count (from Neo4j's count store) only ever grows.
-BUMP_GENERATION = "CREATE (:MaillageWrite {at: timestamp()})"
+# ... and it logs what the write touched, for readers to update their projection from
+BUMP_GENERATION = (
+    "CREATE (:MaillageWrite {id: $id, at: timestamp(), nodes: $nodes, rels: $rels, "
+    "everything: $everything})")
 DELETE_NODE = (
     "MATCH (n:{label} {{key: $key}}) WITH n, n.key AS k DETACH DELETE n RETURN count(k) AS c")
 DELETE_REL = (
@@ -82,7 +90,7 @@ LIST_REVIEW = (
     "RETURN n.data AS data ORDER BY n.key")
 # Constraints first: MERGE without them is slow, and they make keys unique.
 SCHEMA = (
-    CREATE_META_CONSTRAINT, CREATE_REVIEW_CONSTRAINT,
+    CREATE_META_CONSTRAINT, CREATE_REVIEW_CONSTRAINT, CREATE_WRITE_AT_INDEX,
     *(q.format(label=kind.label) for kind in NodeKind
       for q in (CREATE_NODE_KEY_CONSTRAINT, CREATE_NODE_NAME_INDEX)),
     *(CREATE_REL_KEY_INDEX.format(type=t.value) for t in RelType))
@@ -94,6 +102,10 @@ GET_RELS = (
     "MATCH (a)-[r:{type}]->(b) WHERE r.key IN $keys "
     "RETURN properties(r) AS p, a.key AS start, b.key AS end")
 GENERATION = "MATCH (w:MaillageWrite) RETURN count(w) AS v"
+CLOCK = "RETURN timestamp() AS now"
+LOGGED_SINCE = (
+    "MATCH (w:MaillageWrite) WHERE w.at >= $since "
+    "RETURN w.id AS id, w.nodes AS nodes, w.rels AS rels, w.everything AS everything")
 SCHEMA_MARK = "MATCH (m:MaillageMeta {key: 'schema'}) RETURN m.value AS v"
 SET_SCHEMA_MARK = "MERGE (m:MaillageMeta {key: 'schema'}) SET m.value = $version"
 FIND_NODES = (
@@ -265,8 +277,20 @@ class Neo4jStore(BaseStore):
             self._run(MERGE_RELS.format(type=type_, start=start, end=end), {"rows": rows},
                       write=True)
 
-    def _bump_generation(self) -> None:
-        self._run(BUMP_GENERATION, write=True)
+    def _bump_generation(self, nodes: Iterable[str] = (), rels: Iterable[str] = (),
+                         everything: bool = False) -> None:
+        node_keys, rel_keys, everything = log_entry(nodes, rels, everything)
+        self._run(BUMP_GENERATION, {"id": uuid.uuid4().hex, "nodes": node_keys,
+                                    "rels": rel_keys, "everything": everything}, write=True)
+
+    def _logged_since(self, since_ms: int | None) -> tuple[int, list[LoggedWrite]]:
+        now = int(self._run(CLOCK)[0]["now"])
+        rows = self._run(LOGGED_SINCE, {"since": now - LOG_WINDOW_MS if since_ms is None
+                                        else since_ms})
+        # a write logged before the log held keys says nothing: rebuild
+        return now, [LoggedWrite(str(r["id"]), frozenset(r["nodes"] or ()),
+                                 frozenset(r["rels"] or ()),
+                                 bool(r["everything"]) or r["id"] is None) for r in rows]
 
     def generation(self) -> int:
         rows = self._run(GENERATION)
@@ -327,7 +351,7 @@ class Neo4jStore(BaseStore):
             gone = self._run(DELETE_NODE.format(label=_label(key)), {"key": key},
                              write=True)[0]["c"] > 0
             if gone:
-                self._bump_generation()
+                self._bump_generation(nodes=[key])
         return bool(gone)
 
     def delete_relationship(self, key: str) -> bool:
@@ -337,7 +361,7 @@ class Neo4jStore(BaseStore):
         with self.transaction():
             gone = self._run(DELETE_REL.format(type=type_), {"key": key}, write=True)[0]["c"] > 0
             if gone:
-                self._bump_generation()
+                self._bump_generation(rels=[key])
         return bool(gone)
 
     def put_review_items(self, items: Sequence[ReviewItem]) -> None:
@@ -353,7 +377,7 @@ class Neo4jStore(BaseStore):
         with self.transaction():
             self._run(CLEAR_REVIEW, write=True)
             self._run(CLEAR, write=True)
-            self._bump_generation()
+            self._bump_generation(everything=True)
 
     def close(self) -> None:
         self._driver.close()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 
 from graph.model import Node, Relationship
-from graph.store import GraphStore
+from graph.store import LOG_WINDOW_MS, GraphStore, LoggedWrite, WriteLog
+
+#: Beyond this many keys changed since the last projection, it is rebuilt whole.
+MAX_DELTA_KEYS = 500
 
 
 def to_networkx(nodes: Iterable[Node], rels: Iterable[Relationship],
@@ -28,44 +32,206 @@ def to_networkx(nodes: Iterable[Node], rels: Iterable[Relationship],
     """
     graph = nx.MultiDiGraph()
     for n in nodes:
-        n = n if personal else n.public()
-        graph.add_node(n.key, kind=n.kind.value, name=n.name, source=n.provenance.source,
-                       licence=n.provenance.licence, **n.props)
+        graph.add_node(n.key, **_node_data(n, personal))
     for r in rels:
-        if r.start not in graph or r.end not in graph:
-            continue  # read after a node it ends on: the next projection will have both
-        graph.add_edge(r.start, r.end, key=r.key, type=r.type.value,
-                       source=r.provenance.source, licence=r.provenance.licence, **r.props)
+        _add_edge(graph, r)
     return graph
 
 
-class ProjectionCache:
-    """Holds the last projection of a store; rebuilt when the store's generation moves.
+def _node_data(n: Node, personal: bool) -> dict[str, object]:
+    n = n if personal else n.public()
+    return {"kind": n.kind.value, "name": n.name, "source": n.provenance.source,
+            "licence": n.provenance.licence, **n.props}
 
-    Every write bumps the generation (in the database itself, so writes from another
-    process invalidate this cache too). Readers do not queue behind a rebuild: while one
-    thread rebuilds, the others keep reading the last projection (at most one rebuild
-    behind); only the very first build is waited for.
+
+def _add_edge(graph: nx.MultiDiGraph, r: Relationship) -> None:
+    if r.start not in graph or r.end not in graph:
+        return  # read after a node it ends on: the next projection will have both
+    graph.add_edge(r.start, r.end, key=r.key, **_edge_data(r))
+
+
+def _edge_data(r: Relationship) -> dict[str, object]:
+    return {"type": r.type.value, "source": r.provenance.source,
+            "licence": r.provenance.licence, **r.props}
+
+
+class _Edit:
+    """A new graph sharing every part of ``old`` it does not change.
+
+    A copy of the whole graph makes as many objects as the graph holds, and the garbage
+    collector then walks them all (100–200 ms pauses on the regional graph, at every
+    write). Here the new graph copies the three outer dicts (nodes, successors,
+    predecessors) and only the inner dicts it changes; attribute dicts are replaced,
+    never changed in place, so ``old`` stays exactly as its readers see it. As in
+    networkx, ``succ[u][v]`` and ``pred[v][u]`` are one dict of the pair's edges.
     """
 
-    def __init__(self, derive: Callable[[nx.MultiDiGraph], object] | None = None) -> None:
+    def __init__(self, old: nx.MultiDiGraph) -> None:
+        self.graph = new = nx.MultiDiGraph()
+        new.graph.update(old.graph)
+        new._node = dict(old._node)
+        new._adj = dict(old._adj)  # the successors too (networkx keeps them as one)
+        new._pred = dict(old._pred)
+        self._own_succ: set[str] = set()
+        self._own_pred: set[str] = set()
+        self._own_pairs: set[tuple[str, str]] = set()
+
+    def _succ(self, u: str) -> dict[str, dict[str, dict[str, object]]]:
+        if u not in self._own_succ:
+            self.graph._adj[u] = dict(self.graph._adj[u])
+            self._own_succ.add(u)
+        return self.graph._adj[u]  # type: ignore[no-any-return]
+
+    def _pred(self, v: str) -> dict[str, dict[str, dict[str, object]]]:
+        if v not in self._own_pred:
+            self.graph._pred[v] = dict(self.graph._pred[v])
+            self._own_pred.add(v)
+        return self.graph._pred[v]  # type: ignore[no-any-return]
+
+    def _pair(self, u: str, v: str) -> dict[str, dict[str, object]]:
+        """The dict of the edges from ``u`` to ``v``, this graph's own."""
+        succ, pred = self._succ(u), self._pred(v)
+        if (u, v) not in self._own_pairs:
+            succ[v] = pred[u] = dict(succ.get(v, {}))
+            self._own_pairs.add((u, v))
+        return succ[v]
+
+    def remove_node(self, key: str) -> None:
+        for v in list(self.graph._adj[key]):
+            del self._pred(v)[key]
+            self._own_pairs.discard((key, v))
+        for u in list(self.graph._pred[key]):
+            if u != key:
+                del self._succ(u)[key]
+                self._own_pairs.discard((u, key))
+        del self.graph._node[key], self.graph._adj[key], self.graph._pred[key]
+        self._own_succ.discard(key)
+        self._own_pred.discard(key)
+
+    def add_node(self, key: str, data: dict[str, object]) -> None:
+        self.graph._node[key] = data
+        if key not in self.graph._adj:
+            self.graph._adj[key], self.graph._pred[key] = {}, {}
+            self._own_succ.add(key)
+            self._own_pred.add(key)
+
+    def add_edge(self, r: Relationship) -> None:
+        if r.start in self.graph._node and r.end in self.graph._node:
+            self._pair(r.start, r.end)[r.key] = _edge_data(r)
+
+    def remove_edge(self, u: str, v: str, key: str) -> None:
+        if not self.graph.has_edge(u, v, key):
+            return
+        pair = self._pair(u, v)
+        del pair[key]
+        if not pair:
+            del self._succ(u)[v], self._pred(v)[u]
+            self._own_pairs.discard((u, v))
+
+
+def apply_writes(store: GraphStore, graph: nx.MultiDiGraph,
+                 writes: Sequence[LoggedWrite]) -> tuple[nx.MultiDiGraph, set[str]]:
+    """A new projection: ``graph`` with what ``writes`` touched read again from the store,
+    and the nodes whose surroundings changed (ends of changed relations included).
+
+    A touched node is read with all its relations (so a node deleted and made again in
+    between comes back without its old relations); a node gone from the store leaves with
+    its relations. Reading the current state is idempotent: applying a write twice, or a
+    write the projection already shows, changes nothing. ``graph`` is left as it was, and
+    shares with the new projection all it did not change.
+    """
+    node_keys = sorted({k for w in writes for k in w.nodes})
+    rel_keys = sorted({k for w in writes for k in w.rels})
+    edit = _Edit(graph)
+    touched: set[str] = set(node_keys)
+    nodes = store.get_nodes(node_keys)
+    for key in node_keys:
+        if key in graph:
+            touched.update(nx.all_neighbors(graph, key))
+            edit.remove_node(key)  # with its relations, read again below
+        if key in nodes:
+            edit.add_node(key, _node_data(nodes[key], personal=False))
+    for key in node_keys:
+        if key in nodes:
+            for link in store.neighbours(key):
+                edit.add_edge(link.relationship)
+                touched.add(link.node.key)
+    rels = store.get_relationships(rel_keys)
+    for key in rel_keys:
+        ends = _ends(graph, key)
+        if ends is not None:
+            touched.update(ends)
+            edit.remove_edge(*ends, key)
+        if key in rels:
+            r = rels[key]
+            touched.update((r.start, r.end))
+            edit.remove_edge(r.start, r.end, key)
+            edit.add_edge(r)
+    return edit.graph, touched
+
+
+def _ends(graph: nx.MultiDiGraph, key: str) -> tuple[str, str] | None:
+    """Where the relation ``key`` is in ``graph``: keys name their ends
+    (``TYPE:start>end[#digest]``, see :func:`graph.model.relationship_key`)."""
+    _, _, ends = key.split("#", 1)[0].partition(":")
+    for i, char in enumerate(ends):
+        if char == ">" and graph.has_edge(ends[:i], ends[i + 1:], key):
+            return ends[:i], ends[i + 1:]
+    return None
+
+
+@dataclass(frozen=True)
+class _Projection:
+    generation: int
+    graph: nx.MultiDiGraph
+    derived: object
+    #: the log as last read: the writes it listed (already shown) and the store's clock
+    seen: frozenset[str]
+    clock_ms: int | None
+
+
+Derive = Callable[[nx.MultiDiGraph], object]
+#: (old derived value, old graph, new graph, touched nodes) -> new derived value
+Update = Callable[[object, nx.MultiDiGraph, nx.MultiDiGraph, set[str]], object]
+
+
+
+
+class ProjectionCache:
+    """Holds the last projection of a store; brought up to date when the store's
+    generation moves.
+
+    Every write bumps the generation and logs the keys it touched (in the database
+    itself, so writes from another process count too). A projection behind by a few
+    writes is updated from the log: the touched nodes and relations are read again and
+    what was derived is updated for them (``update``); a projection far behind, or whose
+    log cannot be trusted (a clear, a large import, a write transaction longer than the
+    log's window), is rebuilt from a full export. Readers do not queue behind either:
+    while one thread refreshes, the others keep reading the last projection; only the
+    very first build is waited for.
+    """
+
+    def __init__(self, derive: Derive | None = None, update: Update | None = None) -> None:
         self._lock = threading.Lock()
-        # what is computed from each projection before it is published (the evidence
-        # index): readers of a new projection never wait for it
+        # computed from each projection before it is published (the evidence index):
+        # readers of a new projection never wait for it
         self._derive = derive
-        self._derived: object = None
+        self._update = update
         # one attribute, swapped whole: a reader never sees a graph with another's label
-        self._current: tuple[int, nx.MultiDiGraph, object] | None = None
+        self._current: _Projection | None = None
+        #: how the projection was last brought up to date: "built" or "updated" (for the
+        #: tests and benchmarks)
+        self.refreshes: list[str] = []
 
     def generation_of(self, graph: nx.MultiDiGraph) -> int | None:
         """The store generation ``graph`` shows, if it is the current projection."""
         current = self._current
-        return current[0] if current is not None and current[1] is graph else None
+        return current.generation if current is not None and current.graph is graph else None
 
     @property
     def current_generation(self) -> int | None:
         current = self._current
-        return current[0] if current is not None else None
+        return current.generation if current is not None else None
 
     @property
     def rebuilding(self) -> bool:
@@ -75,23 +241,55 @@ class ProjectionCache:
         return self.snapshot(store)[0]
 
     def snapshot(self, store: GraphStore) -> tuple[nx.MultiDiGraph, object]:
-        """The current projection and what was derived from it, rebuilt if stale."""
+        """The current projection and what was derived from it, refreshed if stale."""
         current = self._current
-        if current is not None and current[0] == store.generation():
-            return current[1], current[2]
+        if current is not None and current.generation == store.generation():
+            return current.graph, current.derived
         if current is not None and not self._lock.acquire(blocking=False):
-            # a rebuild is under way: the last projection serves meanwhile
-            return current[1], current[2]
+            # a refresh is under way: the last projection serves meanwhile
+            return current.graph, current.derived
         if current is None:
             self._lock.acquire()
         try:
-            # read before the export: the projection shows at least this generation
-            generation = store.generation()
-            if self._current is None or self._current[0] != generation:
-                nodes, rels = store.export()
-                graph = to_networkx(nodes, rels)
-                derived = self._derive(graph) if self._derive else None
-                self._current = (generation, graph, derived)
-            return self._current[1], self._current[2]
+            current = self._current
+            if current is None or current.generation != store.generation():
+                current = self._current = self._refresh(store, current)
+            return current.graph, current.derived
         finally:
             self._lock.release()
+
+    def _refresh(self, store: GraphStore, current: _Projection | None) -> _Projection:
+        if current is not None and current.clock_ms is not None:
+            log = store.write_log(current.clock_ms - LOG_WINDOW_MS)
+            writes = _new_writes(log, current)
+            if log is not None and writes is not None:
+                graph, touched = apply_writes(store, current.graph, writes)
+                derived = (self._update(current.derived, current.graph, graph, touched)
+                           if self._update else self._derive(graph) if self._derive else None)
+                self.refreshes.append("updated")
+                return _Projection(log.generation, graph, derived,
+                                   frozenset(w.id for w in log.writes), log.now_ms)
+        # read before the export: the projection shows at least this generation
+        log = store.write_log()
+        generation = log.generation if log is not None else store.generation()
+        nodes, rels = store.export()
+        graph = to_networkx(nodes, rels)
+        derived = self._derive(graph) if self._derive else None
+        self.refreshes.append("built")
+        return _Projection(generation, graph, derived,
+                           frozenset(w.id for w in log.writes) if log else frozenset(),
+                           log.now_ms if log else None)
+
+
+def _new_writes(log: WriteLog | None, current: _Projection) -> list[LoggedWrite] | None:
+    """The writes ``current`` does not show yet, if the log accounts for all of them and
+    they are few enough to apply one by one."""
+    if log is None:
+        return None
+    new = [w for w in log.writes if w.id not in current.seen]
+    if current.generation + len(new) != log.generation:
+        return None  # writes the log does not list (pruned, or outside its window)
+    if any(w.everything for w in new) or \
+            sum(len(w.nodes) + len(w.rels) for w in new) > MAX_DELTA_KEYS:
+        return None
+    return new

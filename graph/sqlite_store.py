@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,16 @@ from graph.model import (
     kind_of,
     normalize,
 )
-from graph.store import BaseStore, Direction, StoreBusy, check_page, check_where
+from graph.store import (
+    LOG_WINDOW_MS,
+    BaseStore,
+    Direction,
+    LoggedWrite,
+    StoreBusy,
+    check_page,
+    check_where,
+    log_entry,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
@@ -57,6 +67,15 @@ CREATE TABLE IF NOT EXISTS rels (
 CREATE INDEX IF NOT EXISTS rels_start ON rels (start, type);
 CREATE INDEX IF NOT EXISTS rels_end ON rels ("end", type);
 CREATE INDEX IF NOT EXISTS rels_type ON rels (type);
+-- what each write touched, kept a few minutes: readers update their projection from it
+CREATE TABLE IF NOT EXISTS writes (
+    generation INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    nodes TEXT NOT NULL,
+    rels TEXT NOT NULL,
+    everything INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS writes_at ON writes (at);
 CREATE TABLE IF NOT EXISTS review (
     key TEXT PRIMARY KEY,
     status TEXT NOT NULL,
@@ -82,6 +101,12 @@ NODE_COLUMNS = "key, name, props, source, licence, ingested_at"
 REL_COLUMNS = 'key, type, start, "end", props, source, licence, ingested_at'
 # SQLite allows 32766 host parameters; stay well below it.
 IN_CHUNK = 900
+#: Log entries older than this (ms) are dropped; readers that far behind rebuild.
+LOG_KEEP_MS = 10 * LOG_WINDOW_MS
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 def _node(row: sqlite3.Row) -> Node:
@@ -208,8 +233,24 @@ class SqliteStore(BaseStore):
                  r.provenance.source, r.provenance.licence, r.provenance.ingested_at)
                 for r in rels])
 
-    def _bump_generation(self) -> None:
+    def _bump_generation(self, nodes: Iterable[str] = (), rels: Iterable[str] = (),
+                         everything: bool = False) -> None:
+        node_keys, rel_keys, everything = log_entry(nodes, rels, everything)
+        now = _now_ms()
         self._query("UPDATE meta SET v = v + 1 WHERE k = 'generation'")
+        self._query("INSERT INTO writes (generation, at, nodes, rels, everything) "
+                    "SELECT v, ?, ?, ?, ? FROM meta WHERE k = 'generation'",
+                    (now, json.dumps(node_keys), json.dumps(rel_keys), int(everything)))
+        self._query("DELETE FROM writes WHERE at < ?", (now - LOG_KEEP_MS,))
+
+    def _logged_since(self, since_ms: int | None) -> tuple[int, list[LoggedWrite]]:
+        now = _now_ms()
+        rows = self._query("SELECT generation, nodes, rels, everything FROM writes "
+                           "WHERE at >= ? ORDER BY generation",
+                           (now - LOG_WINDOW_MS if since_ms is None else since_ms,))
+        return now, [LoggedWrite(str(r["generation"]), frozenset(json.loads(r["nodes"])),
+                                 frozenset(json.loads(r["rels"])), bool(r["everything"]))
+                     for r in rows]
 
     def generation(self) -> int:
         return int(self._query("SELECT v FROM meta WHERE k = 'generation'")[0]["v"])
@@ -292,14 +333,14 @@ class SqliteStore(BaseStore):
         with self.transaction():
             gone = self._conn.execute("DELETE FROM nodes WHERE key = ?", (key,)).rowcount > 0
             if gone:
-                self._bump_generation()
+                self._bump_generation(nodes=[key])
         return gone
 
     def delete_relationship(self, key: str) -> bool:
         with self.transaction():
             gone = self._conn.execute("DELETE FROM rels WHERE key = ?", (key,)).rowcount > 0
             if gone:
-                self._bump_generation()
+                self._bump_generation(rels=[key])
         return gone
 
     def put_review_items(self, items: Sequence[ReviewItem]) -> None:
@@ -319,7 +360,7 @@ class SqliteStore(BaseStore):
             self._conn.execute("DELETE FROM review")
             self._conn.execute("DELETE FROM rels")
             self._conn.execute("DELETE FROM nodes")
-            self._bump_generation()
+            self._bump_generation(everything=True)
 
     def close(self) -> None:
         with self._lock:

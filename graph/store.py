@@ -11,6 +11,7 @@ import abc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from itertools import islice
 from typing import Literal, Protocol, TypeVar, runtime_checkable
 
@@ -30,6 +31,41 @@ Direction = Literal["out", "in", "both"]
 Action = Literal["create", "update", "unchanged"]
 MAX_PAGE = 1000
 T = TypeVar("T")
+#: A write naming more keys than this is logged as "everything changed" (readers rebuild).
+LOG_MAX_KEYS = 1000
+#: How far back a reader looks in the write log (ms): a write transaction longer than this
+#: goes unnoticed by the log, the count shows it, and readers rebuild instead.
+LOG_WINDOW_MS = 120_000
+
+
+@dataclass(frozen=True)
+class LoggedWrite:
+    """One committed write as the store logged it: the keys it created, changed or
+    deleted, or ``everything`` (a clear, a large import)."""
+
+    id: str
+    nodes: frozenset[str]
+    rels: frozenset[str]
+    everything: bool = False
+
+
+@dataclass(frozen=True)
+class WriteLog:
+    """The writes logged since a time, read consistently with the store's generation:
+    every write counted in ``generation`` and logged since then is listed, no other."""
+
+    generation: int
+    now_ms: int
+    writes: tuple[LoggedWrite, ...]
+
+
+def log_entry(nodes: Iterable[str], rels: Iterable[str], everything: bool = False
+              ) -> tuple[list[str], list[str], bool]:
+    """What a write logs: its keys, or only « everything » when they are too many."""
+    node_keys, rel_keys = sorted(set(nodes)), sorted(set(rels))
+    if everything or len(node_keys) + len(rel_keys) > LOG_MAX_KEYS:
+        return [], [], True
+    return node_keys, rel_keys, False
 
 
 class StoreError(Exception):
@@ -96,6 +132,7 @@ class GraphStore(Protocol):
     def export(self) -> tuple[list[Node], list[Relationship]]: ...
     def counts(self) -> Counts: ...
     def generation(self) -> int: ...
+    def write_log(self, since_ms: int | None = None) -> WriteLog | None: ...
     def put_review_items(self, items: Sequence[ReviewItem]) -> None: ...
     def review_items(self, status: str | None = None) -> list[ReviewItem]: ...
     def clear(self) -> None: ...
@@ -149,7 +186,26 @@ class BaseStore(abc.ABC):
     @abc.abstractmethod
     def _write_relationships(self, rels: Sequence[Relationship]) -> None: ...
     @abc.abstractmethod
-    def _bump_generation(self) -> None: ...
+    def _bump_generation(self, nodes: Iterable[str] = (), rels: Iterable[str] = (),
+                         everything: bool = False) -> None:
+        """Count one more write and log what it touched, in the write's transaction."""
+    @abc.abstractmethod
+    def generation(self) -> int: ...
+    @abc.abstractmethod
+    def _logged_since(self, since_ms: int | None) -> tuple[int, list[LoggedWrite]]:
+        """The store's clock (ms) and the logged writes from ``since_ms`` (default: the
+        clock less :data:`LOG_WINDOW_MS`)."""
+
+    def write_log(self, since_ms: int | None = None) -> WriteLog | None:
+        """The writes logged since ``since_ms``, or ``None`` if writers kept the read
+        from being consistent (the caller rebuilds from :meth:`export` instead)."""
+        for _ in range(3):
+            # the same count before and after: the list holds exactly the counted writes
+            before = self.generation()
+            now, writes = self._logged_since(since_ms)
+            if self.generation() == before:
+                return WriteLog(before, now, tuple(writes))
+        return None
 
     # -- shared semantics ----------------------------------------------------------------
     def get_node(self, key: str) -> Node | None:
@@ -166,7 +222,7 @@ class BaseStore(abc.ABC):
             if self.get_nodes([node.key]):
                 raise DuplicateKeyError(f"le nœud {node.key} existe déjà")
             self._insert_node(node)
-            self._bump_generation()
+            self._bump_generation(nodes=[node.key])
 
     def _insert_node(self, node: Node) -> None:
         # stores whose transaction takes the write lock at its start need no more
@@ -185,21 +241,24 @@ class BaseStore(abc.ABC):
 
     def upsert_nodes(self, nodes: Iterable[Node], batch_size: int = 500) -> UpsertSummary:
         summary = UpsertSummary()
+        touched: list[str] = []
         with self.transaction():
             for batch in batched(_last_wins(nodes), batch_size):
                 plan = self.plan_nodes(batch)
                 changed = [n for n in batch if plan[n.key] != "unchanged"]
                 if changed:
                     self._write_nodes(changed)
+                    touched.extend(n.key for n in changed)
                 summary += _summarise(plan)
-            if summary.created or summary.updated:
-                self._bump_generation()
+            if touched:
+                self._bump_generation(nodes=touched)
         return summary
 
     def upsert_relationships(
         self, rels: Iterable[Relationship], batch_size: int = 500
     ) -> UpsertSummary:
         summary = UpsertSummary()
+        touched: list[str] = []
         with self.transaction():
             for batch in batched(_last_wins(rels), batch_size):
                 endpoints = sorted({r.start for r in batch} | {r.end for r in batch})
@@ -212,9 +271,10 @@ class BaseStore(abc.ABC):
                 changed = [r for r in batch if plan[r.key] != "unchanged"]
                 if changed:
                     self._write_relationships(changed)
+                    touched.extend(r.key for r in changed)
                 summary += _summarise(plan)
-            if summary.created or summary.updated:
-                self._bump_generation()
+            if touched:
+                self._bump_generation(rels=touched)
         return summary
 
 

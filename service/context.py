@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.evidence import EvidenceIndex, build_index
+from graph.evidence import EvidenceIndex, build_index, update_index
 from graph.factory import open_store
 from graph.model import Node
 from graph.projection import ProjectionCache
@@ -49,6 +49,12 @@ class Conflict(Exception):
     """A write that would overwrite an existing record; French."""
 
 
+def _update_index(index: object, old: nx.MultiDiGraph, new: nx.MultiDiGraph,
+                  touched: set[str]) -> EvidenceIndex:
+    assert isinstance(index, EvidenceIndex)
+    return update_index(index, old, new, touched)
+
+
 class Context:
     """The store plus what is derived from it, rebuilt only when the store changed.
 
@@ -59,7 +65,7 @@ class Context:
     def __init__(self, store: GraphStore, settings: Settings | None = None) -> None:
         self.store = store
         self.settings = settings or Settings()
-        self._projection = ProjectionCache(derive=build_index)
+        self._projection = ProjectionCache(derive=build_index, update=_update_index)
         self._lock = threading.Lock()
         # (body, computed from the projection?, the generation it holds for)
         self._answers: dict[tuple[str, tuple[Any, ...]], tuple[bytes, bool, int]] = {}

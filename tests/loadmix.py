@@ -27,8 +27,14 @@ class Outcome:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
+#: Where writers attach what they create: by default an actor the readers do not read, so
+#: that both phases read the same data; the focus of the reads (``commune:86194``) makes
+#: the answers read grow with every write.
+WRITE_ON = "commune:79191"
+
+
 def run(base: str, token: str, seconds: float, readers: int = 20, writers: int = 2,
-        tag: str = "charge") -> Outcome:
+        tag: str = "charge", write_on: str = WRITE_ON) -> Outcome:
     """Run the mix for ``seconds``; every 5xx, timeout or transport error is an error."""
     out = Outcome()
     lock = threading.Lock()
@@ -63,7 +69,7 @@ def run(base: str, token: str, seconds: float, readers: int = 20, writers: int =
                         "kind": "organisation", "ident": ident, "name": f"Essai {ident}",
                         "source": "essai de charge", "licence": "test"})
                     rel = client.post("/api/relations", json={
-                        "type": "MEMBER_OF", "start": "commune:86194",
+                        "type": "MEMBER_OF", "start": write_on,
                         "end": f"organisation:{ident}", "source": "essai de charge",
                         "licence": "test"}) if made.status_code == 201 else None
                 except httpx.HTTPError as exc:

@@ -3,6 +3,7 @@ cached answer of a read."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import secrets
@@ -113,20 +114,45 @@ class ViewQuery:
 View = Annotated[ViewQuery, Depends()]
 
 
+#: Answers being computed, by context, read and store generation: a request that needs
+#: one already under way waits for it rather than computing it again (after a write,
+#: every reader of a popular page would otherwise compute it at once).
+_UNDER_WAY: dict[tuple[int, str, tuple[Any, ...], int], asyncio.Future[bytes]] = {}
+
+
 async def answer(ctx: Context, name: str, args: tuple[Any, ...],
                  compute: Callable[[], Any]) -> Response:
     """A read served from the cache when nothing was written since; computed off the
-    event loop otherwise."""
+    event loop otherwise, once for all the requests that ask for it meanwhile."""
     body, seen = ctx.cached_json(name, args)
-    if body is None:
-        result = await run_in_threadpool(compute)
-        if isinstance(result, BaseModel):
-            body = result.model_dump_json().encode()
-        else:
-            body = json.dumps(jsonable_encoder(result), ensure_ascii=False,
-                              separators=(",", ":")).encode()
+    flight = (id(ctx), name, args, seen)
+    under_way = _UNDER_WAY.get(flight) if body is None else None
+    if under_way is not None:
+        await asyncio.wait([under_way])
+        if not under_way.cancelled():
+            body = under_way.result()
+    if body is None:  # nobody computing it, or they failed: their error is theirs
+        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        _UNDER_WAY.setdefault(flight, future)
+        try:
+            body = await run_in_threadpool(_encoded, compute)
+        except BaseException:
+            future.cancel()
+            raise
+        finally:
+            if _UNDER_WAY.get(flight) is future:
+                del _UNDER_WAY[flight]
+        future.set_result(body)
         ctx.remember(name, args, body, seen)
     return Response(body, media_type="application/json")
+
+
+def _encoded(compute: Callable[[], Any]) -> bytes:
+    result = compute()
+    if isinstance(result, BaseModel):
+        return result.model_dump_json().encode()
+    return json.dumps(jsonable_encoder(result), ensure_ascii=False,
+                      separators=(",", ":")).encode()
 
 
 def attachment(name: str, disposition: str = "attachment") -> dict[str, str]:
