@@ -278,11 +278,20 @@ def actors_per_country(graph: nx.MultiDiGraph, index: EvidenceIndex) -> dict[str
 SEARCHABLE = ACTOR_KINDS | {NodeKind.TERRITORY, NodeKind.COUNTRY, NodeKind.PROGRAMME}
 
 
+def _folded(text: str) -> str:
+    """:func:`normalize`, with hyphens, apostrophes and dots read as spaces."""
+    return " ".join(normalize(text).translate(_PUNCTUATION).split())
+
+
+_PUNCTUATION = str.maketrans({"-": " ", "'": " ", ".": " "})
+
+
 def search_nodes(graph: nx.MultiDiGraph, index: EvidenceIndex, text: str,
                  limit: int = 8) -> list[str]:
-    """Keys whose name (or alias) contains ``text``: exact names first, then names that
-    begin with it, then the others; within each, the closest (shortest) names, then actors
-    with international action, then the most populous.
+    """Keys whose name (or alias, or acronym) contains ``text``, whatever the accents,
+    capitals, hyphens and apostrophes: exact names first, then names that begin with it,
+    then the others; within each, the closest (shortest) names, then actors with
+    international action, then the most populous.
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("epci:1", kind="epci", name="CU du Grand Poitiers", population=190000)
@@ -292,8 +301,12 @@ def search_nodes(graph: nx.MultiDiGraph, index: EvidenceIndex, text: str,
     ['commune:2', 'epci:1']
     >>> search_nodes(g, EvidenceIndex({}, {}), "MOUNDOU")
     ['territory:td-moundou']
+    >>> g.add_node("organisation:ps-eau", kind="organisation", name="Programme Solidarité Eau",
+    ...            acronym="pS-Eau")
+    >>> search_nodes(g, EvidenceIndex({}, {}), "ps eau")
+    ['organisation:ps-eau']
     """
-    needle = normalize(text)
+    needle = _folded(text)
     if not needle:
         return []
     found: list[tuple[int, int, int, int, str]] = []
@@ -301,8 +314,9 @@ def search_nodes(graph: nx.MultiDiGraph, index: EvidenceIndex, text: str,
         if data.get("kind") not in SEARCHABLE:
             continue
         aliases = data.get("aliases")
-        names = [normalize(str(data.get("name", "")))] + (
-            [normalize(str(a)) for a in aliases] if isinstance(aliases, list) else [])
+        names = [_folded(str(data.get("name", "")))] + (
+            [_folded(str(a)) for a in aliases] if isinstance(aliases, list) else []) + (
+            [_folded(str(data["acronym"]))] if data.get("acronym") else [])
         ranks = [(0 if n == needle else 1 if n.startswith(needle) else 2, len(n))
                  for n in names if needle in n]
         if ranks:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from graph.labels import kind_label
 from graph.model import NodeKind, RelType
+from graph.status import STATUS_FR, relation_status
 from graph.walks import ActorFilter, filter_actors, search_nodes
 from service.context import Context, NotFound
 from service.schemas import CountryPublic, NodePublic, NodeRef, Profile, RelationPublic, Stats
@@ -31,6 +33,7 @@ def profile(ctx: Context, key: str, personal: bool = False) -> Profile:
     """A node and its relations grouped by type, each with its period and source; its
     personal data only if ``personal`` (an authorised caller asked)."""
     node = ctx.need(key)
+    this_year = date.today().year
     grouped: dict[str, list[RelationPublic]] = defaultdict(list)
     for n in ctx.store.neighbours(key):
         rel = n.relationship
@@ -39,6 +42,7 @@ def profile(ctx: Context, key: str, personal: bool = False) -> Profile:
             key=rel.key, type=rel.type.value, outgoing=n.outgoing,
             other=NodeRef(key=n.node.key, kind=n.node.kind.value, name=n.node.name),
             props=rel.props, period=str(period) if period else None,
+            status=STATUS_FR[relation_status(rel.props, this_year)],
             source=rel.provenance.source, licence=rel.provenance.licence))
     return Profile(actor=NodePublic.of(node, personal), relations=dict(sorted(grouped.items())))
 

@@ -144,6 +144,7 @@ class RelationPublic(BaseModel):
     other: NodeRef
     props: dict[str, PropValue]
     period: str | None = None
+    status: str = Field(description="active, arrêtée (la source le dit) ou à vérifier")
     source: str
     licence: str
 

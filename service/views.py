@@ -24,7 +24,7 @@ from graph.walks import (
 from service.context import Context
 from service.schemas import GraphEdge, GraphNode, GraphView
 from viz.maps import na_layer, world_layer
-from viz.network import layout, legend, vis_data
+from viz.network import edge_legend, layout, legend, vis_data
 
 MAX_GRAPH_NODES = 5000
 AGGREGATE_ABOVE = 3000
@@ -47,9 +47,10 @@ class ViewSpec:
     limit: int = 1000
 
 
-def draw(ctx: Context, keys: set[str], truncated: bool = False) -> GraphView:
-    """The subgraph on ``keys`` with server-side positions; beyond
-    :data:`AGGREGATE_ABOVE` nodes, communes are folded into their EPCI."""
+def draw(ctx: Context, keys: set[str], truncated: bool = False,
+         focus: str | None = None) -> GraphView:
+    """The subgraph on ``keys`` with server-side positions (``focus`` at the centre);
+    beyond :data:`AGGREGATE_ABOVE` nodes, communes are folded into their EPCI."""
     graph = ctx.graph()
     sub = ordered_subgraph(graph, keys)
     aggregated = False
@@ -57,6 +58,9 @@ def draw(ctx: Context, keys: set[str], truncated: bool = False) -> GraphView:
         sub, aggregated = fold_communes(graph, sub), True
     degree = dict(sub.degree())
     positions = layout(sub)
+    if focus in positions:
+        fx, fy = positions[focus]
+        positions = {k: (round(x - fx, 1), round(y - fy, 1)) for k, (x, y) in positions.items()}
     nodes = [GraphNode(key=k, kind=str(d["kind"]), name=str(d["name"]),
                        size=float(d.get("folded") or degree.get(k, 0)),
                        x=positions[k][0], y=positions[k][1],
@@ -71,7 +75,7 @@ def draw(ctx: Context, keys: set[str], truncated: bool = False) -> GraphView:
 def around(ctx: Context, key: str, depth: int, limit: int = MAX_GRAPH_NODES) -> GraphView:
     """A node and its neighbourhood."""
     keys, truncated = neighbourhood(ctx.graph(), ctx.known(key), depth, limit)
-    return draw(ctx, keys, truncated)
+    return draw(ctx, keys, truncated, focus=key)
 
 
 def view(ctx: Context, spec: ViewSpec) -> GraphView:
@@ -93,9 +97,10 @@ def view(ctx: Context, spec: ViewSpec) -> GraphView:
 def drawing(ctx: Context, spec: ViewSpec) -> dict[str, Any]:
     """The view formatted by pyvis for vis-network, with the legend."""
     shown = view(ctx, spec)
-    data = vis_data([n.model_dump() for n in shown.nodes], [e.model_dump() for e in shown.edges])
+    data = vis_data([n.model_dump() for n in shown.nodes], [e.model_dump() for e in shown.edges],
+                    focus=spec.focus)
     return {**data, "truncated": shown.truncated, "aggregated": shown.aggregated,
-            "legend": legend()}
+            "legend": legend(), "edge_legend": edge_legend()}
 
 
 def graphml(ctx: Context, spec: ViewSpec) -> bytes:

@@ -13,7 +13,7 @@ import networkx as nx
 import numpy as np
 from pyvis.network import Network
 
-from graph.labels import kind_label
+from graph.labels import kind_label, relation_label
 
 # kind → (vis shape, colour); the labels come from graph.labels (one table for everyone).
 STYLE: dict[str, tuple[str, str]] = {
@@ -31,6 +31,41 @@ STYLE: dict[str, tuple[str, str]] = {
     "person": ("dot", "#999999"),
     "event": ("dot", "#999999"),
 }
+
+
+# relation type → (colour, dash pattern or None for a plain line, width): ties between
+# partners plain and strong, project ties dashed, structural ties (membership, place,
+# theme) thin, dotted and grey-ish, so the partnerships stand out.
+EDGE_STYLE: dict[str, tuple[str, list[int] | None, float]] = {
+    "TWINNED_WITH": ("#b2182b", None, 2.2),
+    "COOPERATES_WITH": ("#2166ac", None, 2.2),
+    "VOLUNTEERS_WITH": ("#e08214", None, 1.6),
+    "PARTICIPATES_IN": ("#762a83", [8, 4], 1.6),
+    "RUNS": ("#762a83", None, 1.6),
+    "ANIMATES": ("#1b7837", None, 1.6),
+    "FUNDED_BY": ("#1b7837", [8, 4], 1.6),
+    "TAKES_PLACE_IN": ("#bf812d", [8, 4], 1.2),
+    "PART_OF": ("#5aae61", [2, 4], 1.0),
+    "ADDRESSES": ("#35978f", [2, 4], 1.0),
+    "MEMBER_OF": ("#8c8c8c", [2, 4], 0.9),
+    "LOCATED_IN": ("#b4b4b4", [2, 4], 0.9),
+    "WORKS_FOR": ("#8c8c8c", [8, 4], 0.9),
+    "ATTENDS": ("#8c8c8c", [8, 4], 0.9),
+}
+#: A view this small shows every name; a larger one only the important ones (the chosen
+#: actor, its direct partners and the most connected nodes), the others on hover.
+LABEL_ALL_UP_TO = 120
+LABELLED_HUBS = 40
+
+
+def edge_legend() -> list[dict[str, Any]]:
+    """The explorer's legend of relations: colour, dash pattern and width, French label.
+
+    >>> edge_legend()[0]["label"], edge_legend()[0]["dashes"]
+    ('jumelage', None)
+    """
+    return [{"type": t, "label": relation_label(t), "color": c, "dashes": d, "width": w}
+            for t, (c, d, w) in EDGE_STYLE.items()]
 
 
 def legend() -> list[dict[str, str]]:
@@ -89,28 +124,82 @@ def layout(graph: nx.Graph, seed: int = 1) -> dict[str, tuple[float, float]]:
                                   weight=None)
     np.minimum(adjacency + adjacency.T, 1, out=adjacency)
     pos = fruchterman_reingold(adjacency, iterations=50 if n <= 1500 else 30, seed=seed)
-    pos -= pos.mean(axis=0)
+    pos -= np.median(pos, axis=0)
+    # nodes with no tie in the view drift far out; brought back to the edge of the rest,
+    # so that fitting the view to the screen does not shrink everything else
+    radius = np.sqrt((pos * pos).sum(axis=1))
+    edge = float(np.quantile(radius, 0.98)) * 1.1
+    far = radius > edge
+    pos[far] *= (edge / radius[far])[:, None]
     spread = 60 * math.sqrt(n) / max(float(np.abs(pos).max()), 1e-6)
     return {str(key): (round(float(x) * spread, 1), round(float(y) * spread, 1))
             for key, (x, y) in zip(nodes, pos, strict=True)}
 
 
-def vis_data(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[str, Any]:
-    """vis-network nodes and edges, built with pyvis. Labels are drawn on the canvas (no
-    HTML), and no ``title`` is set: names never become markup."""
+def labelled(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
+             focus: str | None = None) -> set[str]:
+    """The nodes whose name is drawn: all in a small view; in a large one the focus, its
+    direct neighbours and the most connected nodes.
+
+    >>> ns = [{"key": str(i), "size": i} for i in range(200)]
+    >>> shown = labelled(ns, [{"source": "0", "target": "1"}], focus="0")
+    >>> {"0", "1", "199"} <= shown and "2" not in shown and len(shown) == 42
+    True
+    """
+    if len(nodes) <= LABEL_ALL_UP_TO:
+        return {n["key"] for n in nodes}
+    hubs = sorted(nodes, key=lambda n: (-float(n.get("size") or 0), n["key"]))[:LABELLED_HUBS]
+    shown = {n["key"] for n in hubs}
+    if focus:
+        shown.add(focus)
+        for e in edges:
+            if focus in (e["source"], e["target"]):
+                shown.update((e["source"], e["target"]))
+    return shown
+
+
+def vis_data(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
+             focus: str | None = None) -> dict[str, Any]:
+    """vis-network nodes and edges, built with pyvis: shapes and colours by kind, edge
+    colour and line by relation type, the ``focus`` node highlighted. Labels are drawn on
+    the canvas (no HTML), and no ``title`` is set: names never become markup (the page
+    shows the others' names on hover, as text)."""
     net = Network(directed=True)
     biggest = max((float(n.get("size") or 0) for n in nodes), default=1.0) or 1.0
+    named = labelled(nodes, edges, focus)
+    # in a large view, drawn small, the few names shown are written big enough to read
+    large = len(nodes) > LABEL_ALL_UP_TO
+    name_font: dict[str, Any] = {"size": 34, "strokeWidth": 6, "strokeColor": "#ffffff"} \
+        if large else {"size": 12}
     for n in nodes:
         shape, colour = STYLE.get(n["kind"], ("dot", "#999999"))
         size = 8 + 22 * math.sqrt(float(n.get("size") or 0) / biggest)
-        options: dict[str, Any] = {"size": round(size, 1), "kind": n["kind"]}
+        options: dict[str, Any] = {"size": round(size, 1), "kind": n["kind"],
+                                   "name": str(n["name"]), "focus": n["key"] == focus}
         if n.get("x") is not None:
             options.update(x=n["x"], y=n["y"])
-        net.add_node(n["key"], label=str(n["name"])[:60], shape=shape, color=colour, **options)
+        if n["key"] == focus:
+            options.update(size=max(options["size"], 26), borderWidth=5,
+                           color={"background": colour, "border": "#111111"},
+                           font={"size": 40 if large else 18, "strokeWidth": 4,
+                                 "strokeColor": "#ffffff"})
+        else:
+            options["color"] = colour
+            if n["key"] in named:
+                options["font"] = name_font
+        net.add_node(n["key"], label=str(n["name"])[:60], shape=shape, **options)
     for e in edges:
+        colour, dashes, width = EDGE_STYLE.get(e["type"], ("#999999", None, 1.0))
         net.add_edge(e["source"], e["target"], id=e["key"], label=None, title=None,
-                     relation=e["type"], years=e.get("years") or [])
+                     relation=e["type"], years=e.get("years") or [],
+                     # selected or not, a relation keeps the colour of its type
+                     color={"color": colour, "highlight": colour, "hover": colour,
+                            "opacity": 0.75}, dashes=dashes or False,
+                     width=width)
     vis_nodes, vis_edges, *_ = net.get_network_data()
+    for node in vis_nodes:
+        if node["id"] not in named:
+            node["label"] = " "  # drawn on hover by the page; pyvis would draw the key
     for edge in vis_edges:
         edge.pop("label", None)
         edge.pop("title", None)

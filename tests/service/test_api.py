@@ -43,6 +43,11 @@ def test_poitiers_profile_with_sources(real: TestClient) -> None:
     assert twins and all(r["source"].startswith("http") for r in twins)
     member = body["relations"]["MEMBER_OF"]
     assert any(r["other"]["key"] == "epci:200069854" for r in member)
+    # each relation says if it is current: attested in 2023, active; seen in 1971 only and
+    # never said to have ended, to check
+    status = {r["other"]["key"]: r["status"] for r in twins if r["period"] != "1961"}
+    assert status["territory:de-marburg"] == "active"
+    assert status["territory:ru-iaroslavl"] == "à vérifier"
 
 
 def test_opportunities_senegal(real: TestClient) -> None:
@@ -247,6 +252,11 @@ def test_search_finds_places_and_partners_exact_names_first(real: TestClient) ->
     assert senegal[0]["key"] == "country:SN"
     marbourg = real.get("/api/search", params={"q": "marbourg"}).json()  # an alias
     assert marbourg[0]["key"] == "territory:de-marburg"
+    kaolack = real.get("/api/search", params={"q": "Kaolack"}).json()
+    assert kaolack[0]["key"] == "territory:sn-kaolack"
+    for typed in ("pS-Eau", "ps eau"):  # an acronym, typed with or without its hyphen
+        assert real.get("/api/search", params={"q": typed}).json()[0]["key"] == \
+            "organisation:ps-eau"
 
 
 def test_hostile_upload_names_and_headers(real: TestClient) -> None:

@@ -93,8 +93,8 @@ class Page:
         ARTEFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTEFACTS / f"{name}.png"))
 
-    def click_node(self, key: str) -> None:
-        """Click a node where it is drawn, once the drawing has stopped moving (opening or
+    def click_node(self, key: str, double: bool = False) -> None:
+        """Click (or double-click) a node where it is drawn, once the drawing has stopped moving (opening or
         closing the side panel resizes the canvas) and the node is the one under the
         pointer."""
         where = """(key) => {
@@ -113,7 +113,10 @@ class Page:
                 raise AssertionError(f"{key} ne se stabilise pas à l'écran")
             last = (x, y)
             time.sleep(0.2)
-        self.page.mouse.click(x, y)
+        if double:
+            self.page.mouse.dblclick(x, y)
+        else:
+            self.page.mouse.click(x, y)
 
 
 def test_loads_offline_without_errors(browser: object, site: str) -> None:
@@ -161,6 +164,11 @@ def test_search_finds_poitiers_and_click_opens_panel(browser: object, site: str)
         ".startsWith('traite de')).nextElementSibling.querySelectorAll('li > a')]"
         ".map(a => a.textContent)")
     assert len(names) == len(set(names))
+    # each partner line says whether the tie is current, its sources folded under it
+    statuses = page.page.eval_on_selector_all("#panel li .status", "s => s.map(x => x.textContent)")
+    assert statuses and set(statuses) <= {"active", "à vérifier", "arrêtée"}
+    assert page.page.eval_on_selector_all("#panel details.source", "d => d.length") >= len(statuses)
+    assert page.page.eval_on_selector_all("#panel details.source[open]", "d => d.length") == 0
     page.page.click("#close")
     page.page.wait_for_selector("body[data-settled=true]")
     # foreign partners are found too
@@ -197,6 +205,84 @@ def test_thousand_node_view_settles(browser: object, site: str) -> None:
     # physics is off: the drawing is final once drawn
     assert page.page.evaluate("window.maillageNetwork.physics.options.enabled") is False
     page.shot("explorateur-1000-noeuds")
+    assert page.errors == []
+
+
+SHOWN = """() => {
+    const data = window.maillageNetwork.body.data;
+    return {nodes: data.nodes.get().map(n => [n.id, n.kind, n.focus === true,
+                                              n.label.trim() !== ""]),
+            edges: data.edges.get().map(e => [e.relation, e.color.color, e.dashes])};
+}"""
+LEGEND = """() => ({
+    kinds: [...document.querySelectorAll('#legend-kinds li')].map(li => li.dataset.kind),
+    relations: [...document.querySelectorAll('#legend-relations li')].map(li => {
+        const line = li.querySelector('line');
+        return [li.dataset.relation, line.getAttribute('stroke'),
+                line.getAttribute('stroke-dasharray')];
+    }),
+    visible: !document.getElementById('legend-box').hidden &&
+             document.getElementById('legend-box').getBoundingClientRect().top < innerHeight,
+})"""
+
+
+def test_ego_view_centres_highlights_and_explains_itself(browser: object, site: str) -> None:
+    """The chosen actor in the middle, selected and drawn apart; the legend, on screen,
+    lists exactly the kinds and the relation styles drawn; the address holds the view (the
+    back button returns to it); a double click adds a node's neighbours."""
+    page = Page(browser, site)
+    page.open("#vue=actor&focus=commune:86194&depth=2")
+    shown = page.page.evaluate(SHOWN)
+    focus = [key for key, _, is_focus, _ in shown["nodes"] if is_focus]
+    assert focus == ["commune:86194"]
+    assert page.page.evaluate("window.maillageNetwork.getSelectedNodes()") == focus
+    assert page.page.evaluate("window.maillageNetwork.getPosition('commune:86194')") == \
+        {"x": 0, "y": 0}
+    named = {key for key, _, _, has_label in shown["nodes"] if has_label}
+    assert "commune:86194" in named
+    legend = page.page.evaluate(LEGEND)
+    assert legend["visible"]
+    assert set(legend["kinds"]) == {kind for _, kind, _, _ in shown["nodes"]} | {"focus"}
+    drawn = {(relation, colour, " ".join(map(str, dashes)) if dashes else None)
+             for relation, colour, dashes in shown["edges"]}
+    assert {tuple(r) for r in legend["relations"]} == drawn
+    assert len({colour for _, colour, _ in drawn}) > 3  # relation types are told apart
+    page.shot("explorateur-ego")
+
+    # the view is in the address; the back button returns to it
+    page.page.select_option("#view", "country")
+    page.page.select_option("#country", "country:SN")
+    page.page.click("#show")
+    page.wait_until("location.hash.includes('vue=country') && "
+                    "document.body.dataset.settled === 'true'")
+    assert "country%3ASN" in page.page.evaluate("location.hash")
+    page.page.go_back()
+    page.wait_until("document.getElementById('view').value === 'actor' && "
+                    "document.body.dataset.settled === 'true'")
+    page.wait_until("window.maillageNetwork.getSelectedNodes()[0] === 'commune:86194'")
+    # a saved view opens again from its name
+    page.page.fill("#view-name", "Poitiers et ses partenaires")
+    page.page.click("#save-view")
+    page.page.select_option("#view", "network")
+    page.page.click("#show")
+    page.wait_until("location.hash.includes('vue=network') && "
+                    "document.body.dataset.settled === 'true'")
+    # a large view names the most connected nodes only, the others on hover
+    whole = page.page.evaluate(SHOWN)["nodes"]
+    assert len(whole) > 120 and sum(1 for *_, has_label in whole if has_label) == 40
+    page.shot("explorateur-reseau-noms")
+    page.page.select_option("#saved-views", label="Poitiers et ses partenaires")
+    page.wait_until("document.getElementById('view').value === 'actor' && "
+                    "document.body.dataset.settled === 'true' && "
+                    "window.maillageNetwork.getSelectedNodes()[0] === 'commune:86194'")
+
+    # explore from here: a double click on the département brings its communes in
+    page.open("#vue=actor&focus=commune:86194&depth=1")
+    before = len(page.page.evaluate(SHOWN)["nodes"])
+    page.click_node("departement:86", double=True)
+    page.wait_until(f"window.maillageNetwork.body.data.nodes.length > {before}")
+    assert "ajoutés autour de Vienne" in page.page.inner_text("#status")
+    page.shot("explorateur-ego-etendu")
     assert page.errors == []
 
 

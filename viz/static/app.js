@@ -45,8 +45,56 @@ function viewParams() {
   return p;
 }
 
-async function show(params) {
+// -- the view in the address: shareable, and the back button goes to the last view -----
+function viewHash() {
+  const p = new URLSearchParams({ vue: $("view").value });
+  for (const [k, v] of viewParams()) if (k !== "limit") p.set(k, v);
+  return p.toString();
+}
+
+function applyHash(hash) {
+  const p = new URLSearchParams(hash);
+  const view = p.get("vue") || (p.get("focus") ? "actor" : p.get("departement") ? "departement" : null);
+  if (!view || ![...$("view").options].some((o) => o.value === view)) return false;
+  $("view").value = view;
+  const set = (id, value) => { if (value !== null) $(id).value = value; };
+  set("actor", p.get("focus"));
+  set("depth", p.get("depth"));
+  if (p.get("country")) set("country", p.get("country"));
+  if (p.get("theme")) set("theme", p.get("theme"));
+  if (p.get("departement")) set("departement", p.get("departement"));
+  syncControls();
+  return true;
+}
+
+// saved views: a name and the view's address, kept in this browser
+const SAVED = "maillage.vues";
+
+function savedViews() {
+  try { return JSON.parse(localStorage.getItem(SAVED) || "[]"); } catch (e) { return []; }
+}
+
+function fillSavedViews() {
+  const views = savedViews();
+  $("saved-views").replaceChildren(el("option", views.length ? "—" : "aucune", { value: "" }),
+    ...views.map((v) => el("option", v.name, { value: v.hash })));
+}
+
+function saveView() {
+  const name = $("view-name").value.trim() || $("view").selectedOptions[0].textContent;
+  const views = savedViews().filter((v) => v.name !== name);
+  views.push({ name, hash: viewHash() });
+  localStorage.setItem(SAVED, JSON.stringify(views));
+  fillSavedViews();
+  $("saved-views").value = viewHash();
+  status(`Vue « ${name} » enregistrée`);
+}
+
+async function show(params, fromHistory) {
   state.params = params || viewParams();
+  if (!params && !fromHistory && location.hash.slice(1) !== viewHash()) {
+    history.pushState(null, "", "#" + viewHash());
+  }
   document.body.dataset.settled = "false"; // until this view is drawn (tests wait on it)
   const started = performance.now();
   status("Chargement…");
@@ -65,7 +113,7 @@ async function show(params) {
 
 function draw(data, started) {
   state.nodes = new vis.DataSet(data.nodes);
-  state.edges = new vis.DataSet(data.edges.map((e) => ({ ...e, color: { opacity: 0.35 } })));
+  state.edges = new vis.DataSet(data.edges);
   const options = {
     physics: false,
     interaction: { hover: true, tooltipDelay: 1e9, hideEdgesOnDrag: data.nodes.length > 800 },
@@ -87,7 +135,52 @@ function draw(data, started) {
     document.body.dataset.nodes = String(data.nodes.length);
   });
   state.network.on("click", (event) => { if (event.nodes.length) openPanel(event.nodes[0]); });
+  state.network.on("doubleClick", (event) => { if (event.nodes.length) expand(event.nodes[0]); });
+  state.network.on("hoverNode", (event) => showName(event.node, event.pointer.DOM));
+  state.network.on("blurNode", () => { $("hover").hidden = true; });
+  const focus = data.nodes.find((n) => n.focus);
+  if (focus) {
+    state.network.selectNodes([focus.id]);
+    // the chosen actor in the middle of the screen, at the scale that shows the whole view
+    state.network.once("afterDrawing", () => state.network.moveTo({
+      position: state.network.getPosition(focus.id), scale: state.network.getScale() }));
+  }
+  buildLegend(data);
   applyFilters();
+}
+
+function showName(key, at) {
+  // names are text: a label on the canvas, or this box, never markup
+  const node = state.nodes.get(key);
+  if (!node) return;
+  const box = $("hover");
+  box.textContent = `${node.name} — ${KIND_LABELS[node.kind] || node.kind}`;
+  box.style.left = `${at.x + 12}px`;
+  box.style.top = `${at.y + $("graph").offsetTop + 12}px`;
+  box.hidden = false;
+}
+
+// « explorer d'ici » : a double click adds the node's neighbours around it
+async function expand(key) {
+  let data;
+  try {
+    data = await api(`/api/vis?focus=${encodeURIComponent(key)}&depth=1&limit=300`);
+  } catch (error) { status("Erreur : " + error.message); return; }
+  const here = state.network.getPosition(key);
+  const there = data.nodes.find((n) => n.id === key) || { x: 0, y: 0 };
+  const dx = here.x - there.x, dy = here.y - there.y;
+  const nodes = data.nodes.filter((n) => !state.nodes.get(n.id))
+    .map((n) => ({ ...n, x: n.x + dx, y: n.y + dy, focus: false, borderWidth: 1 }));
+  const edges = data.edges.filter((e) => !state.edges.get(e.id));
+  state.nodes.add(nodes);
+  state.edges.add(edges);
+  state.raw = { ...state.raw, nodes: [...state.raw.nodes, ...nodes], edges: [...state.raw.edges, ...edges] };
+  buildLegend(state.raw);
+  applyFilters();
+  const name = (state.nodes.get(key) || {}).name || key;
+  status(`${nodes.length} nœud(s) et ${edges.length} relation(s) ajoutés autour de ${name} — ` +
+    `${state.raw.nodes.length} nœuds affichés`);
+  document.body.dataset.nodes = String(state.raw.nodes.length);
 }
 
 function applyFilters() {
@@ -131,16 +224,47 @@ let RELATION_LABELS = {};
 let PROPERTY_LABELS = {};
 let TECHNICAL = new Set();
 
-function buildLegend(legend) {
-  const list = $("legend");
-  list.replaceChildren();
-  for (const item of legend) {
-    const swatch = el("span", null, { class: "swatch" });
-    swatch.style.background = item.color;
-    const li = el("li");
-    li.append(swatch, el("span", item.label));
-    list.append(li);
+// the legend explains what the view shows: each kind's shape and colour, each relation's
+// colour and line
+// glyphs where fonts have them; the ellipse and the box are drawn by the style sheet
+const SHAPE_SYMBOLS = { star: "★", diamond: "◆", square: "■", dot: "●", triangle: "▲",
+  triangleDown: "▼", hexagon: "⬢", ellipse: "", box: "" };
+let KIND_LABELS = {};
+
+function buildLegend(data) {
+  const kinds = new Set(data.nodes.map((n) => n.kind));
+  const relations = new Set(data.edges.map((e) => e.relation));
+  const nodeList = $("legend-kinds");
+  nodeList.replaceChildren();
+  for (const item of state.legendAll.filter((i) => kinds.has(i.kind))) {
+    const glyph = SHAPE_SYMBOLS[item.shape] ?? "●";
+    const symbol = el("span", glyph, { class: "symbol", "data-shape": item.shape });
+    symbol.style.color = item.color;
+    if (!glyph) { const shape = el("i"); shape.style.background = item.color; symbol.append(shape); }
+    const li = el("li", null, { "data-kind": item.kind });
+    li.append(symbol, el("span", item.label));
+    nodeList.append(li);
   }
+  if (data.nodes.some((n) => n.focus)) {
+    const li = el("li", null, { "data-kind": "focus" });
+    li.append(el("span", "◎", { class: "symbol focus" }), el("span", "acteur choisi (bord épais)"));
+    nodeList.append(li);
+  }
+  const edgeList = $("legend-relations");
+  edgeList.replaceChildren();
+  for (const item of state.edgeLegend.filter((i) => relations.has(i.type))) {
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("width", "28"); svg.setAttribute("height", "8");
+    const line = document.createElementNS("http://www.w3.org/2000/svg", "line");
+    for (const [k, v] of Object.entries({ x1: 0, y1: 4, x2: 28, y2: 4, stroke: item.color,
+      "stroke-width": item.width })) line.setAttribute(k, String(v));
+    if (item.dashes) line.setAttribute("stroke-dasharray", item.dashes.join(" "));
+    svg.append(line);
+    const li = el("li", null, { "data-relation": item.type });
+    li.append(svg, el("span", item.label));
+    edgeList.append(li);
+  }
+  $("legend-box").hidden = !kinds.size;
 }
 
 // -- side panel ------------------------------------------------------------------------
@@ -176,9 +300,10 @@ async function openPanel(key) {
     const grouped = new Map();
     for (const r of relations) {
       const id = (r.outgoing ? ">" : "<") + r.other.key;
-      if (!grouped.has(id)) grouped.set(id, { first: r, periods: new Set(), sources: [] });
+      if (!grouped.has(id)) grouped.set(id, { first: r, periods: new Set(), statuses: new Set(), sources: [] });
       const g = grouped.get(id);
       if (r.period) g.periods.add(r.period);
+      if (r.status) g.statuses.add(r.status);
       if (!g.sources.includes(r.source)) g.sources.push(r.source);
     }
     parts.push(el("h3", `${RELATION_LABELS[type] || type} (${grouped.size})`));
@@ -190,10 +315,13 @@ async function openPanel(key) {
       name.addEventListener("click", (e) => { e.preventDefault(); openPanel(r.other.key); });
       li.append(r.outgoing ? "→ " : "← ", name);
       if (g.periods.size) li.append(` (${[...g.periods].join(" ; ")})`);
-      const source = el("div", null, { class: "source" });
-      source.append(g.sources.length > 1 ? `${g.sources.length} sources : ` : "source : ");
-      g.sources.slice(0, 3).forEach((s, i) => { if (i) source.append(" · "); source.append(safeLink(s)); });
-      li.append(source);
+      // one status per partner: active if one source says so, stopped only if all do
+      const said = ["active", "à vérifier", "arrêtée"].find((s) => g.statuses.has(s));
+      if (said) li.append(" ", el("span", said, { class: "status", "data-status": said }));
+      const sources = el("details", null, { class: "source" });
+      sources.append(el("summary", g.sources.length > 1 ? `${g.sources.length} sources` : "source"));
+      for (const s of g.sources) { const line = el("div"); line.append(safeLink(s)); sources.append(line); }
+      li.append(sources);
       list.append(li);
     }
     if (grouped.size > 40) list.append(el("li", `… et ${grouped.size - 40} autres`));
@@ -388,9 +516,10 @@ async function start() {
   fill($("country"), vocabulary.countries, (c) => `${c.name} (${c.actors})`);
   fill($("theme"), vocabulary.themes, (t) => t.name);
   fill($("departement"), vocabulary.departements, (d) => `${d.key.split(":")[1]} ${d.name}`);
+  KIND_LABELS = vocabulary.kind_labels || {};
   const first = await api("/api/vis?limit=1");
   state.legendAll = first.legend;
-  buildLegend(first.legend);
+  state.edgeLegend = first.edge_legend;
   buildFilters(vocabulary);
   syncControls();
   $("view").addEventListener("change", syncControls);
@@ -404,9 +533,22 @@ async function start() {
   $("layer").addEventListener("change", loadMaps);
   $("colour").addEventListener("change", loadMaps);
   document.querySelectorAll(".tab").forEach((t) => t.addEventListener("click", () => selectTab(t.dataset.tab)));
+  fillSavedViews();
+  $("save-view").addEventListener("click", saveView);
+  $("saved-views").addEventListener("change", () => {
+    const hash = $("saved-views").value;
+    if (hash && applyHash(hash)) show();
+  });
+  $("legend-toggle").addEventListener("click", () => {
+    const list = $("legend-lists");
+    list.hidden = !list.hidden;
+    $("legend-toggle").textContent = list.hidden ? "Légende ▸" : "Légende ▾";
+  });
+  window.addEventListener("popstate", () => { if (applyHash(location.hash.slice(1))) show(undefined, true); });
   const hash = new URLSearchParams(location.hash.slice(1));
-  if (hash.get("focus")) { $("view").value = "actor"; $("actor").value = hash.get("focus"); syncControls(); }
-  await show(hash.has("limit") || hash.has("departement") ? hash : undefined);
+  const known = applyHash(location.hash.slice(1));
+  // a hash with API parameters (limit…) is passed as is; a view's own hash is replayed
+  await show(hash.has("limit") ? hash : undefined, known);
   document.body.dataset.ready = "true";
 }
 
