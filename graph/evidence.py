@@ -157,16 +157,22 @@ class EvidenceIndex:
         return sorted(self.by_actor)
 
 
+def _indexed(graph: nx.MultiDiGraph, key: str, year: int | None) -> Evidence | None:
+    """The evidence of ``key`` if the index holds it: an actor with international action."""
+    if key not in graph or graph.nodes[key].get("kind") not in ACTOR_KINDS:
+        return None
+    ev = actor_evidence(graph, key, year)
+    return ev if ev.international else None
+
+
 def build_index(graph: nx.MultiDiGraph, year: int | None = None) -> EvidenceIndex:
     """Index all actors with international action (others can be looked up on demand);
     relations whose source says they ended before ``year`` (this year) do not count."""
     by_actor: dict[str, Evidence] = {}
     holders: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for key, data in graph.nodes(data=True):
-        if data.get("kind") not in ACTOR_KINDS:
-            continue
-        ev = actor_evidence(graph, key, year)
-        if not ev.international:
+    for key in graph:
+        ev = _indexed(graph, key, year)
+        if ev is None:
             continue
         by_actor[key] = ev
         for ev_kind, items in ev.items.items():
@@ -216,10 +222,8 @@ def update_index(index: EvidenceIndex, old: nx.MultiDiGraph, new: nx.MultiDiGrap
                         holders[(ev_kind, item)] = left
                     else:
                         del holders[(ev_kind, item)]
-        if actor not in new or new.nodes[actor].get("kind") not in ACTOR_KINDS:
-            continue
-        ev = actor_evidence(new, actor, year)
-        if not ev.international:
+        ev = _indexed(new, actor, year)
+        if ev is None:
             continue
         by_actor[actor] = ev
         for ev_kind, items in ev.items.items():

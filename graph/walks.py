@@ -187,6 +187,33 @@ def within_country(graph: nx.MultiDiGraph, keys: set[str], actors: Iterable[str]
     return kept & (keys | {country})
 
 
+def within_theme(graph: nx.MultiDiGraph, keys: set[str], actors: Iterable[str],
+                 theme: str) -> set[str]:
+    """What a theme view shows: its actors, the theme, the projects on it those actors
+    take part in, and the places and partners of those projects (not the other themes, nor
+    places where the actors work on something else).
+
+    >>> g = nx.MultiDiGraph()
+    >>> for k, kind in (("commune:1", "commune"), ("theme:eau", "theme"),
+    ...                 ("theme:culture", "theme"), ("project:puits", "project"),
+    ...                 ("territory:bf-kaya", "territory"), ("territory:it-x", "territory")):
+    ...     g.add_node(k, kind=kind)
+    >>> _ = g.add_edge("commune:1", "project:puits", type="PARTICIPATES_IN")
+    >>> _ = g.add_edge("project:puits", "theme:eau", type="ADDRESSES")
+    >>> _ = g.add_edge("project:puits", "territory:bf-kaya", type="TAKES_PLACE_IN")
+    >>> _ = g.add_edge("commune:1", "territory:it-x", type="TWINNED_WITH")
+    >>> sorted(within_theme(g, set(g), ["commune:1"], "theme:eau"))
+    ['commune:1', 'project:puits', 'territory:bf-kaya', 'theme:eau']
+    """
+    actors = set(actors)
+    projects = {p for p in graph.predecessors(theme)
+                if graph.nodes[p].get("kind") == NodeKind.PROJECT
+                and any(a in actors for a in graph.predecessors(p))}
+    around = {n for p in projects for n in graph.successors(p)
+              if graph.nodes[n].get("kind") != NodeKind.THEME}
+    return actors | {theme} | projects | (around & keys)
+
+
 def engaged_subgraph(graph: nx.MultiDiGraph, index: EvidenceIndex) -> nx.MultiDiGraph:
     """The part of the graph with international action (for brokers and communities: the
     geography alone would make every département a broker)."""
@@ -194,18 +221,22 @@ def engaged_subgraph(graph: nx.MultiDiGraph, index: EvidenceIndex) -> nx.MultiDi
 
 
 def fold_communes(graph: nx.MultiDiGraph, sub: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Replace the communes of ``sub`` by their EPCI; edges follow, and each node's
-    ``folded`` attribute counts the nodes it stands for.
+    """Replace the communes of ``sub`` by their EPCI; each node's ``folded`` attribute
+    counts the nodes it stands for, and the relations of one type between two nodes become
+    one edge whose ``weight`` counts them (not thousands of parallel edges).
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("epci:9", kind="epci", name="CA")
     >>> for c in ("commune:1", "commune:2"):
     ...     g.add_node(c, kind="commune", name=c, epci="9")
     >>> g.add_node("territory:x", kind="territory", name="X")
-    >>> _ = g.add_edge("commune:1", "territory:x", key="r1")
+    >>> _ = g.add_edge("commune:1", "territory:x", key="r1", type="TWINNED_WITH", years=[1990])
+    >>> _ = g.add_edge("commune:2", "territory:x", key="r2", type="TWINNED_WITH", years=[2001])
     >>> folded = fold_communes(g, g.subgraph(["commune:1", "commune:2", "territory:x"]))
-    >>> sorted(folded.nodes(data="folded")), list(folded.edges)
-    ([('epci:9', 2), ('territory:x', 1)], [('epci:9', 'territory:x', 'r1')])
+    >>> sorted(folded.nodes(data="folded"))
+    [('epci:9', 2), ('territory:x', 1)]
+    >>> [(u, v, d["weight"], d["years"]) for u, v, d in folded.edges(data=True)]
+    [('epci:9', 'territory:x', 2, [1990, 2001])]
     """
     into: dict[str, str] = {}
     for key, data in sub.nodes(data=True):
@@ -218,10 +249,19 @@ def fold_communes(graph: nx.MultiDiGraph, sub: nx.MultiDiGraph) -> nx.MultiDiGra
             folded.add_node(target, **(graph.nodes[target] if target in graph else data))
             folded.nodes[target]["folded"] = 0
         folded.nodes[target]["folded"] += 1
-    for u, v, k, data in sorted(sub.edges(keys=True, data=True), key=lambda e: str(e[2])):
+    for u, v, _, data in sorted(sub.edges(keys=True, data=True), key=lambda e: str(e[2])):
         a, b = into.get(u, u), into.get(v, v)
-        if a != b:
-            folded.add_edge(a, b, key=k, **data)
+        if a == b:
+            continue
+        key = f"{data.get('type', '')}:{a}>{b}"
+        if folded.has_edge(a, b, key):
+            edge = folded.edges[a, b, key]
+            edge["weight"] += 1
+            years = data.get("years")
+            if isinstance(years, list):
+                edge["years"] = sorted(set(edge.get("years") or []) | set(years))
+        else:
+            folded.add_edge(a, b, key=key, **{**data, "weight": 1})
     return folded
 
 

@@ -7,11 +7,15 @@ from datetime import date
 from typing import Any
 
 from graph.labels import kind_label
-from graph.model import NodeKind, RelType
+from graph.model import INTERNATIONAL_RELS, NodeKind, RelType
 from graph.status import STATUS_FR, relation_status
 from graph.walks import ActorFilter, filter_actors, search_nodes
 from service.context import Context, NotFound
 from service.schemas import CountryPublic, NodePublic, NodeRef, Profile, RelationPublic, Stats
+
+#: Relations whose status (going on, stopped, to check) a user follows; not themes,
+#: places or memberships.
+PARTNERSHIP_RELS = INTERNATIONAL_RELS - {RelType.MEMBER_OF}
 
 
 def search(ctx: Context, spec: ActorFilter, limit: int, offset: int) -> tuple[list[NodeRef], int]:
@@ -42,7 +46,8 @@ def profile(ctx: Context, key: str, personal: bool = False) -> Profile:
             key=rel.key, type=rel.type.value, outgoing=n.outgoing,
             other=NodeRef(key=n.node.key, kind=n.node.kind.value, name=n.node.name),
             props=rel.props, period=str(period) if period else None,
-            status=STATUS_FR[relation_status(rel.props, this_year)],
+            status=STATUS_FR[relation_status(rel.props, this_year)]
+            if rel.type in PARTNERSHIP_RELS else None,
             source=rel.provenance.source, licence=rel.provenance.licence))
     return Profile(actor=NodePublic.of(node, personal), relations=dict(sorted(grouped.items())))
 

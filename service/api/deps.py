@@ -101,11 +101,13 @@ class ViewQuery:
                                          "(country:SN)")] = None
     theme: Annotated[str | None, Query(max_length=80)] = None
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000
+    communautes: Annotated[bool, Query(description="colorer les nœuds par communauté "
+                                       "(groupes très liés entre eux)")] = False
 
     def spec(self) -> ViewSpec:
         country = self.country.removeprefix("country:") if self.country else None
         return ViewSpec(self.focus, self.depth, self.kind.value if self.kind else None,
-                        self.departement, country, self.theme, self.limit)
+                        self.departement, country, self.theme, self.limit, self.communautes)
 
     def args(self) -> tuple[Any, ...]:
         return astuple(self)

@@ -48,6 +48,9 @@ def test_poitiers_profile_with_sources(real: TestClient) -> None:
     status = {r["other"]["key"]: r["status"] for r in twins if r["period"] != "1961"}
     assert status["territory:de-marburg"] == "active"
     assert status["territory:ru-iaroslavl"] == "à vérifier"
+    # a theme or a place has no status to follow
+    assert body["relations"]["ADDRESSES"] and \
+        all(r["status"] is None for r in body["relations"]["ADDRESSES"] + member)
 
 
 def test_opportunities_senegal(real: TestClient) -> None:

@@ -132,6 +132,16 @@ def test_loads_offline_without_errors(browser: object, site: str) -> None:
     page.page.click("button[data-tab=maps]")
     page.wait_until("document.querySelectorAll('#na-map path').length === 12")
     page.wait_until("document.querySelectorAll('#world-map path').length === 177")
+    # names on the maps (every département, the largest countries), classes in numbers
+    assert page.page.evaluate("document.querySelectorAll('#na-map text').length") == 12
+    world_names = page.page.eval_on_selector_all("#world-map text", "ts => ts.map(t => t.textContent)")
+    assert len(world_names) == 14 and "Russie" in world_names
+    assert page.page.eval_on_selector_all("#map-legend .class", "cs => cs.map(c => c.textContent)") \
+        == ["aucun", "1", "2 à 3", "4 à 7", "8 et plus"]
+    # equal-area world: about twice as wide as high, as Equal Earth is
+    width, height = page.page.evaluate(
+        "document.getElementById('world-map').getAttribute('viewBox')").split()[2:]
+    assert 1.9 < float(width) / float(height) < 2.2
     page.shot("explorateur-cartes")
     assert page.errors == []
     assert [u for u in page.requests if not u.startswith(site)] == []
@@ -283,6 +293,54 @@ def test_ego_view_centres_highlights_and_explains_itself(browser: object, site: 
     page.wait_until(f"window.maillageNetwork.body.data.nodes.length > {before}")
     assert "ajoutés autour de Vienne" in page.page.inner_text("#status")
     page.shot("explorateur-ego-etendu")
+
+    # community colouring, as an option: the legend says which colour is which group
+    page.open("#vue=actor&focus=commune:86194&depth=2&communautes=true")
+    assert page.page.evaluate("document.getElementById('colouring').value") == "community"
+    groups = page.page.eval_on_selector_all(
+        "#legend-communities li", "ls => ls.map(l => [l.dataset.community, "
+        "l.querySelector('.symbol').style.color, l.textContent])")
+    assert len(groups) > 1 and all("autour de" in text for *_, text in groups)
+    coloured = page.page.evaluate(
+        "() => window.maillageNetwork.body.data.nodes.get().map(n => [n.community, "
+        "n.color.background])")
+    legend_colour = {int(c): colour for c, colour, _ in groups}
+    rgb = page.page.evaluate("(cs) => cs.map(c => { const d = document.createElement('i'); "
+                             "d.style.color = c; return d.style.color; })",
+                             [colour for _, colour in coloured])
+    assert all(rgb[i] == legend_colour[c] for i, (c, _) in enumerate(coloured)
+               if c in legend_colour)
+    assert page.page.inner_text("#legend-kinds-title") == "Nœuds (forme)"
+    page.shot("explorateur-communautes")
+    assert page.errors == []
+
+
+def test_consortium_view_shows_the_options_with_reasons_sources_and_report(
+        browser: object, site: str) -> None:
+    page = Page(browser, site)
+    page.open("#vue=opportunities&country=country:SN")
+    page.wait_until("document.querySelectorAll('#panel .consortium').length > 1")
+    options = page.page.eval_on_selector_all(
+        "#panel .consortium", "cs => cs.map(c => [...c.querySelectorAll('li[data-actor]')]"
+        ".map(li => li.dataset.actor))")
+    # alternatives, not one set with its lead rotated
+    assert len({frozenset(o) for o in options}) > 1
+    # every member says why, each reason with its sources (links), and the funders that fit
+    for card in page.page.query_selector_all("#panel .consortium"):
+        for member in card.query_selector_all("li[data-actor]"):
+            assert member.query_selector_all("details.why a[href^=http]")
+        assert card.query_selector("details.funding li")
+    report = page.page.get_attribute("#panel .consortia-head a", "href")
+    assert report is not None and httpx.get(site + report).status_code == 200
+    # the first option is shown in the graph; another one on demand
+    assert sorted(page.page.evaluate("window.maillageNetwork.getSelectedNodes()")) == \
+        sorted(k for k in options[0] if page.page.evaluate(
+            f"window.maillageNetwork.body.data.nodes.get('{k}') !== null"))
+    page.page.click("#panel .consortium[data-option='2'] button")
+    page.wait_until("document.querySelector('#panel .consortium[data-option=\"2\"]')"
+                    ".classList.contains('chosen')")
+    assert set(page.page.evaluate("window.maillageNetwork.getSelectedNodes()")) <= set(options[1])
+    page.shot("explorateur-consortiums")
     assert page.errors == []
 
 
@@ -345,7 +403,7 @@ def test_every_view_every_value_every_map_click(browser: object, site: str) -> N
     page.wait_until("document.querySelectorAll('#world-map path').length > 100")
     engaged = page.page.evaluate(
         "() => [...document.querySelectorAll('#world-map path')].map((p, i) => "
-        "[i, p.getAttribute('fill')]).filter(([i, f]) => f !== '#f0f0f0').map(([i]) => i)")
+        "[i, p.getAttribute('class')]).filter(([i, c]) => c === 'engaged').map(([i]) => i)")
     assert engaged
     click_map_paths(page, "#world-map", engaged, "> 100")
     assert failed == [] and page.errors == []

@@ -42,6 +42,7 @@ function viewParams() {
   if (view === "theme") p.set("theme", $("theme").value);
   if (view === "departement") { p.set("departement", $("departement").value); p.set("limit", "2000"); }
   if (view === "network") p.set("limit", "1500");
+  if ($("colouring").value === "community") p.set("communautes", "true");
   return p;
 }
 
@@ -63,6 +64,7 @@ function applyHash(hash) {
   if (p.get("country")) set("country", p.get("country"));
   if (p.get("theme")) set("theme", p.get("theme"));
   if (p.get("departement")) set("departement", p.get("departement"));
+  $("colouring").value = p.get("communautes") === "true" ? "community" : "kind";
   syncControls();
   return true;
 }
@@ -138,6 +140,14 @@ function draw(data, started) {
   state.network.on("doubleClick", (event) => { if (event.nodes.length) expand(event.nodes[0]); });
   state.network.on("hoverNode", (event) => showName(event.node, event.pointer.DOM));
   state.network.on("blurNode", () => { $("hover").hidden = true; });
+  if (data.communities) {
+    // a colour per community (the largest ones), shapes still tell the kinds
+    const colours = new Map(data.communities.map((c) => [c.community, c.color]));
+    state.nodes.update(data.nodes.map((n) => {
+      const colour = colours.get(n.community) || "#cccccc";
+      return { id: n.id, color: { background: colour, border: n.focus ? "#111111" : colour } };
+    }));
+  }
   const focus = data.nodes.find((n) => n.focus);
   if (focus) {
     state.network.selectNodes([focus.id]);
@@ -236,11 +246,13 @@ function buildLegend(data) {
   const relations = new Set(data.edges.map((e) => e.relation));
   const nodeList = $("legend-kinds");
   nodeList.replaceChildren();
+  const byCommunity = (data.communities || []).length > 0;
   for (const item of state.legendAll.filter((i) => kinds.has(i.kind))) {
     const glyph = SHAPE_SYMBOLS[item.shape] ?? "●";
     const symbol = el("span", glyph, { class: "symbol", "data-shape": item.shape });
-    symbol.style.color = item.color;
-    if (!glyph) { const shape = el("i"); shape.style.background = item.color; symbol.append(shape); }
+    const colour = byCommunity ? "#555555" : item.color; // coloured by community: shape only
+    symbol.style.color = colour;
+    if (!glyph) { const shape = el("i"); shape.style.background = colour; symbol.append(shape); }
     const li = el("li", null, { "data-kind": item.kind });
     li.append(symbol, el("span", item.label));
     nodeList.append(li);
@@ -264,6 +276,17 @@ function buildLegend(data) {
     li.append(svg, el("span", item.label));
     edgeList.append(li);
   }
+  const groups = $("legend-communities");
+  groups.replaceChildren();
+  for (const c of data.communities || []) {
+    const swatch = el("span", "●", { class: "symbol" });
+    swatch.style.color = c.color;
+    const li = el("li", null, { "data-community": String(c.community) });
+    li.append(swatch, el("span", `${c.label} (${c.size})`));
+    groups.append(li);
+  }
+  $("legend-communities-box").hidden = !byCommunity;
+  $("legend-kinds-title").textContent = byCommunity ? "Nœuds (forme)" : "Nœuds (forme, couleur)";
   $("legend-box").hidden = !kinds.size;
 }
 
@@ -346,6 +369,8 @@ async function openPanel(key) {
 
 function safeLinkLocal(path, text) { return el("a", text, { href: path, target: "_blank" }); }
 
+// the consortia proposed for a country, side by side: who, why (with sources), which
+// funders fit, and the country's report in one click
 async function highlightConsortium() {
   const country = $("country").value;
   const body = $("panel-body");
@@ -356,28 +381,49 @@ async function highlightConsortium() {
     consortia = await api("/api/opportunities?country=" + encodeURIComponent(country.replace("country:", "")));
   } catch (error) { body.replaceChildren(el("p", "Erreur : " + error.message)); return; }
   if (!consortia.length) { body.replaceChildren(el("p", "Pas assez d'acteurs actifs pour un consortium.")); return; }
-  const best = consortia[0];
-  const members = [best.lead, ...best.members];
-  const keys = new Set(members.map((m) => m.actor));
+  const name = $("country").selectedOptions[0]?.textContent.replace(/ \(\d+\)$/, "") || country;
+  const head = el("div", null, { class: "consortia-head" });
+  head.append(el("h2", `Consortiums proposés : ${name}`),
+    safeLinkLocal("/api/reports/" + encodeURIComponent(country) + "?format=html", "Rapport du pays (consortiums, financeurs, sources)"));
+  const cards = consortia.map((c, i) => consortiumCard(c, i));
+  body.replaceChildren(head, el("p", `${consortia.length} options, de la mieux étayée à la moins étayée ; ` +
+    "« Voir dans le graphe » met une option en évidence.", { class: "why" }), ...cards);
+  showConsortium(consortia[0], cards[0]);
+  cards.forEach((card, i) => card.querySelector("button").addEventListener("click", () => showConsortium(consortia[i], card)));
+}
+
+function consortiumCard(c, i) {
+  const card = el("section", null, { class: "consortium", "data-option": String(i + 1) });
+  card.append(el("h3", `Option ${i + 1} — score ${c.score}`));
+  const list = el("ul");
+  for (const m of [c.lead, ...c.members]) {
+    const li = el("li", null, { "data-actor": m.actor });
+    li.append(el("strong", `${m.role} : ${m.name}`));
+    for (const r of m.reasons.slice(0, 4)) {
+      const reason = el("details", null, { class: "why" });
+      reason.append(el("summary", r.text));
+      for (const s of r.sources) { const line = el("div", null, { class: "source" }); line.append(safeLink(s)); reason.append(line); }
+      li.append(reason);
+    }
+    list.append(li);
+  }
+  card.append(list, el("p", c.complementarity.join(" ; "), { class: "why" }));
+  const funding = el("details", null, { class: "funding" });
+  funding.append(el("summary", `Financements et partenaires possibles (${c.funding.length})`));
+  const items = el("ul");
+  for (const f of c.funding) items.append(el("li", `${f.name} — ${f.why}`));
+  funding.append(items);
+  card.append(funding, el("button", "Voir dans le graphe", { type: "button" }));
+  return card;
+}
+
+function showConsortium(c, card) {
+  const keys = new Set([c.lead, ...c.members].map((m) => m.actor));
   state.nodes.update(state.raw.nodes.map((n) => ({
     id: n.id, opacity: keys.has(n.id) ? 1 : 0.25, borderWidth: keys.has(n.id) ? 4 : 1,
   })));
   state.network.selectNodes([...keys].filter((k) => state.nodes.get(k)));
-  const box = el("div", null, { class: "consortium" });
-  box.append(el("h2", "Consortium proposé"));
-  const list = el("ul");
-  for (const m of members) {
-    const li = el("li");
-    li.append(el("strong", `${m.role} : ${m.name}`));
-    li.append(el("div", m.reasons.slice(0, 4).map((r) => r.text).join(" ; "), { class: "why" }));
-    list.append(li);
-  }
-  box.append(list, el("p", best.complementarity.join(" ; ")));
-  box.append(el("h3", "Financements et partenaires"));
-  const funding = el("ul");
-  for (const f of best.funding) funding.append(el("li", `${f.name} — ${f.why}`));
-  box.append(funding);
-  body.replaceChildren(box);
+  document.querySelectorAll("#panel .consortium").forEach((x) => x.classList.toggle("chosen", x === card));
 }
 
 // -- search ----------------------------------------------------------------------------
@@ -434,26 +480,60 @@ function exportGraphml() {
 
 // -- maps ------------------------------------------------------------------------------
 const SVGNS = "http://www.w3.org/2000/svg";
-const ENGAGED = ["#f0f0f0", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
+// numeric classes: none, 1, 2–3, 4–7, 8 and more; anything engaged stands out from grey
+const ENGAGED = ["#eeeeee", "#9ecae1", "#4292c6", "#2171b5", "#08306b"];
+const CLASSES = ["aucun", "1", "2 à 3", "4 à 7", "8 et plus"];
+const BASINS = { "Adour-Garonne": "#fdae6b", "Loire-Bretagne": "#74c476" };
+// names written on the map: every unit of a small layer, the largest ones of a big layer
+const NAMED_ON_MAP = 14;
 
-function engagedColour(count) {
-  if (!count) return ENGAGED[0];
-  return ENGAGED[Math.min(4, Math.ceil(Math.log2(count + 1)))];
-}
+function engagedClass(count) { return count ? Math.min(4, Math.ceil(Math.log2(count + 1))) : 0; }
+function engagedColour(count) { return ENGAGED[engagedClass(count)]; }
 
 function drawMap(svg, data, colour, onPick) {
   svg.replaceChildren();
   svg.setAttribute("viewBox", data.viewBox);
+  const width = parseFloat(data.viewBox.split(" ")[2]);
+  const labels = document.createElementNS(SVGNS, "g");
+  labels.setAttribute("class", "map-labels");
+  labels.setAttribute("font-size", String(Math.round(width / 45)));
+  const named = new Set([...data.features].sort((a, b) => b.extent - a.extent)
+    .slice(0, NAMED_ON_MAP).map((f) => f.key || f.name));
   for (const f of data.features) {
     const path = document.createElementNS(SVGNS, "path");
     path.setAttribute("d", f.d);
     path.setAttribute("fill", colour(f));
+    if ((f.engaged ?? f.actors) > 0) path.setAttribute("class", "engaged");
     const title = document.createElementNS(SVGNS, "title");
     title.textContent = f.name;
     path.append(title);
     path.addEventListener("mouseenter", () => { $("map-hover").textContent = describe(f); });
     path.addEventListener("click", () => onPick(f));
     svg.append(path);
+    if (named.has(f.key || f.name) && f.anchor) {
+      const text = document.createElementNS(SVGNS, "text");
+      text.setAttribute("x", String(f.anchor[0]));
+      text.setAttribute("y", String(f.anchor[1]));
+      text.textContent = f.name;
+      labels.append(text);
+    }
+  }
+  svg.append(labels);
+}
+
+function mapLegend(mode) {
+  const legend = $("map-legend");
+  const entries = mode === "basin"
+    ? [...Object.entries(BASINS), ["hors bassin connu", "#dddddd"]].map(([name, c]) => [c, name])
+    : ENGAGED.map((c, i) => [c, CLASSES[i]]);
+  legend.replaceChildren(el("span", mode === "basin" ? "Bassin de l'eau :"
+    : "Collectivités engagées (région) ou acteurs de la région (monde) :"));
+  for (const [colour, label] of entries) {
+    const swatch = el("span", null, { class: "swatch" });
+    swatch.style.background = colour;
+    const item = el("span", null, { class: "class" });
+    item.append(swatch, label);
+    legend.append(item);
   }
 }
 
@@ -467,7 +547,7 @@ async function loadMaps() {
   const mode = $("colour").value;
   const na = await api("/api/maps/na?layer=" + layer);
   const colour = mode === "basin"
-    ? (f) => (f.basin === "Adour-Garonne" ? "#fdae6b" : f.basin === "Loire-Bretagne" ? "#74c476" : "#ddd")
+    ? (f) => BASINS[f.basin] || "#dddddd"
     : (f) => engagedColour(f.engaged);
   drawMap($("na-map"), na, colour, (f) => {
     const kind = f.key.split(":")[0];
@@ -477,9 +557,7 @@ async function loadMaps() {
     syncControls(); show();
   });
   $("na-source").textContent = na.source;
-  $("map-legend").textContent = mode === "basin"
-    ? "orange : Adour-Garonne ; vert : Loire-Bretagne"
-    : "du gris (aucune) au bleu foncé (beaucoup de collectivités engagées)";
+  mapLegend(mode);
   const world = await api("/api/maps/world");
   drawMap($("world-map"), world, (f) => engagedColour(f.actors), (f) => {
     if (!f.key) return;

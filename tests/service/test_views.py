@@ -1,0 +1,59 @@
+"""Views of the graph: large ones fold communes into their EPCI, with one weighted edge
+per pair and type."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from graph.sqlite_store import SqliteStore
+from service import views
+from service.context import Context
+from service.views import ViewSpec
+
+
+def test_a_large_view_folds_communes_with_one_weighted_edge_per_pair(
+        ref_store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = Context(ref_store)
+    spec = ViewSpec(departement="departement:79", limit=2000)
+    plain = views.view(ctx, spec)
+    assert not plain.aggregated
+    kinds = Counter(n.kind for n in plain.nodes)
+    assert kinds["commune"] > 200
+    monkeypatch.setattr(views, "AGGREGATE_ABOVE", len(plain.nodes) - 1)
+    folded = views.view(ctx, spec)
+    assert folded.aggregated
+    assert not [n for n in folded.nodes if n.kind == "commune" and
+                ctx.graph().nodes[n.key].get("epci")]
+    # no parallel edges: one per pair and type, its weight the relations it stands for
+    pairs = Counter((e.source, e.target, e.type) for e in folded.edges)
+    assert max(pairs.values()) == 1
+    shown = {n.key for n in plain.nodes}
+    inside = [(u, v) for u, v in ctx.graph().subgraph(shown).edges()]
+    folded_into = {n.key for n in folded.nodes}
+    kept = sum(e.weight for e in folded.edges)
+    # every relation of the plain view is counted once, unless both its ends fold into one
+    assert kept <= len(inside) and kept > len(folded.edges)
+    assert any(e.weight > 1 for e in folded.edges)
+    assert folded_into < shown | {f"epci:{ctx.graph().nodes[k].get('epci')}" for k in shown}
+    drawn = views.drawing(ctx, spec)
+    assert len(drawn["edges"]) == len(folded.edges)
+    ctx.close()
+
+
+def test_a_theme_view_is_about_that_theme(ref_store: SqliteStore) -> None:
+    ctx = Context(ref_store)
+    before = views.view(ctx, ViewSpec(theme="theme:eau-assainissement"))
+    kinds = Counter(n.kind for n in before.nodes)
+    themes = {n.key for n in before.nodes if n.kind == "theme"}
+    # the theme only, not the other themes its actors work on
+    assert themes == {"theme:eau-assainissement"}
+    assert kinds["project"] > 0 and kinds["commune"] + kinds["departement"] + kinds["region"] > 3
+    graph = ctx.graph()
+    # every project shown is on water, and every place shown is where such a project is
+    projects = {n.key for n in before.nodes if n.kind == "project"}
+    assert all(graph.has_edge(p, "theme:eau-assainissement") for p in projects)
+    places = {n.key for n in before.nodes if n.kind in ("territory", "country")}
+    assert places and all(any(graph.has_edge(p, t) for p in projects) for t in places)
+    ctx.close()
