@@ -88,11 +88,13 @@ def actor_evidence(graph: nx.MultiDiGraph, actor: str, year: int | None = None) 
     """
     year = year or date.today().year
     ev = Evidence(actor)
-    for u, v, data in [*graph.out_edges(actor, data=True), *graph.in_edges(actor, data=True)]:
-        other = v if u == actor else u
-        if data.get("type") in JOINT_RELS and other != actor and \
-                kind(graph, other) in COLLECTIVITE_KINDS:
-            ev.allies.add(other)
+    # the adjacency mappings, not edge views: a département has hundreds of communes
+    # pointing at it, looked at for every index build
+    for side in (graph.succ[actor], graph.pred[actor]):
+        for other, edges in side.items():
+            if other != actor and kind(graph, other) in COLLECTIVITE_KINDS and \
+                    any(d.get("type") in JOINT_RELS for d in edges.values()):
+                ev.allies.add(other)
     for _, target, data in graph.out_edges(actor, data=True):
         if relation_status(data, year) == Status.ENDED:
             continue  # the source says it stopped: not a current engagement
@@ -157,10 +159,18 @@ class EvidenceIndex:
         return sorted(self.by_actor)
 
 
+#: What an actor must point at to have international evidence (a place abroad, a partner,
+#: or a project, which may take place abroad).
+_REACHING = FOREIGN_KINDS | PARTNER_KINDS | {NodeKind.PROJECT}
+
+
 def _indexed(graph: nx.MultiDiGraph, key: str, year: int | None) -> Evidence | None:
     """The evidence of ``key`` if the index holds it: an actor with international action."""
     if key not in graph or graph.nodes[key].get("kind") not in ACTOR_KINDS:
         return None
+    nodes = graph.nodes
+    if not any(nodes[t].get("kind") in _REACHING for t in graph.successors(key)):
+        return None  # most communes: only their EPCI and département, no need to look closer
     ev = actor_evidence(graph, key, year)
     return ev if ev.international else None
 

@@ -40,6 +40,8 @@ from graph.store import (
     Direction,
     DuplicateKeyError,
     LoggedWrite,
+    NodeRow,
+    RelRow,
     StoreBusy,
     StoreUnavailable,
     check_page,
@@ -68,12 +70,10 @@ MERGE_RELS = (
     "MATCH (b:{end} {{key: row.end}}) "
     "MERGE (a)-[r:{type} {{key: row.key}}]->(b) "
     "SET r = row.props")
-# One new node per write transaction, never one shared counter: concurrent writers do not
-# queue on a hot node, and the count (from Neo4j's count store) only ever grows.
-# ... and it logs what the write touched, for readers to update their projection from
-BUMP_GENERATION = (
-    "CREATE (:MaillageWrite {id: $id, at: timestamp(), nodes: $nodes, rels: $rels, "
-    "everything: $everything})")
+# One new node per write transaction, never one shared counter (no hot node; the count only
+# grows), logging what the write touched for readers to update their projection from.
+BUMP_GENERATION = ("CREATE (:MaillageWrite {id: $id, at: timestamp(), nodes: $nodes, "
+                   "rels: $rels, everything: $everything})")
 DELETE_NODE = (
     "MATCH (n:{label} {{key: $key}}) WITH n, n.key AS k DETACH DELETE n RETURN count(k) AS c")
 DELETE_REL = (
@@ -136,16 +136,19 @@ _NODE_META = ("key", "kind", "name", "name_norm", "source", "licence", "ingested
 _REL_META = ("key", "source", "licence", "ingested_at")
 
 
+def _props(p: dict[str, Any], meta: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in p.items() if k not in meta}
+
+
 def _node(p: dict[str, Any]) -> Node:
-    return Node(key=p["key"], name=p["name"],
-                props={k: v for k, v in p.items() if k not in _NODE_META},
+    return Node(key=p["key"], name=p["name"], props=_props(p, _NODE_META),
                 provenance=Provenance(source=p["source"], licence=p["licence"],
                                       ingested_at=p["ingested_at"]))
 
 
 def _rel(type_: str, p: dict[str, Any], start: str, end: str) -> Relationship:
     return Relationship(key=p["key"], type=RelType(type_), start=start, end=end,
-                        props={k: v for k, v in p.items() if k not in _REL_META},
+                        props=_props(p, _REL_META),
                         provenance=Provenance(source=p["source"], licence=p["licence"],
                                               ingested_at=p["ingested_at"]))
 
@@ -338,6 +341,13 @@ class Neo4jStore(BaseStore):
     def export(self) -> tuple[list[Node], list[Relationship]]:
         nodes = [_node(r["p"]) for r in self._run(EXPORT_NODES)]
         rels = [_rel(r["type"], r["p"], r["start"], r["end"]) for r in self._run(EXPORT_RELS)]
+        return nodes, rels
+
+    def rows(self) -> tuple[list[NodeRow], list[RelRow]]:
+        nodes = [NodeRow(p["key"], p["kind"], p["name"], _props(p, _NODE_META), p["source"],
+                         p["licence"]) for p in (r["p"] for r in self._run(EXPORT_NODES))]
+        rels = [RelRow(r["p"]["key"], r["type"], r["start"], r["end"], _props(r["p"], _REL_META),
+                       r["p"]["source"], r["p"]["licence"]) for r in self._run(EXPORT_RELS)]
         return nodes, rels
 
     def counts(self) -> Counts:

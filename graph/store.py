@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import islice
-from typing import Literal, Protocol, TypeVar, runtime_checkable
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from graph.model import (
     PROPERTY_NAME,
@@ -36,6 +36,29 @@ LOG_MAX_KEYS = 1000
 #: How far back a reader looks in the write log (ms): a write transaction longer than this
 #: goes unnoticed by the log, the count shows it, and readers rebuild instead.
 LOG_WINDOW_MS = 120_000
+
+
+class NodeRow(NamedTuple):
+    """A node as stored, for the projection: not validated again (it was when written)."""
+
+    key: str
+    kind: str
+    name: str
+    props: dict[str, Any]
+    source: str
+    licence: str
+
+
+class RelRow(NamedTuple):
+    """A relationship as stored, for the projection."""
+
+    key: str
+    type: str
+    start: str
+    end: str
+    props: dict[str, Any]
+    source: str
+    licence: str
 
 
 @dataclass(frozen=True)
@@ -130,6 +153,7 @@ class GraphStore(Protocol):
     def neighbours(self, key: str, types: Sequence[str] | None = None,
                    direction: Direction = "both") -> list[Neighbour]: ...
     def export(self) -> tuple[list[Node], list[Relationship]]: ...
+    def rows(self) -> tuple[list[NodeRow], list[RelRow]]: ...
     def counts(self) -> Counts: ...
     def generation(self) -> int: ...
     def write_log(self, since_ms: int | None = None) -> WriteLog | None: ...

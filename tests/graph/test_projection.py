@@ -4,14 +4,17 @@ full rebuild shows: on both stores, over random sequences of writes."""
 from __future__ import annotations
 
 import copy
+import gc
 import random
+import weakref
 
 import networkx as nx
 import pytest
 
+from graph import projection
 from graph.evidence import build_index, update_index
 from graph.model import Node, RelType
-from graph.projection import MAX_DELTA_KEYS, ProjectionCache, to_networkx
+from graph.projection import MAX_DELTA_KEYS, ProjectionCache, from_rows, to_networkx
 from graph.store import GraphStore
 from tests.helpers import load, node, rel
 
@@ -143,3 +146,42 @@ def test_a_writer_the_log_does_not_list_means_a_rebuild(store: GraphStore) -> No
         del store.write_log
     assert cache.refreshes == ["built", "built"]
     assert "commune:33063" in graph
+
+
+def test_rows_give_the_same_projection_as_records(store: GraphStore) -> None:
+    """The fast path (stored rows, no models) and the records' path agree, personal data
+    left out by the same rules."""
+    load(store)
+    store.upsert_nodes([
+        node("organisation:ps-eau", "pS-Eau", courriel="contact@example.org", sigle="pS-Eau"),
+        node("person:1", "Une élue", function="maire", ville_natale="Niort"),
+    ])
+    store.upsert_relationships([rel(RelType.MEMBER_OF, "commune:86194", "organisation:ps-eau",
+                                    years=[2019, 2024])])
+    fast = from_rows(*store.rows())
+    assert _contents(fast) == _contents(to_networkx(*store.export()))
+    assert "courriel" not in fast.nodes["organisation:ps-eau"]
+    assert "ville_natale" not in fast.nodes["person:1"] and \
+        fast.nodes["person:1"]["function"] == "maire"
+
+
+def test_a_large_projection_is_frozen_then_freed_when_replaced(
+        store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(projection, "FREEZE_ABOVE", 0)  # the sample counts as large
+    cache = ProjectionCache()
+    load(store)
+    try:
+        first = cache.get(store)
+        assert gc.get_freeze_count() > 0
+        # what only the collector frees (a cycle), frozen with the projection: without the
+        # unfreeze before the next build, it would stay for the life of the process
+        first.graph["cycle"] = first
+        gone = weakref.ref(first)
+        del first
+        store.clear()  # "everything changed": a full rebuild
+        store.upsert_nodes([node("commune:33063", "Bordeaux")])
+        assert list(cache.get(store)) == ["commune:33063"]
+        gc.collect()
+        assert gone() is None  # unfrozen before the rebuild, so collected once replaced
+    finally:
+        gc.unfreeze()
