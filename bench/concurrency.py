@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from results import write_results  # noqa: E402
+
 from graph.neo4j_store import Neo4jStore  # noqa: E402
 from graph.sqlite_store import SqliteStore  # noqa: E402
 from ingest.reference.load import load_reference  # noqa: E402
@@ -105,9 +107,7 @@ def main() -> None:
     for name, where, alone, mixed, _ in rows:
         for error in (alone.errors + mixed.errors)[:5]:
             lines.append(f"- {name}, écritures {where} : {error}")
-    out = Path(__file__).with_name("concurrency.md")
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_results(__file__, lines)
 
 
 if __name__ == "__main__":

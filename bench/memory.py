@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from refresh import _load_synthetic  # noqa: E402
+from results import write_results  # noqa: E402
 
 from graph.sqlite_store import SqliteStore  # noqa: E402
 from tests.serving import serve  # noqa: E402
@@ -91,9 +92,7 @@ def main() -> None:
         f"Après toutes les analyses : {rss:.0f} Mo (pic {peak:.0f} Mo) ; objectif ≤ "
         f"{TARGET_MB} Mo : {'atteint' if rss <= TARGET_MB else '**manqué**'}.",
     ]
-    out = Path(__file__).with_name("memory.md")
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_results(__file__, lines)
 
 
 if __name__ == "__main__":

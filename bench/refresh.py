@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from results import write_results  # noqa: E402
 from synthetic import synthetic_graph  # noqa: E402
 
 from graph.evidence import build_index, update_index  # noqa: E402
@@ -184,9 +185,7 @@ def main() -> None:
         f"| {first:.2f} s | {statistics.median(after) * 1000:.0f} ms, {max(after) * 1000:.0f} ms "
         f"| {'atteint' if max(after) <= 0.2 else '**manqué**'} |",
     ]
-    out = Path(__file__).with_name("refresh.md")
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_results(__file__, lines)
 
 
 if __name__ == "__main__":
