@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 
 from graph.evidence import EvidenceIndex
-from graph.model import ACTOR_KINDS, CONTAINER_KINDS, NodeKind, normalize
+from graph.model import ACTOR_KINDS, CONTAINER_KINDS, VOCABULARY_KINDS, NodeKind, normalize
 
 #: What a country view keeps when it is tied to the country or one of its places.
 TIED_KINDS = frozenset({NodeKind.ORGANISATION, NodeKind.PROGRAMME, NodeKind.PROJECT})
@@ -44,22 +44,30 @@ def ordered_subgraph(graph: nx.MultiDiGraph, keys: Iterable[str]) -> nx.MultiDiG
     return sub
 
 
+#: Nodes a walk stops at after its first step (see :func:`neighbourhood`).
+STOP_KINDS = CONTAINER_KINDS | VOCABULARY_KINDS
+
+
 def neighbourhood(graph: nx.MultiDiGraph, key: str, depth: int,
                   limit: int) -> tuple[set[str], bool]:
     """Nodes within ``depth`` steps of ``key`` (at most ``limit``), and whether it was cut.
 
     Beyond the first step the walk does not go through containers of geography (an EPCI,
-    a département, a région, a country): a département would pull in all its communes.
+    a département, a région, a country): a département would pull in all its communes; nor
+    through a theme or an ODD: sharing a theme is not a way to reach anyone, and would pull
+    in every actor working on it.
 
     >>> g = nx.MultiDiGraph()
     >>> for k, kd in [("commune:1", "commune"), ("departement:86", "departement"),
-    ...               ("commune:2", "commune"), ("territory:x", "territory")]:
+    ...               ("commune:2", "commune"), ("territory:x", "territory"),
+    ...               ("theme:eau", "theme"), ("commune:3", "commune")]:
     ...     g.add_node(k, kind=kd)
     >>> for u, v in [("commune:1", "departement:86"), ("commune:2", "departement:86"),
-    ...              ("commune:1", "territory:x")]:
+    ...              ("commune:1", "territory:x"), ("commune:1", "theme:eau"),
+    ...              ("commune:3", "theme:eau")]:
     ...     _ = g.add_edge(u, v)
     >>> sorted(neighbourhood(g, "commune:1", 2, 100)[0])
-    ['commune:1', 'departement:86', 'territory:x']
+    ['commune:1', 'departement:86', 'territory:x', 'theme:eau']
     """
     undirected = graph.to_undirected(as_view=True)
     seen = {key}
@@ -68,7 +76,7 @@ def neighbourhood(graph: nx.MultiDiGraph, key: str, depth: int,
     for level in range(1, depth + 1):
         nxt: list[str] = []
         for node in frontier:
-            if level > 1 and graph.nodes[node].get("kind") in CONTAINER_KINDS:
+            if level > 1 and graph.nodes[node].get("kind") in STOP_KINDS:
                 continue
             for other in sorted(undirected.neighbors(node)):
                 if other in seen:

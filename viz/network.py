@@ -55,6 +55,9 @@ EDGE_STYLE: dict[str, tuple[str, list[int] | None, float]] = {
 #: A view this small shows every name; a larger one only the important ones (the chosen
 #: actor, its direct partners and the most connected nodes), the others on hover.
 LABEL_ALL_UP_TO = 120
+#: Views up to this size are laid out by Kamada-Kawai (even spacing), larger ones by the
+#: vectorised force-directed layout below (Kamada-Kawai is quadratic in memory and time).
+KAMADA_KAWAI_UP_TO = 80
 LABELLED_HUBS = 40
 
 
@@ -123,7 +126,16 @@ def layout(graph: nx.Graph, seed: int = 1) -> dict[str, tuple[float, float]]:
     adjacency = nx.to_numpy_array(nx.Graph(graph), nodelist=nodes, dtype=np.float32,
                                   weight=None)
     np.minimum(adjacency + adjacency.T, 1, out=adjacency)
-    pos = fruchterman_reingold(adjacency, iterations=50 if n <= 1500 else 30, seed=seed)
+    if n <= KAMADA_KAWAI_UP_TO:
+        # small views: spaced by distance in the graph, so that a tight knot of linked
+        # nodes (a département, its région, its EPCI, their themes) does not overlap
+        simple = nx.Graph()
+        simple.add_nodes_from(nodes)
+        simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+        placed = nx.kamada_kawai_layout(simple, pos=nx.circular_layout(nodes))
+        pos = np.array([placed[k] for k in nodes], dtype=np.float32)
+    else:
+        pos = fruchterman_reingold(adjacency, iterations=50 if n <= 1500 else 30, seed=seed)
     pos -= np.median(pos, axis=0)
     # nodes with no tie in the view drift far out; brought back to the edge of the rest,
     # so that fitting the view to the screen does not shrink everything else

@@ -136,8 +136,17 @@ function draw(data, started) {
     document.body.dataset.settled = "true";
     document.body.dataset.nodes = String(data.nodes.length);
   });
-  state.network.on("click", (event) => { if (event.nodes.length) openPanel(event.nodes[0]); });
-  state.network.on("doubleClick", (event) => { if (event.nodes.length) expand(event.nodes[0]); });
+  // a click opens the panel a moment later, unless it was the first half of a double
+  // click (opening the panel resizes the drawing under the pointer)
+  let clickTimer = null;
+  state.network.on("click", (event) => {
+    clearTimeout(clickTimer);
+    if (event.nodes.length) { const key = event.nodes[0]; clickTimer = setTimeout(() => openPanel(key), 250); }
+  });
+  state.network.on("doubleClick", (event) => {
+    clearTimeout(clickTimer);
+    if (event.nodes.length) expand(event.nodes[0]);
+  });
   state.network.on("hoverNode", (event) => showName(event.node, event.pointer.DOM));
   state.network.on("blurNode", () => { $("hover").hidden = true; });
   if (data.communities) {
