@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,7 +42,76 @@ def _french_help() -> None:
         cls.get_help_option = help_option  # type: ignore[method-assign]
 
 
+#: Click's and Typer's error sentences (English, with no catalogue to translate them) and
+#: their French; matched whole, the parts in brackets kept.
+FRENCH_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"No such option: (.+)", r"Option inconnue : \1"),
+    (r"No such command '(.+)'\.", r"Commande inconnue : « \1 »."),
+    (r"Missing argument (.+)\.", r"Argument manquant : \1."),
+    (r"Missing option (.+)\.", r"Option manquante : \1."),
+    (r"Missing parameter:? ?(.*)", r"Paramètre manquant \1"),
+    (r"Invalid value for (.+?): (.+)", r"Valeur invalide pour \1 : \2"),
+    (r"Invalid value: (.+)", r"Valeur invalide : \1"),
+    (r"Got unexpected extra arguments? \((.+)\)", r"Argument(s) en trop : \1"),
+    (r"Option (.+) requires an argument\.", r"L'option \1 attend une valeur."),
+    (r"Option (.+) does not take a value\.", r"L'option \1 ne prend pas de valeur."),
+    (r"(.+) is not a valid integer\.?(.*)", r"\1 n'est pas un nombre entier.\2"),
+    (r"(.+) is not a valid float( range)?\.?(.*)", r"\1 n'est pas un nombre.\3"),
+    (r"(.+) is not a valid boolean\.?(.*)", r"\1 n'est ni vrai ni faux.\2"),
+    (r"(.+) is not one of (.+)\.", r"\1 ne fait pas partie de : \2."),
+    (r"(.+) is not in the range (.+)\.", r"\1 est hors de l'intervalle \2."),
+    (r"(File|Path|Directory) (.+) does not exist\.", r"\2 n'existe pas."),
+    (r"(File|Path|Directory) (.+) is a directory\.", r"\2 est un dossier."),
+    (r"(File|Path|Directory) (.+) is a file\.", r"\2 est un fichier."),
+    (r"(File|Path|Directory) (.+) is not readable\.", r"\2 ne peut pas être lu."),
+    (r"Input should be a valid integer.*", "un nombre entier est attendu."),
+    (r"Input should be a valid number.*", "un nombre est attendu."),
+    (r"Input should be a valid boolean.*", "oui ou non (true/false) est attendu."),
+)
+
+
+def french_error(message: str) -> str:
+    """A Click or Typer error sentence in French (unchanged if unknown).
+
+    >>> french_error("No such option: --nope")
+    'Option inconnue : --nope'
+    >>> french_error("Invalid value for '--top': 'x' is not a valid integer.")
+    "Valeur invalide pour '--top' : 'x' n'est pas un nombre entier."
+    """
+    for pattern, french in FRENCH_ERRORS:
+        match = re.fullmatch(pattern, message, flags=re.DOTALL)
+        if match:
+            out = match.expand(french)
+            if pattern.startswith("Invalid"):  # the reason given is Click's words too
+                head, _, reason = out.rpartition(" : ")
+                return f"{head} : {french_error(reason)}"
+            return out
+    for english, french in (("(Possible options: ", "(options possibles : "),
+                            ("Did you mean ", "Vouliez-vous dire ")):
+        message = message.replace(english, french)
+    return message
+
+
+def _french_errors() -> None:
+    """Errors shown by Typer in French too, usage line included."""
+    from typer import rich_utils
+
+    show = rich_utils.rich_format_error
+
+    def french(error: Any) -> None:
+        english = error.format_message
+        error.format_message = lambda: french_error(english())
+        ctx = getattr(error, "ctx", None)
+        if ctx is not None:
+            usage = ctx.get_usage
+            ctx.get_usage = lambda: usage().replace("Usage:", "Utilisation :", 1)
+        show(error)
+
+    rich_utils.rich_format_error = french  # type: ignore[assignment]
+
+
 _french_help()
+_french_errors()
 app = typer.Typer(help="Maillage : graphe des partenariats de coopération décentralisée.",
                   no_args_is_help=True, add_completion=False)
 console = Console()

@@ -90,3 +90,21 @@ def test_help_screens_are_in_french() -> None:
     assert "Show this message" not in result.output and "Commands" not in result.output
     report = CliRunner().invoke(app, ["report", "--help"], env={"COLUMNS": "120"})
     assert "[par défaut : html]" in report.output and "sorties/" in report.output
+
+
+def test_usage_errors_are_in_french() -> None:
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    said: dict[str, str] = {}
+    for args in (["export", "--nope"], ["report"], ["nocmd"], ["opportunities", "--top", "x"]):
+        result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+        assert result.exit_code == 2, args
+        said[args[-1]] = result.output
+    assert "Option inconnue : --nope" in said["--nope"]
+    assert "Argument manquant : 'key'." in said["report"]
+    assert "Commande inconnue : « nocmd »." in said["nocmd"]
+    assert "Valeur invalide pour '--top' : un nombre entier est attendu." in said["x"]
+    assert all("Utilisation :" in text and "Usage:" not in text and "Missing" not in text
+               for text in said.values())
