@@ -72,7 +72,9 @@ def _by_kind(index: EvidenceIndex) -> dict[str, set[str]]:
         return cached
     out: dict[str, set[str]] = {}
     for actor in index.by_actor:
-        out.setdefault(kind_of(actor).value, set()).add(actor)
+        # keys were checked when written: the prefix is the kind (no pattern match here,
+        # once per index, for every actor of the nation)
+        out.setdefault(actor.partition(":")[0], set()).add(actor)
     index.memo["ranking.by_kind"] = out
     return out
 
