@@ -18,6 +18,8 @@ MAX_DELTA_KEYS = 500
 #: built: its hundreds of thousands of dicts are not walked again at every full
 #: collection (pauses of 100–400 ms on the national graph, during requests).
 FREEZE_ABOVE = 20_000
+#: How many of the last refreshes :attr:`ProjectionCache.refreshes` keeps.
+KEPT_REFRESHES = 500
 
 
 def to_networkx(nodes: Iterable[Node], rels: Iterable[Relationship],
@@ -257,10 +259,15 @@ class ProjectionCache:
         self._update = update
         # one attribute, swapped whole: a reader never sees a graph with another's label
         self._current: _Projection | None = None
-        #: how the projection was last brought up to date: "built" or "updated" (for the
-        #: tests and benchmarks)
+        #: how the projection was last brought up to date, "built" or "updated", the last
+        #: ones only (for the tests and benchmarks; a server runs for months)
         self.refreshes: list[str] = []
         self._frozen = False
+
+    def _note(self, how: str) -> None:
+        self.refreshes.append(how)
+        if len(self.refreshes) > 2 * KEPT_REFRESHES:
+            del self.refreshes[:-KEPT_REFRESHES]
 
     def generation_of(self, graph: nx.MultiDiGraph) -> int | None:
         """The store generation ``graph`` shows, if it is the current projection."""
@@ -312,7 +319,7 @@ class ProjectionCache:
                 graph, touched = apply_writes(store, current.graph, writes)
                 derived = (self._update(current.derived, current.graph, graph, touched)
                            if self._update else self._derive(graph) if self._derive else None)
-                self.refreshes.append("updated")
+                self._note("updated")
                 return _Projection(log.generation, graph, derived,
                                    frozenset(w.id for w in log.writes), log.now_ms)
         # read before the export: the projection shows at least this generation
@@ -330,7 +337,7 @@ class ProjectionCache:
         finally:
             if collecting:
                 gc.enable()
-        self.refreshes.append("built")
+        self._note("built")
         return _Projection(generation, graph, derived,
                            frozenset(w.id for w in log.writes) if log else frozenset(),
                            log.now_ms if log else None)

@@ -57,3 +57,43 @@ def test_a_theme_view_is_about_that_theme(ref_store: SqliteStore) -> None:
     places = {n.key for n in before.nodes if n.kind in ("territory", "country")}
     assert places and all(any(graph.has_edge(p, t) for p in projects) for t in places)
     ctx.close()
+
+
+def test_analyses_after_updates_equal_a_fresh_start(ref_store: SqliteStore) -> None:
+    """A server that followed writes from the log answers byte for byte as one started
+    after them: suggestions, consortia and gaps."""
+    import dataclasses
+    import json
+
+    from graph.consortium import Focus
+    from graph.model import Node, Provenance, Relationship, RelType
+    from service import analysis
+
+    def answers(ctx: Context) -> str:
+        active = ctx.index().active()
+        return json.dumps({
+            "suggestions": {a: [dataclasses.asdict(s) for s in analysis.suggestions(ctx, a, 10)]
+                            for a in active[::4]},
+            "consortia": [dataclasses.asdict(c) for c in analysis.consortia(
+                ctx, Focus(countries=["country:SN"]), 5)],
+            "gaps": [g.as_dict() for g in analysis.gaps(ctx)],
+        }, sort_keys=True, ensure_ascii=False, default=str)
+
+    followed = Context(ref_store)
+    before = answers(followed)  # warm: projection, index and per-index values built
+    prov = Provenance(source="test", licence="test")
+    ref_store.create_node(Node(key="organisation:essai", name="Essai", provenance=prov))
+    ref_store.upsert_relationships([
+        Relationship(type=RelType.MEMBER_OF, start="commune:86194", end="organisation:essai",
+                     provenance=prov),
+        Relationship(type=RelType.TWINNED_WITH, start="commune:79191",
+                     end="territory:sn-kaolack", props={"years": [2025]}, provenance=prov),
+    ])
+    marburg = [n.relationship.key for n in ref_store.neighbours("commune:86194", ["TWINNED_WITH"])
+               if n.node.key == "territory:de-marburg"]
+    assert marburg and all(ref_store.delete_relationship(k) for k in marburg)
+    after = answers(followed)
+    assert after != before  # the writes changed what the analyses say
+    assert followed._projection.refreshes[-1] == "updated"
+    assert after == answers(Context(ref_store))
+    followed.close()
