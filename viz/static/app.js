@@ -634,8 +634,10 @@ async function start() {
   window.addEventListener("popstate", () => { if (applyHash(location.hash.slice(1))) show(undefined, true); });
   const hash = new URLSearchParams(location.hash.slice(1));
   const known = applyHash(location.hash.slice(1));
+  // the first view names itself in the address without adding a step to the history
+  if (!known) history.replaceState(null, "", "#" + viewHash());
   // a hash with API parameters (limit…) is passed as is; a view's own hash is replayed
-  await show(hash.has("limit") ? hash : undefined, known);
+  await show(hash.has("limit") ? hash : undefined, true);
   document.body.dataset.ready = "true";
 }
 
