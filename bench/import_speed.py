@@ -38,7 +38,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sqlite = SqliteStore(Path(tmp) / "b.db")
         start = time.perf_counter()
-        summary, report = load_reference(sqlite)
+        summary, report, _ = load_reference(sqlite)
         full = time.perf_counter() - start
         lines.append(f"- Chargement complet du référentiel sur SQLite : {full:.2f} s "
                      f"({summary.created} enregistrements + {len(report.rows)} faits).")

@@ -69,7 +69,6 @@ PROPERTY_LABELS: dict[str, str] = {
     "function": "fonction", "email": "courriel", "telephone": "téléphone",
     "website": "site", "country": "pays", "level": "niveau", "aliases": "autres noms",
     "former_names": "anciens noms", "codes_postaux": "codes postaux",
-    "members_in_region": "communes membres dans la région",
     "members_total": "communes membres", "status": "état", "since": "depuis",
     "until": "jusqu'à", "budget": "budget (€)", "period": "période", "alpha3": "code ISO 3",
     "name_en": "nom anglais", "zone": "zone", "title_fr": "intitulé",

@@ -261,7 +261,8 @@ class NodeBase(BaseModel):
 
     @property
     def kind(self) -> NodeKind:
-        return kind_of(self.key)
+        # the key was checked when the record was made
+        return NodeKind(self.key.partition(":")[0])
 
     def public(self) -> Self:
         """This record without its personal properties (see :func:`personal_properties`)."""

@@ -216,6 +216,10 @@ class SqliteStore(BaseStore):
                                list(keys))
         return {row["key"]: _node(row) for row in rows}
 
+    def existing_keys(self, keys: Sequence[str]) -> set[str]:
+        return {row["key"] for row in self._in_chunks(
+            "SELECT key FROM nodes WHERE key IN ({marks})", list(keys))}
+
     def _fetch_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]:
         rows = self._in_chunks(f"SELECT {REL_COLUMNS} FROM rels WHERE key IN ({{marks}})",
                                list(keys))

@@ -141,6 +141,7 @@ class GraphStore(Protocol):
     def get_node(self, key: str) -> Node | None: ...
     def create_node(self, node: Node) -> None: ...
     def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]: ...
+    def existing_keys(self, keys: Sequence[str]) -> set[str]: ...
     def get_relationship(self, key: str) -> Relationship | None: ...
     def get_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]: ...
     def delete_node(self, key: str) -> bool: ...
@@ -252,6 +253,11 @@ class BaseStore(abc.ABC):
         # stores whose transaction takes the write lock at its start need no more
         self._write_nodes([node])
 
+    def existing_keys(self, keys: Sequence[str]) -> set[str]:
+        """The keys of ``keys`` that name a stored node (adapters may answer without
+        reading the records)."""
+        return set(self.get_nodes(keys))
+
     def get_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]:
         return self._fetch_relationships(sorted(set(keys)))
 
@@ -286,7 +292,7 @@ class BaseStore(abc.ABC):
         with self.transaction():
             for batch in batched(_last_wins(rels), batch_size):
                 endpoints = sorted({r.start for r in batch} | {r.end for r in batch})
-                found = self.get_nodes(endpoints)
+                found = self.existing_keys(endpoints)
                 missing = [k for k in endpoints if k not in found]
                 if missing:
                     raise MissingEndpointError(

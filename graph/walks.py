@@ -298,7 +298,10 @@ def territory_engagement(graph: nx.MultiDiGraph, index: EvidenceIndex) -> dict[s
         if data.get("kind") != NodeKind.COMMUNE:
             continue
         for owner in (key, f"epci:{data.get('epci')}", f"departement:{data.get('departement')}"):
-            basins[owner][str(data.get("basin"))] += 1
+            if data.get("basin"):  # known where the basin file covers the commune
+                basins[owner][str(data["basin"])] += 1
+            else:
+                basins.setdefault(owner, defaultdict(int))
             if key in index.by_actor:
                 engaged[owner].add(key)
     for actor in index.by_actor:

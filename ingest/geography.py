@@ -4,13 +4,12 @@ bundled reference (:mod:`ingest.reference.load`), write them in one unit of work
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from pathlib import Path
 
 from graph.store import GraphStore
 from ingest.official import geography_tables, read_basins, read_json_list
-from ingest.reference.load import DATA, geography
+from ingest.reference.load import geography, table_rows
 
 
 def refresh_geography(store: GraphStore, communes: Path, epci: Path, departements: Path | None = None,
@@ -22,19 +21,15 @@ def refresh_geography(store: GraphStore, communes: Path, epci: Path, departement
     SIREN of départements and régions always come from the bundled tables (the etalab
     files do not carry them). Returns what would be or was created, updated, unchanged.
     """
-    def bundled(name: str) -> list[dict[str, str]]:
-        with (DATA / name).open(encoding="utf-8", newline="") as fh:
-            return list(csv.DictReader(fh))
-
-    deps = read_json_list(departements) if departements else bundled("departements.csv")
-    regs = read_json_list(regions) if regions else bundled("regions.csv")
+    deps = read_json_list(departements) if departements else table_rows("departements.csv")
+    regs = read_json_list(regions) if regions else table_rows("regions.csv")
     basin_rows = read_basins(basins) if basins else {
         r["insee"]: {"bassin": r["basin"], "status": "ambiguous-merged-commune"
-                     if r["basin_ambiguous"] else "unambiguous"} for r in bundled("communes.csv")}
+                     if r["basin_ambiguous"] else "unambiguous"} for r in table_rows("communes.csv")}
     tables = geography_tables(
         read_json_list(communes), read_json_list(epci), deps, regs, basin_rows,
-        {r["code"]: r["siren"] for r in bundled("departements.csv")},
-        {r["code"]: r["siren"] for r in bundled("regions.csv")},
+        {r["code"]: r["siren"] for r in table_rows("departements.csv")},
+        {r["code"]: r["siren"] for r in table_rows("regions.csv")},
         source=f"etalab : {communes.name}, {epci.name}",
         basin_source=basins.name if basins else "Sandre (données fournies avec Maillage)")
     nodes, rels = geography(tables, origin="")

@@ -7,7 +7,7 @@ write everything in one unit of work (or nothing, when a row is in error and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,14 @@ from ingest.errors import IngestError, RowError
 from ingest.joint import JOINT_TEMPLATE, co_signatories, possible_item
 from ingest.merge import duplicate_item, probable_duplicates
 from ingest.readers import Table, read_table
-from ingest.resolve import CollectiviteResolver, CountryResolver, PartnerResolver, clean
-from ingest.rows import Resolvers, RowResult
+from ingest.resolve import (
+    HOME_REGION,
+    CollectiviteResolver,
+    CountryResolver,
+    PartnerResolver,
+    clean,
+)
+from ingest.rows import Resolvers, RowResult, collect
 from ingest.templates import Template, detect_template, map_headers
 
 USER_LICENCE = "non précisée (fichier importé par l'utilisateur)"
@@ -79,27 +85,18 @@ class ImportReport:
         return ", ".join(parts)
 
 
-def collect(store: GraphStore, kinds: Iterable[NodeKind]) -> list[Node]:
-    nodes: list[Node] = []
-    for kind in kinds:
-        offset = 0
-        while page := store.find_nodes(kind=kind, limit=1000, offset=offset):
-            nodes.extend(page)
-            offset += len(page)
-    return nodes
+_cache: dict[tuple[str, int, str | None], tuple[CollectiviteResolver, CountryResolver, PartnerResolver]] = {}
 
 
-_cache: dict[tuple[str, int], tuple[CollectiviteResolver, CountryResolver, PartnerResolver]] = {}
-
-
-def resolvers_for(store: GraphStore) -> Resolvers:
-    """Resolvers over the store's current content, rebuilt only when the store changed."""
-    key = (store.url, store.generation())
+def resolvers_for(store: GraphStore, home: str | None = HOME_REGION) -> Resolvers:
+    """Resolvers over the store's current content, rebuilt only when the store changed;
+    homonyms are read in the ``home`` région first."""
+    key = (store.url, store.generation(), home)
     if key not in _cache:
         geo = collect(store, (NodeKind.COMMUNE, NodeKind.EPCI, NodeKind.DEPARTEMENT,
                               NodeKind.REGION))
         _cache.clear()
-        _cache[key] = (CollectiviteResolver(geo),
+        _cache[key] = (CollectiviteResolver(geo, home),
                        CountryResolver(collect(store, (NodeKind.COUNTRY,))),
                        PartnerResolver(collect(store, (NodeKind.ORGANISATION,
                                                        NodeKind.PROGRAMME))))
@@ -121,23 +118,27 @@ def _rows(table: Table, mapping: dict[str, str]) -> list[tuple[int, dict[str, st
 
 def import_table(store: GraphStore, table: Table, *, template: Template | None = None,
                  mapping: dict[str, str] | None = None, dry_run: bool = False,
-                 partial: bool = False, licence: str = USER_LICENCE,
-                 resolvers: Resolvers | None = None,
+                 partial: bool = False, licence: str | None = None,
+                 resolvers: Resolvers | None = None, home: str | None = HOME_REGION,
                  progress: Progress | None = None) -> ImportReport:
     report = ImportReport(file=table.file)
     template = template or detect_template(table.headers, table.file, mapping)
     report.template = template.key
+    licence = licence or template.licence or USER_LICENCE
     columns, header_errors = map_headers(table.headers, template, table.file, mapping)
     if header_errors:
         raise IngestError(header_errors)
     if not table.rows:
         raise IngestError([RowError(file=table.file, reason="aucune ligne de données")])
-    resolvers = resolvers or resolvers_for(store)
+    resolvers = resolvers or resolvers_for(store, home)
     results: list[RowResult] = []
     seen: dict[tuple[str, ...], int] = {}
     rows = _rows(table, columns)
+    # a template that reads each row against the whole file gathers that first
+    extra = template.prepare([row for _, row in rows], resolvers, store) \
+        if template.prepare else {}
     for index, (line, row) in enumerate(rows, start=1):
-        result = template.convert_row(row, line, table.file, resolvers, licence)
+        result = template.convert_row(row, line, table.file, resolvers, licence, **extra)
         signature = tuple(clean(row.get(c.name, "")) for c in template.columns)
         if signature in seen:
             result.errors.append(RowError(file=table.file, line=line,
@@ -197,7 +198,8 @@ def import_table(store: GraphStore, table: Table, *, template: Template | None =
             action = next((a for a in ("create", "update") if a in actions), "unchanged")
         messages = [str(e) for e in r.errors]
         if not r.errors and not r.collectivite:
-            messages.append(f"{table.file}, ligne {r.line}, colonne « collectivite » : à vérifier"
+            messages.append(f"{table.file}, ligne {r.line}, colonne « {template.columns[0].name} »"
+                            " : à vérifier"
                             f" — {r.review_reason}")
         report.rows.append(RowRecord(r.line, r.collectivite, r.confidence, r.candidates, action,
                                      messages, review=not r.errors and not r.collectivite,

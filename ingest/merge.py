@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 
 from rapidfuzz import fuzz
@@ -49,19 +50,53 @@ def probable_duplicates(new: list[Node], known: list[Node]) -> list[tuple[Node, 
     ...     [place("territory:bf-kaya", "Kaya"), place("territory:bf-koudougou", "Koudougou")])]
     [('territory:bf-kaya-ville', 'territory:bf-kaya')]
     """
+    cores = {n.key: _core(n) for n in [*new, *known]}
+    by_country: dict[object, list[Node]] = {}
+    for b in known:
+        by_country.setdefault(b.props.get("country"), []).append(b)
     out = []
     for a in new:
-        for b in known:
-            if a.key == b.key or a.props.get("country") != b.props.get("country"):
-                continue
-            x, y = _core(a), _core(b)
+        x = cores[a.key]
+        for b in by_country.get(a.props.get("country"), []):
+            y = cores[b.key]
             # « Partenaire 12 » and « Partenaire 13 », « Golfe 1 » and « Golfe 4 »: distinct
-            if not x or not y or re.findall(r"\d+", x) != re.findall(r"\d+", y):
+            if a.key == b.key or not x or not y or \
+                    re.findall(r"\d+", x) != re.findall(r"\d+", y):
                 continue
             starts = f"{x} ".startswith(f"{y} ") or f"{y} ".startswith(f"{x} ")
-            if starts or fuzz.ratio(x, y) >= CLOSE_NAMES:
+            if (starts or fuzz.ratio(x, y) >= CLOSE_NAMES) and not _far_apart(a, b):
                 out.append((a, b))
     return out
+
+
+def position(node: Node) -> tuple[float, float] | None:
+    lat, lon = node.props.get("lat"), node.props.get("lon")
+    if isinstance(lat, (int, float)) and isinstance(lon, (int, float)):
+        return float(lat), float(lon)
+    return None
+
+
+#: Two places of close names farther apart than this (km) are two places.
+SAME_PLACE_KM = 30.0
+
+
+def _far_apart(a: Node, b: Node) -> bool:
+    """Both placed (coordinates from the source) and farther apart than a town is wide:
+    « Neustadt an der Weinstraße » is not « Neustadt am Rübenberge »."""
+    x, y = position(a), position(b)
+    return x is not None and y is not None and distance_km(x, y) > SAME_PLACE_KM
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance.
+
+    >>> round(distance_km((46.58, 0.34), (50.81, 8.77)))  # Poitiers–Marburg
+    744
+    """
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def duplicate_item(file: str, line: int, new: Node, known: Node) -> ReviewItem:

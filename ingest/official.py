@@ -14,8 +14,16 @@ from typing import Any
 
 from ingest.errors import fail
 
-REGION = "75"
-FORMER_REGIONS = "Aquitaine|Limousin|Poitou-Charentes"
+#: The régions merged on 2016-01-01 and the former régions they absorbed.
+FORMER_REGIONS = {
+    "27": ("Bourgogne", "Franche-Comté"), "28": ("Basse-Normandie", "Haute-Normandie"),
+    "32": ("Nord-Pas-de-Calais", "Picardie"),
+    "44": ("Alsace", "Champagne-Ardenne", "Lorraine"),
+    "75": ("Aquitaine", "Limousin", "Poitou-Charentes"),
+    "76": ("Languedoc-Roussillon", "Midi-Pyrénées"), "84": ("Auvergne", "Rhône-Alpes"),
+}
+MERGER_SOURCE = ("anciennes régions : loi n° 2015-29 du 16 janvier 2015 "
+                 "(Légifrance), fusion au 2016-01-01")
 ETALAB_LICENCE = "Licence Ouverte (Etalab)"
 SANDRE_LICENCE = "Données publiques Sandre"
 
@@ -53,64 +61,68 @@ def _need(record: dict[str, Any], keys: tuple[str, ...], file: str, index: int) 
 def geography_tables(communes: list[dict[str, Any]], epcis: list[dict[str, Any]],
                      departements: list[dict[str, Any]], regions: list[dict[str, Any]],
                      basins: dict[str, dict[str, str]], dep_siren: dict[str, str],
-                     reg_siren: dict[str, str], source: str, basin_source: str,
-                     region: str = REGION) -> Tables:
+                     reg_siren: dict[str, str], source: str, basin_source: str) -> Tables:
     """Official records → the rows of ``regions.csv``, ``departements.csv``, ``epci.csv``
-    and ``communes.csv`` for one région."""
+    and ``communes.csv`` for the whole of France (the home region is a setting, not a cut
+    of the data). Basins are only known where the basin file covers the commune."""
     for i, c in enumerate(communes):
         _need(c, ("code", "nom", "type"), "communes.json", i)
     for i, e in enumerate(epcis):
         _need(e, ("code", "nom", "membres"), "epci.json", i)
-    current = [c for c in communes if c.get("region") == region and c["type"] == "commune-actuelle"]
-    codes = {c["code"] for c in current}
-    reg = next((r for r in regions if r.get("code") == region), None)
-    if reg is None:
-        raise fail("regions.json", f"région {region} absente")
-    pops: dict[str, int] = defaultdict(int)
-    for c in current:
-        pops[c["departement"]] += int(c.get("population") or 0)
+    current = {c["code"]: c for c in communes if c["type"] == "commune-actuelle"}
+    # The 18 régions and their 101 départements; the collectivités d'outre-mer (codes of
+    # three digits) have communes but neither région nor département of that kind.
+    regions = [r for r in regions if len(str(r.get("code", ""))) == 2]
+    departements = [d for d in departements if d.get("region") in {r["code"] for r in regions}]
+    dep_pop: dict[str, int] = defaultdict(int)
+    reg_pop: dict[str, int] = defaultdict(int)
+    for c in current.values():
+        dep_pop[str(c.get("departement"))] += int(c.get("population") or 0)
+        reg_pop[str(c.get("region"))] += int(c.get("population") or 0)
     tables: Tables = {"regions.csv": [{
-        "code": region, "nom": reg["nom"], "siren": reg_siren.get(region, ""),
-        "population": sum(pops.values()), "former_names": FORMER_REGIONS if region == REGION else "",
-        "source": f"{source}; anciennes régions fusionnées le 2016-01-01",
-        "licence": ETALAB_LICENCE}]}
+        "code": r["code"], "nom": r["nom"], "siren": reg_siren.get(r["code"], ""),
+        "population": reg_pop[r["code"]],
+        "former_names": "|".join(FORMER_REGIONS.get(r["code"], ())),
+        "source": source + (f"; {MERGER_SOURCE}" if r["code"] in FORMER_REGIONS else ""),
+        "licence": ETALAB_LICENCE} for r in sorted(regions, key=lambda r: r["code"])]}
     tables["departements.csv"] = [{
         "code": d["code"], "nom": d["nom"], "region": d["region"],
-        "siren": dep_siren.get(d["code"], ""), "population": pops[d["code"]], "source": source,
-        "licence": ETALAB_LICENCE}
-        for d in sorted(departements, key=lambda d: d["code"]) if d.get("region") == region]
+        "siren": dep_siren.get(d["code"], ""), "population": dep_pop[d["code"]], "source": source,
+        "licence": ETALAB_LICENCE} for d in sorted(departements, key=lambda d: d["code"])]
     former: dict[str, list[str]] = defaultdict(list)
     for c in communes:
-        if c.get("region") == region and c["type"] in ("commune-deleguee", "commune-associee"):
+        if c["type"] in ("commune-deleguee", "commune-associee"):
             parent = str(c.get("chefLieu", ""))
-            if parent in codes and c["nom"] not in former[parent]:
+            if (parent in current and c["nom"] != current[parent]["nom"]
+                    and c["nom"] not in former[parent]):
                 former[parent].append(c["nom"])
     epci_of: dict[str, str] = {}
     rows = []
     for e in sorted(epcis, key=lambda e: e["code"]):
-        members = [m["code"] for m in e["membres"] if m.get("code") in codes]
-        if not members:
-            continue
+        members = [m["code"] for m in e["membres"] if m.get("code") in current]
         for code in members:
             epci_of[code] = e["code"]
         rows.append({"siren": e["code"], "nom": e["nom"], "nature": e.get("type", ""),
                      "population": e.get("populationTotale", ""),
-                     "departements": "|".join(sorted({m[:2] for m in members})),
-                     "members_in_region": len(members), "members_total": len(e["membres"]),
+                     "departements": "|".join(sorted({str(current[m]["departement"])
+                                                      for m in members})),
+                     "regions": "|".join(sorted({str(current[m]["region"]) for m in members})),
+                     "members_total": len(e["membres"]),
                      "source": source, "licence": ETALAB_LICENCE})
     tables["epci.csv"] = rows
     rows = []
-    for c in sorted(current, key=lambda c: c["code"]):
-        basin = basins.get(c["code"], {})
+    for code in sorted(current):
+        c = current[code]
+        basin = basins.get(code, {})
         rows.append({
-            "insee": c["code"], "nom": c["nom"], "departement": c["departement"],
-            "siren": c.get("siren", ""), "population": c.get("population", ""),
-            "epci": epci_of.get(c["code"], ""),
+            "insee": code, "nom": c["nom"], "departement": c["departement"],
+            "region": c.get("region", ""), "siren": c.get("siren", ""),
+            "population": c.get("population", ""), "epci": epci_of.get(code, ""),
             "codes_postaux": "|".join(c.get("codesPostaux", [])),
             "basin": basin.get("bassin", ""),
             "basin_ambiguous": "1" if basin.get("status") == "ambiguous-merged-commune" else "",
-            "former_names": "|".join(former.get(c["code"], [])),
-            "source": f"{source}; bassin : {basin_source}",
-            "licence": f"{ETALAB_LICENCE}; {SANDRE_LICENCE}"})
+            "former_names": "|".join(former.get(code, [])),
+            "source": f"{source}; bassin : {basin_source}" if basin else source,
+            "licence": f"{ETALAB_LICENCE}; {SANDRE_LICENCE}" if basin else ETALAB_LICENCE})
     tables["communes.csv"] = rows
     return tables

@@ -92,7 +92,7 @@ def _read_csv(data: bytes, name: str) -> Table:
     if sum(1 for c in text[:4096] if not c.isprintable() and c not in "\r\n\t") > 8:
         raise fail(name, "fichier binaire : ce n'est pas un tableau CSV")
     first = text.splitlines()[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = max((",", ";", "\t"), key=first.count)  # ties: the comma
     # strict: an opening quote never closed, or text after a closing one, is an error,
     # not a cell that silently swallows the rest of the file
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)

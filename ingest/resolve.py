@@ -118,10 +118,29 @@ def _departements(node: Node) -> tuple[str, ...]:
     return (str(deps),) if deps else ()
 
 
-class CollectiviteResolver:
-    """Resolve French collectivités against the geography in the store."""
+#: The région Maillage centres on when nothing else is said (Nouvelle-Aquitaine); the
+#: service passes the ``MAILLAGE_REGION`` setting.
+HOME_REGION = "75"
 
-    def __init__(self, nodes: Iterable[Node]) -> None:
+
+def regions_of(node: Node) -> set[str]:
+    """The régions a collectivité lies in (an EPCI may straddle two)."""
+    if node.kind is NodeKind.REGION:
+        return {node.key.split(":", 1)[1]}
+    value = node.props.get("regions") or node.props.get("region")
+    if isinstance(value, list):
+        return {str(v) for v in value}
+    return {str(value)} if value else set()
+
+
+class CollectiviteResolver:
+    """Resolve French collectivités against the geography in the store. The store holds
+    all of France; a name borne in the home région and elsewhere is the home région's
+    (the users import their own région's actions), unless the row says otherwise (a
+    département or a code)."""
+
+    def __init__(self, nodes: Iterable[Node], home: str | None = None) -> None:
+        self.home = home
         self.nodes: dict[str, Node] = {}
         self.by_code: dict[str, str] = {}
         self.exact: dict[NodeKind, dict[str, set[Entry]]] = defaultdict(lambda: defaultdict(set))
@@ -174,19 +193,19 @@ class CollectiviteResolver:
         core, prefix_kind = strip_prefix(name)
         hint = prefix_kind or kind_hint
         dep = departement.strip().upper().zfill(2) if departement.strip() else ""
-        regions = ("aquitaine", "limousin", "poitou charentes", "nouvelle aquitaine")
-        is_region = clean(name) in regions or (hint is NodeKind.REGION and core in regions)
-        if is_region and "region:75" in self.nodes:
-            # The three former régions merged into région 75 on 2016-01-01.
-            return Resolution("region:75", 1.0,
-                              via="nom" if "nouvelle" in core else "ancienne région")
+        regions = self._exact(NodeKind.REGION, clean(name), "") or (
+            self._exact(NodeKind.REGION, core, "") if hint is NodeKind.REGION else set())
+        if len({e.key for e in regions}) == 1:
+            # a région by its name, or one of the former régions merged on 2016-01-01
+            entry = next(iter(regions))
+            return Resolution(entry.key, 1.0, via="ancienne région" if entry.former else "nom")
         kinds = [hint] if hint else list(ORDER)
         for kind in kinds:
             found = self._exact(kind, core, dep) or self._exact(kind, clean(name), dep)
             if not found:
                 continue
             current = {e for e in found if not e.former} or found
-            keys = sorted({e.key for e in current})
+            keys = self.home_first(sorted({e.key for e in current}))
             if len(keys) == 1:
                 former = all(e.former for e in current)
                 return Resolution(keys[0], 0.95 if former else 1.0,
@@ -196,14 +215,22 @@ class CollectiviteResolver:
                                      "précisez le département ou le code")
         return self._leading(core, kinds, dep) or self._fuzzy(core, kinds, dep)
 
+    def home_first(self, keys: list[str]) -> list[str]:
+        """Those of ``keys`` in the home région, if any; else all of them."""
+        if self.home is None:
+            return keys
+        home = [k for k in keys if self.home in regions_of(self.nodes[k])]
+        return home or keys
+
     def _leading(self, core: str, kinds: list[NodeKind], dep: str) -> Resolution | None:
         """« Brive » for Brive-la-Gaillarde: the one name that starts with the words given."""
         if len(core) < 4:
             return None
         for kind in kinds:
-            keys = {key.split("|")[0] for key, name in self.choices[kind].items()
-                    if name.startswith(core + " ")
-                    and (not dep or dep in _departements(self.nodes[key.split("|")[0]]))}
+            keys = set(self.home_first(sorted(
+                {key.split("|")[0] for key, name in self.choices[kind].items()
+                 if name.startswith(core + " ")
+                 and (not dep or dep in _departements(self.nodes[key.split("|")[0]]))})))
             if len(keys) == 1:
                 return Resolution(keys.pop(), 0.9, via="début du nom")
             if keys:
@@ -229,7 +256,8 @@ class CollectiviteResolver:
         best: dict[str, float] = {}
         for score, key in scored:
             best[key] = max(score, best.get(key, 0.0))
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+        home = set(self.home_first(sorted(best)))
+        ranked = sorted(best.items(), key=lambda kv: (kv[0] not in home, -kv[1], kv[0]))
         if ranked:
             top_key, top = ranked[0]
             second = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -237,7 +265,7 @@ class CollectiviteResolver:
                 return Resolution(top_key, round(top / 100, 3), via="approché")
         candidates = [k for k, _ in ranked[:5]]
         reason = ("correspondance incertaine" if candidates
-                  else "aucune collectivité de Nouvelle-Aquitaine ne porte ce nom")
+                  else "aucune collectivité de France ne porte ce nom")
         return Resolution(None, 0.0, candidates=candidates, reason=reason)
 
 

@@ -7,6 +7,7 @@ from ingest.importer import merge_known, resolvers_for
 from ingest.joint import JOINT_TEMPLATE, confirmed
 from ingest.merge import DUPLICATE_TEMPLATE, MergeError, merge_nodes
 from ingest.reference.load import FACTS_LICENCE
+from ingest.resolve import HOME_REGION
 from ingest.templates import TEMPLATES
 
 
@@ -14,7 +15,7 @@ class ReviewError(Exception):
     pass
 
 
-def settle_item(store: GraphStore, key: str, chosen: str) -> int:
+def settle_item(store: GraphStore, key: str, chosen: str, home: str | None = HOME_REGION) -> int:
     """Resolve a review item to ``chosen`` and write its records; returns relationships."""
     item = next((i for i in store.review_items() if i.key == key), None)
     if item is None:
@@ -45,14 +46,16 @@ def settle_item(store: GraphStore, key: str, chosen: str) -> int:
     if chosen.startswith("country:"):
         # the row lacked its partner's country: the user names it; the row is read again
         row["pays"], override = chosen.split(":", 1)[1], row.get("code") or None
-    resolvers = resolvers_for(store)
-    licence = FACTS_LICENCE if item.file == "na_relations.csv" else "non précisée"
+    resolvers = resolvers_for(store, home)
     template = TEMPLATES.get(item.template)
     if template is None or not template.settleable:
         raise ReviewError("cette ligne se corrige dans le fichier (nom du membre), "
                           "puis se réimporte")
+    licence = FACTS_LICENCE if item.file == "na_relations.csv" else (
+        template.licence or "non précisée")
+    extra = template.prepare([row], resolvers, store) if template.prepare else {}
     result = template.convert_row(row, item.lines[0], item.file, resolvers, licence,
-                                  code_override=override)
+                                  code_override=override, **extra)
     if result.errors or not result.collectivite:
         reasons = "; ".join(str(e) for e in result.errors) or result.review_reason
         raise ReviewError(f"la ligne reste impossible à importer : {reasons}")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from graph.model import Node, Relationship, slugify
+from graph.model import Node, NodeKind, Relationship, slugify
+from graph.store import GraphStore
 from ingest.errors import RowError
 from ingest.resolve import CollectiviteResolver, CountryResolver, PartnerResolver, clean
 from ingest.text import damage
@@ -24,6 +25,17 @@ class Resolvers:
     ties: Callable[[str], set[str]] = field(default=lambda key: set())
     #: known projects by the slug of their title (a row without country names the same one)
     projects: dict[str, str] = field(default_factory=dict)
+
+
+def collect(store: GraphStore, kinds: Iterable[NodeKind]) -> list[Node]:
+    """Every node of these kinds, page by page."""
+    nodes: list[Node] = []
+    for kind in kinds:
+        offset = 0
+        while page := store.find_nodes(kind=kind, limit=1000, offset=offset):
+            nodes.extend(page)
+            offset += len(page)
+    return nodes
 
 
 def project_key(title: str, countries: list[str], resolvers: Resolvers) -> str:

@@ -8,6 +8,7 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -18,6 +19,9 @@ from ingest.readers import HELP_HEADERS
 from ingest.records import convert_organisation, convert_person, convert_project
 from ingest.resolve import clean
 from ingest.rows import Resolvers, RowResult
+from ingest.wikidata import KEY as WIKIDATA_KEY
+from ingest.wikidata import LICENCE as WIKIDATA_LICENCE
+from ingest.wikidata import convert_twinning, prepare
 
 Converter = Callable[..., RowResult]
 
@@ -40,12 +44,18 @@ class Template:
     #: Whether a review item of this template is settled by naming the collectivité (other
     #: rows are corrected in the file and imported again).
     settleable: bool = False
+    #: ``(rows, resolvers, store) -> keyword arguments of convert``, for a template whose
+    #: rows are read against the whole file (Wikidata: where each département lies)
+    prepare: Callable[..., dict[str, Any]] | None = None
+    #: the licence of the rows when the user names none
+    licence: str | None = None
 
     def convert_row(self, row: dict[str, str], line: int, file: str, resolvers: Resolvers,
-                    licence: str, code_override: str | None = None) -> RowResult:
+                    licence: str, code_override: str | None = None,
+                    **extra: Any) -> RowResult:
         try:
             result: RowResult = self.convert(row, line, file, resolvers, licence,
-                                             code_override=code_override)
+                                             code_override=code_override, **extra)
         except ValidationError as exc:
             # the checks should have caught it; never a traceback for a user's row
             reasons = "; ".join(french_reason(e) for e in exc.errors())
@@ -169,7 +179,37 @@ PEOPLE = Template(
              "email": "", "telephone": "", "source": ""},
 )
 
-TEMPLATES = {t.key: t for t in (ACTIONS, ORGANISATIONS, PROJECTS, PEOPLE)}
+WIKIDATA = Template(
+    key=WIKIDATA_KEY,
+    title="jumelages Wikidata (P190)",
+    convert=convert_twinning,
+    prepare=prepare,
+    licence=WIKIDATA_LICENCE,
+    settleable=True,
+    columns=(
+        Column("ville_fr", "ville française (libellé Wikidata)", True, ("origincitylabel",)),
+        Column("pays_fr", "pays de la ville française", False, ("origincountry",)),
+        Column("lat_fr", "latitude de la ville française", False, ("originlat",)),
+        Column("lon_fr", "longitude de la ville française", False, ("originlong",)),
+        Column("population_fr", "population de la ville française (Wikidata)", False,
+               ("originpopulation",)),
+        Column("ville_jumelle", "ville jumelle (libellé Wikidata)", True, ("sistercitylabel",)),
+        Column("lat_jumelle", "latitude de la ville jumelle", False, ("destinationlat",)),
+        Column("lon_jumelle", "longitude de la ville jumelle", False, ("destinationlong",)),
+        Column("population_jumelle", "population de la ville jumelle", False,
+               ("destinationpopulation",)),
+        Column("pays_jumelle", "pays de la ville jumelle (nom anglais)", True,
+               ("destination_countrylabel",)),
+        Column("distance_km", "distance entre les deux villes", False, ("dist",)),
+        Column("ue", "pays de l'Union européenne (EU / Non-EU)", False, ("eu",)),
+    ),
+    example={"ville_fr": "Poitiers", "pays_fr": "France", "lat_fr": "46.58",
+             "lon_fr": "0.34", "population_fr": "", "ville_jumelle": "Marburg",
+             "lat_jumelle": "50.81", "lon_jumelle": "8.77", "population_jumelle": "",
+             "pays_jumelle": "Germany", "distance_km": "", "ue": "EU"},
+)
+
+TEMPLATES = {t.key: t for t in (ACTIONS, ORGANISATIONS, PROJECTS, PEOPLE, WIKIDATA)}
 
 
 def template_names() -> str:

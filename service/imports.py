@@ -38,7 +38,8 @@ def import_spreadsheet(ctx: Context, path: Path, *, display_name: str | None = N
     :class:`ingest.errors.IngestError` with every error found when nothing was written."""
     return import_file(ctx.store, path, sheet=sheet, display_name=display_name,
                        mapping=dict(mapping or {}), dry_run=dry_run, partial=partial,
-                       template=template(template_name), progress=progress)
+                       template=template(template_name), progress=progress,
+                       home=ctx.settings.region)
 
 
 #: What :func:`import_in_worker` sends back: ``("ok", JSON)``, ``("ingest", errors)`` or
@@ -133,7 +134,7 @@ def settle(ctx: Context, ref: str, chosen: str) -> int:
     partner's country, to that country); returns the relations written."""
     item = find_item(ctx, ref)
     try:
-        return settle_item(ctx.store, item.key, chosen)
+        return settle_item(ctx.store, item.key, chosen, ctx.settings.region)
     except ReviewError as exc:  # the item, as it stands, does not take that choice
         raise Conflict(str(exc)) from None
 
@@ -162,12 +163,13 @@ def undo(ctx: Context, key: str) -> ReviewItem:
         raise NotFound(str(exc)) from None
 
 
-def load(ctx: Context, reset: bool = False) -> tuple[UpsertSummary, ImportReport]:
+def load(ctx: Context, reset: bool = False
+         ) -> tuple[UpsertSummary, ImportReport, ImportReport]:
     """Create the schema and load the bundled reference data and facts."""
     if reset:
         ctx.store.clear()
     ctx.store.setup_schema()
-    return load_reference(ctx.store)
+    return load_reference(ctx.store, home=ctx.settings.region)
 
 
 def refresh(ctx: Context, communes: Path, epci: Path, departements: Path | None,

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MAILLAGE_", env_file=".env", extra="ignore")
 
     store: str = ""
+    #: the région the product centres on (INSEE code; 75 = Nouvelle-Aquitaine): the
+    #: store holds all of France, the explorer, maps, gaps and reports focus here
+    region: str = "75"
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr = SecretStr("")
     neo4j_database: str = "neo4j"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-
 from graph.model import Node, Provenance, Relationship, RelType
 from graph.store import GraphStore
-from ingest.reference.load import DATA
+from ingest.reference.load import table_rows
 
 PROV = Provenance(source="tests/fixture.csv:2", licence="Licence Ouverte")
 
@@ -51,5 +49,4 @@ def load(store: GraphStore) -> None:
 
 def bundled_rows(name: str) -> int:
     """Data rows of a bundled reference table: expected counts follow a data refresh."""
-    with (DATA / name).open(encoding="utf-8", newline="") as fh:
-        return sum(1 for _ in csv.DictReader(fh))
+    return len(table_rows(name))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import io
 import json
 import shutil
@@ -22,10 +23,9 @@ from typing import Any
 
 from ingest.official import geography_tables, read_basins
 
-REGION = "75"
 OUT = Path(__file__).parent / "data"
 
-ETALAB = "npm @etalab/decoupage-administratif@6.0.0 (INSEE COG 2026, DGCL EPCI 2026)"
+ETALAB = "etalab decoupage-administratif 6.0.0 (COG 2026)"
 SANDRE = "Sandre – référentiel Communes (extrait 2018-10-16), recalé sur le COG 2026"
 SIREN_SRC = "github datactivist/identifiants_collTerr @ ed79d8ef"
 SDG_SRC = "github open-sdg/sdg-translations @ 0cda5858"
@@ -53,7 +53,11 @@ def _write(name: str, rows: list[dict[str, Any]]) -> None:
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    (OUT / name).write_text(buffer.getvalue(), encoding="utf-8")
+    if name.endswith(".gz"):
+        # mtime=0: the same input gives the same bytes (a rebuild shows no diff)
+        (OUT / name).write_bytes(gzip.compress(buffer.getvalue().encode("utf-8"), mtime=0))
+    else:
+        (OUT / name).write_text(buffer.getvalue(), encoding="utf-8")
     print(f"{name}: {len(rows)} lignes")
 
 
@@ -66,10 +70,14 @@ def build_geography(shared: Path) -> None:
         _read_etalab(shared, "communes"), _read_etalab(shared, "epci"),
         _read_etalab(shared, "departements"), _read_etalab(shared, "regions"),
         read_basins(shared / "geo" / "communes-na-2026-bassin.csv"), dep_siren, reg_siren,
-        source=f"{ETALAB}; SIREN des départements et régions : {SIREN_SRC}",
-        basin_source=SANDRE, region=REGION)
+        source=ETALAB, basin_source=SANDRE)
+    # SIREN of départements and régions come from another source than the etalab package.
+    for name in ("departements.csv", "regions.csv"):
+        for row in tables[name]:
+            row["source"] += f"; SIREN : {SIREN_SRC}"
     for name, rows in tables.items():
-        _write(name, rows)
+        # 35,000 communes: compressed, so the bundled reference stays small
+        _write(name + ".gz" if name == "communes.csv" else name, rows)
 
 
 def build_reference(shared: Path) -> None:
@@ -94,6 +102,10 @@ def build_network(shared: Path) -> None:
     _write("rrma.csv", [{**r, "licence": NETWORK_LICENCE} for r in _csv_rows(net / "rrma.csv")])
     # The facts stay as they are: they go through the user import path at `maillage init`.
     shutil.copyfile(net / "na_relations.csv", OUT / "na_relations.csv")
+    # Twinnings of all of France (Wikidata, CC0), through the import path too.
+    shutil.copyfile(net / "wikidata_p190_france_2017.tsv", OUT / "wikidata_p190_france_2017.tsv")
+    shutil.copyfile(net / "wikidata_p190_france_2017.sparql",
+                    OUT / "wikidata_p190_france_2017.sparql")
     shutil.copyfile(shared / "PROVENANCE.md", OUT / "PROVENANCE.md")
     print("na_relations.csv, PROVENANCE.md copiés")
 

@@ -5,6 +5,8 @@ through the user import path (:mod:`ingest.importer`)."""
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING
 from graph.model import Node, Provenance, Relationship, RelType, UpsertSummary, slugify
 from graph.store import GraphStore
 from ingest.official import Tables
-from ingest.resolve import clean
+from ingest.resolve import HOME_REGION, clean
 from ingest.themes import THEMES
 
 if TYPE_CHECKING:
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
 DATA = Path(__file__).parent / "data"
 FACTS = DATA / "na_relations.csv"
+TWINNINGS = DATA / "wikidata_p190_france_2017.tsv"
 MAILLAGE_LICENCE = "MIT (vocabulaire de Maillage)"
 
 ORGANISATION_CATEGORY = {
@@ -32,9 +35,18 @@ ORGANISATION_CATEGORY = {
 SAME_AS = {"conseil-regional-na": "region:75"}
 
 
+def table_rows(name: str) -> list[dict[str, str]]:
+    """The rows of a bundled table (``communes.csv`` is stored compressed)."""
+    path = DATA / name
+    if not path.exists() and (DATA / f"{name}.gz").exists():
+        text = gzip.decompress((DATA / f"{name}.gz").read_bytes()).decode("utf-8")
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def _rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    with (DATA / name).open(encoding="utf-8", newline="") as fh:
-        yield from enumerate(csv.DictReader(fh), start=2)
+    return enumerate(table_rows(name), start=2)
 
 
 def _prov(name: str, line: int, row: dict[str, str], origin: str = "ingest/reference/data/"
@@ -80,23 +92,26 @@ def geography(tables: Tables | None = None,
         deps = r["departements"].split("|")
         nodes.append(Node(key=key, name=r["nom"], provenance=p, props={
             "siren": r["siren"], "nature": r["nature"], "population": _int(r["population"]),
-            "departements": deps, "members_in_region": int(r["members_in_region"]),
+            "departements": deps, "regions": r["regions"].split("|"),
             "members_total": int(r["members_total"])}))
         rels.extend(Relationship(type=RelType.LOCATED_IN, start=key, end=f"departement:{d}",
                                  provenance=p) for d in deps)
+    departements = {f"departement:{r['code']}" for _, r in rows("departements.csv")}
     for line, r in rows("communes.csv"):
         p = prov("communes.csv", line, r)
         key = f"commune:{r['insee']}"
         props: dict[str, object] = {
             "insee": r["insee"], "siren": r["siren"], "population": _int(r["population"]),
-            "departement": r["departement"], "epci": r["epci"] or None, "basin": r["basin"],
+            "departement": r["departement"], "region": r["region"] or None,
+            "epci": r["epci"] or None, "basin": r["basin"] or None,
             "postcodes": r["codes_postaux"].split("|") if r["codes_postaux"] else None,
             "former_names": r["former_names"].split("|") if r["former_names"] else None}
         if r["basin_ambiguous"]:
             props["basin_ambiguous"] = True
         nodes.append(Node(key=key, name=r["nom"], provenance=p, props=props))  # type: ignore[arg-type]
-        rels.append(Relationship(type=RelType.LOCATED_IN, start=key,
-                                 end=f"departement:{r['departement']}", provenance=p))
+        if f"departement:{r['departement']}" in departements:  # not in a collectivité d'outre-mer
+            rels.append(Relationship(type=RelType.LOCATED_IN, start=key,
+                                     end=f"departement:{r['departement']}", provenance=p))
         if r["epci"]:
             rels.append(Relationship(type=RelType.MEMBER_OF, start=key, end=f"epci:{r['epci']}",
                                      provenance=p))
@@ -217,15 +232,19 @@ def reference_records() -> tuple[list[Node], list[Relationship]]:
 FACTS_LICENCE = "faits paraphrasés de pages publiques (voir la source de chaque relation)"
 
 
-def load_reference(store: GraphStore) -> tuple[UpsertSummary, ImportReport]:
-    """Load the bundled reference data, then the 297 facts through the import path,
-    in one unit of work."""
+def load_reference(store: GraphStore, home: str = HOME_REGION
+                   ) -> tuple[UpsertSummary, ImportReport, ImportReport]:
+    """Load the bundled reference data, then the 297 facts and the Wikidata twinnings
+    through the import path, in one unit of work."""
     from ingest.importer import import_file
+    from ingest.templates import WIKIDATA
 
     nodes, rels = reference_records()
     with store.transaction():
         summary = store.upsert_nodes(nodes, batch_size=1000)
         summary += store.upsert_relationships(rels, batch_size=1000)
         report = import_file(store, FACTS, licence=FACTS_LICENCE, partial=False,
-                             display_name="na_relations.csv")
-    return summary, report
+                             display_name="na_relations.csv", home=home)
+        twinnings = import_file(store, TWINNINGS, template=WIKIDATA, partial=False,
+                                display_name=TWINNINGS.name, home=home)
+    return summary, report, twinnings

@@ -37,11 +37,12 @@ def init(
             console.print(f"Base déjà chargée : {ctx.store.url} (rien à faire).")
             return
         with console.status("Chargement des données de référence…"):
-            summary, report = imports.load(ctx, reset)
+            summary, report, twinnings = imports.load(ctx, reset)
     console.print(f"Base prête : {ctx.store.url}")
     console.print(f"Référentiel : {summary.created} créés, {summary.updated} mis à jour, "
                   f"{summary.unchanged} inchangés.")
     console.print("Faits sourcés : " + report.summary_fr())
+    console.print("Jumelages de toute la France : " + twinnings.summary_fr())
 
 
 def _parse_mapping(items: list[str]) -> dict[str, str]:

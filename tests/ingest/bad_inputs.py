@@ -97,7 +97,6 @@ def cases() -> Iterator[tuple[str, bytes, str]]:
            "guillemet")
     yield "guillemet-errant.csv", _csv(ACTIONS, 'Niort;;;jumelage;"Atakpamé"x;TG;;;;'), "guillemet"
     yield "doublon.csv", _csv(ACTIONS, GOOD, GOOD), "ligne en double"
-    yield "tabulations.csv", _csv(ACTIONS.replace(";", "\t"), GOOD.replace(";", "\t")), "colonne"
     yield "page-web.csv", b"<!doctype html><html><body><p>Erreur 404</p></body></html>\n", \
         "colonne"
     # -- values of the actions template -------------------------------------------------
