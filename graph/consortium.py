@@ -41,6 +41,8 @@ class Member:
     role: str  # chef de file, membre
     experience: float
     reasons: list[Reason]
+    #: a collectivité of another région than the home one (« hors région »)
+    outside_region: bool = False
 
 
 @dataclass

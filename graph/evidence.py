@@ -241,3 +241,49 @@ def update_index(index: EvidenceIndex, old: nx.MultiDiGraph, new: nx.MultiDiGrap
                 holders[(ev_kind, item)] = holders.get((ev_kind, item), set()) | {actor}
     # the order a full build gives (the export's, by key)
     return EvidenceIndex(dict(sorted(by_actor.items())), holders)
+
+
+def in_region(graph: nx.MultiDiGraph, key: str, region: str | None) -> bool:
+    """Whether an actor belongs to a région's network: a collectivité of that région (an
+    EPCI that straddles the border counts), an organisation of that région or of none
+    (a national body, a partner); ``None``: every actor.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("commune:86194", kind="commune", region="75")
+    >>> g.add_node("commune:35238", kind="commune", region="53")
+    >>> g.add_node("organisation:ps-eau", kind="organisation")
+    >>> [in_region(g, k, "75") for k in g]
+    [True, False, True]
+    """
+    if region is None:
+        return True
+    data = graph.nodes[key]
+    kind = data.get("kind")
+    if kind == NodeKind.REGION:
+        return bool(key == f"region:{region}")
+    if kind == NodeKind.EPCI:
+        return region in (data.get("regions") or [])
+    if kind in (NodeKind.COMMUNE, NodeKind.DEPARTEMENT):
+        return bool(data.get("region") == region)
+    home = data.get("region_insee")
+    return home is None or bool(home == region)
+
+
+def focused(index: EvidenceIndex, graph: nx.MultiDiGraph, region: str | None) -> EvidenceIndex:
+    """The index of a région's network (kept in the index's memo: once per projection).
+    Evidence stays whole: a place abroad is shared with actors elsewhere all the same."""
+    if region is None:
+        return index
+    name = f"focused:{region}"
+    found = index.memo.get(name)
+    if isinstance(found, EvidenceIndex):
+        return found
+    by_actor = {k: ev for k, ev in index.by_actor.items() if in_region(graph, k, region)}
+    holders: dict[tuple[str, str], set[str]] = {}
+    for item, actors in index.holders.items():
+        kept = {a for a in actors if a in by_actor}
+        if kept:
+            holders[item] = kept
+    out = EvidenceIndex(by_actor, holders)
+    index.memo[name] = out
+    return out

@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.evidence import EvidenceIndex, kind
+from graph.evidence import EvidenceIndex, in_region, kind
 from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
 from graph.opportunities import name
 from graph.status import Status, pair_statuses
@@ -51,6 +51,11 @@ class GapContext:
     index: EvidenceIndex
     year: int
     unresolved: tuple[Unresolved, ...] = ()
+    #: the home région (INSEE code): territories of other régions are not its gaps
+    region: str | None = None
+
+    def home(self, key: str) -> bool:
+        return in_region(self.graph, key, self.region)
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,8 @@ def white_zones(ctx: GapContext) -> Gap:
         k = data.get("kind")
         population = int(data.get("population") or 0)
         large = k == NodeKind.COMMUNE and population >= LARGE_COMMUNE
-        if (k in (NodeKind.DEPARTEMENT, NodeKind.EPCI) or large) and key not in covered:
+        if (k in (NodeKind.DEPARTEMENT, NodeKind.EPCI) or large) and key not in covered \
+                and ctx.home(key):
             items.append(GapItem(key, str(data.get("name")), kind=str(k), population=population,
                                  detail=f"{_thousands(population)} hab.",
                                  advice="Aucune action internationale connue : première prise "
@@ -196,14 +202,19 @@ def water_without_agency(ctx: GapContext) -> Gap:
             continue
         basin = graph.nodes[actor].get("basin")
         items.append(GapItem(
-            actor, name(graph, actor), basin=basin, detail=f"bassin {basin or 'inconnu'}",
+            actor, name(graph, actor), basin=basin,
+            detail=f"bassin {basin}" if basin else "bassin inconnu (données Sandre absentes "
+                                                  "pour cette région dans Maillage)",
             sources=sorted(ev.items["theme"][WATER_THEME]),
             advice=f"Action eau : prendre contact avec l'Agence de l'eau {basin or 'du bassin'} "
                    "et étudier le 1 % solidaire (loi Oudin-Santini) avec le pS-Eau."))
+    limit = "" if any(i.basin for i in items) or not items else (
+        " Le bassin de chaque commune n'est connu de Maillage que pour la Nouvelle-Aquitaine "
+        "(extrait Sandre fourni) : l'agence de chaque collectivité reste à vérifier.")
     return Gap("eau-sans-agence", "Actions eau sans agence de l'eau ni 1 %",
                "Collectivités qui agissent sur l'eau et l'assainissement sans lien connu avec "
-               "l'agence de l'eau de leur bassin ni avec le 1 % solidaire (loi Oudin-Santini).",
-               items, themes=(WATER_THEME,))
+               "l'agence de l'eau de leur bassin ni avec le 1 % solidaire (loi Oudin-Santini)."
+               + limit, items, themes=(WATER_THEME,))
 
 
 def _departement_basins(graph: nx.MultiDiGraph) -> dict[str, str]:
@@ -221,7 +232,7 @@ def partner_coverage(ctx: GapContext) -> Gap:
     listed (its absence everywhere says nothing about one département)."""
     graph, index = ctx.graph, ctx.index
     departements = sorted(k for k, d in graph.nodes(data=True)
-                          if d.get("kind") == NodeKind.DEPARTEMENT)
+                          if d.get("kind") == NodeKind.DEPARTEMENT and ctx.home(k))
     basins = _departement_basins(graph)
     found: list[tuple[int, GapItem]] = []
     for org, data in graph.nodes(data=True):

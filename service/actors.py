@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
 from graph.labels import kind_label
-from graph.model import INTERNATIONAL_RELS, NodeKind, RelType
+from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS, NodeKind, RelType
 from graph.status import STATUS_FR, relation_status
 from graph.walks import ActorFilter, filter_actors, search_nodes
 from service.context import Context, NotFound
-from service.schemas import CountryPublic, NodePublic, NodeRef, Profile, RelationPublic, Stats
+from service.schemas import (
+    CountryPublic,
+    NodePublic,
+    NodeRef,
+    Profile,
+    RelationPublic,
+    SharedActor,
+    SharedPartner,
+    Stats,
+)
 
 #: Relations whose status (going on, stopped, to check) a user follows; not themes,
 #: places or memberships.
@@ -49,7 +58,8 @@ def profile(ctx: Context, key: str, personal: bool = False) -> Profile:
             status=STATUS_FR[relation_status(rel.props, this_year)]
             if rel.type in PARTNERSHIP_RELS else None,
             source=rel.provenance.source, licence=rel.provenance.licence))
-    return Profile(actor=NodePublic.of(node, personal), relations=dict(sorted(grouped.items())))
+    return Profile(actor=NodePublic.of(node, personal), relations=dict(sorted(grouped.items())),
+                   same_partners=same_partners(ctx, key))
 
 
 def of_kind(ctx: Context, kind: NodeKind, limit: int, offset: int) -> tuple[list[NodePublic], int]:
@@ -80,7 +90,40 @@ def country(ctx: Context, iso2: str) -> CountryPublic:
                      if d.get("type") == RelType.LOCATED_IN
                      and graph.nodes[src].get("kind") == NodeKind.TERRITORY})
     return CountryPublic(country=NodePublic.of(node), actors=actors,
-                         territories=[ctx.ref(p) for p in places])
+                         territories=[ctx.ref(p) for p in places],
+                         by_region=by_region(ctx, ("country", key)))
+
+
+def by_region(ctx: Context, item: tuple[str, str]) -> dict[str, int]:
+    """How many French collectivités of each région hold an item of evidence (a country, a
+    place abroad), most first: who else in France works there."""
+    graph, counts = ctx.graph(), Counter[str]()
+    for actor in ctx.index("france").holders.get(item, set()):
+        data = graph.nodes[actor]
+        if data.get("kind") in COLLECTIVITE_KINDS:
+            region = data.get("region") or next(iter(data.get("regions") or []), None)
+            if data.get("kind") == NodeKind.REGION:
+                region = actor.split(":", 1)[1]
+            counts[ctx.name(f"region:{region}") if region else "?"] += 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def same_partners(ctx: Context, key: str) -> list[SharedPartner]:
+    """The other French collectivités tied to the same foreign places as ``key``, those of
+    other régions flagged: who else in France works with this partner."""
+    full = ctx.index("france")
+    evidence = full.by_actor.get(key)
+    if evidence is None:
+        return []
+    out = []
+    for place in sorted(evidence.items["territory"]):
+        others = sorted(a for a in full.holders.get(("territory", place), set())
+                        if a != key and ctx.graph().nodes[a].get("kind") in COLLECTIVITE_KINDS)
+        if others:
+            out.append(SharedPartner(partner=ctx.ref(place), actors=[
+                SharedActor(**ctx.ref(a).model_dump(), outside_region=not ctx.in_region(a))
+                for a in others]))
+    return out
 
 
 def stats(ctx: Context) -> Stats:

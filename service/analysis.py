@@ -65,8 +65,20 @@ def focus(ctx: Context, query: FocusQuery) -> Focus:
                  programmes=[ctx.known(_key(p, "programme")) for p in query.programmes])
 
 
-def consortia(ctx: Context, target: Focus, top: int) -> list[Consortium]:
-    return build_consortia(ctx.graph(), target, top=top, index=ctx.index())
+#: Whose actors a consortium may draw on: the home région's network, or all of France.
+SCOPES = ("region", "france")
+
+
+def consortia(ctx: Context, target: Focus, top: int, scope: str = "region") -> list[Consortium]:
+    """Alternative consortia for a focus, from the home région (``scope="region"``) or
+    from the whole country (``"france"``: members from elsewhere flagged « hors région »)."""
+    if scope not in SCOPES:
+        raise Refused(f"périmètre inconnu « {scope} » : region ou france")
+    found = build_consortia(ctx.graph(), target, top=top, index=ctx.index(scope))
+    for consortium in found:
+        for member in [consortium.lead, *consortium.members]:
+            member.outside_region = not ctx.in_region(member.actor)
+    return found
 
 
 def focus_label(ctx: Context, target: Focus) -> str:
@@ -80,7 +92,7 @@ def gaps(ctx: Context, rule: str | None = None) -> list[Gap]:
     # rows left unattached (not the probable duplicates nor the possible co-partners)
     unresolved = tuple(Unresolved(i.key, i.name, i.reason, i.file, tuple(i.lines))
                        for i in ctx.store.review_items("open") if i.template in TEMPLATES)
-    context = GapContext(ctx.graph(), ctx.index(), date.today().year, unresolved)
+    context = GapContext(ctx.graph(), ctx.index(), date.today().year, unresolved, ctx.region)
     return scan(context, [rule] if rule else None)
 
 

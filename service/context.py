@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.evidence import EvidenceIndex, build_index, update_index
+from graph.evidence import EvidenceIndex, build_index, focused, in_region, update_index
 from graph.factory import open_store
 from graph.model import Node
 from graph.projection import ProjectionCache
@@ -95,10 +95,27 @@ class Context:
     def graph(self) -> nx.MultiDiGraph:
         return self._snapshot()[0]
 
-    def index(self) -> EvidenceIndex:
+    def index(self, scope: str = "region") -> EvidenceIndex:
         """The evidence index of :meth:`graph` (the same projection, in a request),
-        built with it before it was published."""
-        return self._snapshot()[1]
+        built with it before it was published: the home région's network (the
+        ``MAILLAGE_REGION`` setting), or every actor of France (``scope="france"``)."""
+        graph, index = self._snapshot()
+        return index if scope == "france" else focused(index, graph, self.region)
+
+    @property
+    def region(self) -> str:
+        """The home région's INSEE code."""
+        return self.settings.region
+
+    @property
+    def region_name(self) -> str:
+        """« Nouvelle-Aquitaine », or the code when the store has no such région."""
+        key = f"region:{self.region}"
+        graph = self.graph()
+        return str(graph.nodes[key].get("name")) if key in graph else self.region
+
+    def in_region(self, key: str) -> bool:
+        return in_region(self.graph(), key, self.region)
 
     # -- answers cache (JSON bodies of reads) -------------------------------------------
     def cached_json(self, name: str, args: tuple[Any, ...]) -> tuple[bytes | None, int]:

@@ -164,7 +164,7 @@ def undo(ctx: Context, key: str) -> ReviewItem:
 
 
 def load(ctx: Context, reset: bool = False
-         ) -> tuple[UpsertSummary, ImportReport, ImportReport]:
+         ) -> tuple[UpsertSummary, ImportReport, ImportReport | None]:
     """Create the schema and load the bundled reference data and facts."""
     if reset:
         ctx.store.clear()

@@ -150,10 +150,22 @@ class RelationPublic(BaseModel):
     licence: str
 
 
+class SharedActor(NodeRef):
+    outside_region: bool = Field(description="collectivité d'une autre région (« hors région »)")
+
+
+class SharedPartner(BaseModel):
+    partner: NodeRef
+    actors: list[SharedActor]
+
+
 class Profile(BaseModel):
     actor: NodePublic
     relations: dict[str, list[RelationPublic]] = Field(
         description="relations groupées par type, chacune avec sa période et sa source")
+    same_partners: list[SharedPartner] = Field(
+        default_factory=list, description="les autres collectivités françaises liées aux mêmes "
+                                          "partenaires étrangers")
 
 
 class Page(BaseModel, Generic[T]):
@@ -200,6 +212,8 @@ class CountryPublic(BaseModel):
     country: NodePublic
     actors: list[dict[str, Any]]
     territories: list[NodeRef]
+    by_region: dict[str, int] = Field(
+        default_factory=dict, description="collectivités de France qui y agissent, par région")
 
 
 #: Rows and errors an import answer lists (the summary counts them all; the command line's

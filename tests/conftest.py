@@ -61,6 +61,31 @@ def reference_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def regional_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled reference for the home région only (no national twinnings): for tests of
+    mechanics on the slower Bolt store, where all of France adds time and no meaning."""
+    from ingest.reference.load import load_reference
+
+    path = tmp_path_factory.mktemp("regional") / "regional.db"
+    s = SqliteStore(path)
+    load_reference(s, regional=True)
+    s.close()
+    return path
+
+
+@pytest.fixture
+def regional_store(regional_db: Path, tmp_path: Path) -> Iterator[SqliteStore]:
+    """A private copy of :func:`regional_db`."""
+    import shutil
+
+    copy = tmp_path / "regional.db"
+    shutil.copyfile(regional_db, copy)
+    s = SqliteStore(copy)
+    yield s
+    s.close()
+
+
 @pytest.fixture
 def ref_store(reference_db: Path, tmp_path: Path) -> Iterator[SqliteStore]:
     """A private copy of the reference database, for tests that write."""

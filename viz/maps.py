@@ -17,6 +17,9 @@ DATA = Path(__file__).parent / "static" / "data"
 NA_FILE = DATA / "na-2026-light.topojson"
 WORLD_FILE = DATA / "world-110m.topojson"
 NA_LAYERS = ("departements", "epci", "communes")
+#: The région whose shapes are bundled (``na-2026-light.topojson``): other régions have
+#: no map of their own until their shapes are added.
+MAPPED_REGION = "75"
 
 
 def decode_arcs(topology: dict[str, Any]) -> list[list[tuple[float, float]]]:

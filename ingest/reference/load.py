@@ -58,17 +58,21 @@ def _int(value: str) -> int | None:
     return int(value) if value.strip() else None
 
 
-def geography(tables: Tables | None = None,
-              origin: str = "ingest/reference/data/") -> tuple[list[Node], list[Relationship]]:
+def geography(tables: Tables | None = None, origin: str = "ingest/reference/data/",
+              regions: set[str] | None = None) -> tuple[list[Node], list[Relationship]]:
     """Geography records from the bundled tables, or from tables built out of a new vintage
-    of the official files (:mod:`ingest.official`)."""
+    of the official files (:mod:`ingest.official`); only those of ``regions`` if given (a
+    lighter store for one région, as the tests use)."""
     nodes: list[Node] = []
     rels: list[Relationship] = []
 
     def rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
-        if tables is None:
-            return _rows(name)
-        return enumerate(({k: str(v) for k, v in r.items()} for r in tables[name]), start=2)
+        found = _rows(name) if tables is None else enumerate(
+            ({k: str(v) for k, v in r.items()} for r in tables[name]), start=2)
+        if regions is None:
+            return found
+        field = {"regions.csv": "code", "epci.csv": "regions"}.get(name, "region")
+        return ((line, r) for line, r in found if set(r[field].split("|")) & regions)
 
     def prov(name: str, line: int, row: dict[str, str]) -> Provenance:
         return _prov(name, line, row, origin)
@@ -86,17 +90,18 @@ def geography(tables: Tables | None = None,
             "population": _int(r["population"])}))
         rels.append(Relationship(type=RelType.LOCATED_IN, start=key, end=f"region:{r['region']}",
                                  provenance=p))
+    departements = {f"departement:{r['code']}" for _, r in rows("departements.csv")}
     for line, r in rows("epci.csv"):
         p = prov("epci.csv", line, r)
         key = f"epci:{r['siren']}"
-        deps = r["departements"].split("|")
+        deps = [d for d in r["departements"].split("|")
+                if regions is None or f"departement:{d}" in departements]
         nodes.append(Node(key=key, name=r["nom"], provenance=p, props={
             "siren": r["siren"], "nature": r["nature"], "population": _int(r["population"]),
             "departements": deps, "regions": r["regions"].split("|"),
             "members_total": int(r["members_total"])}))
         rels.extend(Relationship(type=RelType.LOCATED_IN, start=key, end=f"departement:{d}",
                                  provenance=p) for d in deps)
-    departements = {f"departement:{r['code']}" for _, r in rows("departements.csv")}
     for line, r in rows("communes.csv"):
         p = prov("communes.csv", line, r)
         key = f"commune:{r['insee']}"
@@ -220,10 +225,10 @@ def _geographic_calls(programme: str, text: str,
     return rels, nodes
 
 
-def reference_records() -> tuple[list[Node], list[Relationship]]:
+def reference_records(regions: set[str] | None = None) -> tuple[list[Node], list[Relationship]]:
     nodes: list[Node] = []
     rels: list[Relationship] = []
-    for part in (geography(), vocabularies(), network()):
+    for part in (geography(regions=regions), vocabularies(), network()):
         nodes.extend(part[0])
         rels.extend(part[1])
     return nodes, rels
@@ -232,19 +237,21 @@ def reference_records() -> tuple[list[Node], list[Relationship]]:
 FACTS_LICENCE = "faits paraphrasés de pages publiques (voir la source de chaque relation)"
 
 
-def load_reference(store: GraphStore, home: str = HOME_REGION
-                   ) -> tuple[UpsertSummary, ImportReport, ImportReport]:
+def load_reference(store: GraphStore, home: str = HOME_REGION, regional: bool = False
+                   ) -> tuple[UpsertSummary, ImportReport, ImportReport | None]:
     """Load the bundled reference data, then the 297 facts and the Wikidata twinnings
-    through the import path, in one unit of work."""
+    through the import path, in one unit of work. ``regional``: the home région's
+    geography and facts only, without the national twinnings (a light store)."""
     from ingest.importer import import_file
     from ingest.templates import WIKIDATA
 
-    nodes, rels = reference_records()
+    nodes, rels = reference_records({home} if regional else None)
     with store.transaction():
         summary = store.upsert_nodes(nodes, batch_size=1000)
         summary += store.upsert_relationships(rels, batch_size=1000)
         report = import_file(store, FACTS, licence=FACTS_LICENCE, partial=False,
                              display_name="na_relations.csv", home=home)
-        twinnings = import_file(store, TWINNINGS, template=WIKIDATA, partial=False,
-                                display_name=TWINNINGS.name, home=home)
+        twinnings = None if regional else import_file(
+            store, TWINNINGS, template=WIKIDATA, partial=False, display_name=TWINNINGS.name,
+            home=home)
     return summary, report, twinnings

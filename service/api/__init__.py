@@ -52,8 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Maillage", version="0.1.0", lifespan=lifespan, docs_url=None,
                   redoc_url=None,
-                  description="Graphe des partenariats de coopération décentralisée en "
-                              "Nouvelle-Aquitaine : acteurs, relations sourcées, consortiums "
+                  description="Graphe des partenariats de coopération décentralisée, centré "
+                              "sur une région (MAILLAGE_REGION) : acteurs, relations sourcées, "
+                              "consortiums "
                               "possibles et manques du réseau. Les écritures demandent un "
                               "jeton (en-tête `Authorization: Bearer …`).")
     app.state.settings = settings

@@ -46,7 +46,9 @@ def _print_consortia(label: str, found: list[Consortium], top: int) -> None:
         for col in ("rôle", "collectivité", "pourquoi (sources dans --json)"):
             table.add_column(col)
         for m in [c.lead, *c.members]:
-            table.add_row(m.role, f"{m.name}\n{m.actor}", "\n".join(r.text for r in m.reasons[:4]))
+            where = " (hors région)" if m.outside_region else ""
+            table.add_row(m.role, f"{m.name}{where}\n{m.actor}",
+                          "\n".join(r.text for r in m.reasons[:4]))
         console.print(table)
         console.print("Complémentarité : " + " ; ".join(c.complementarity))
         console.print("Financements et partenaires : " + " ; ".join(
@@ -63,6 +65,9 @@ def opportunities(
     programme: Annotated[list[str] | None, typer.Option(help="Programme ou dispositif (clé).")]
     = None,
     top: Annotated[int, typer.Option(help="Nombre de résultats.")] = 5,
+    scope: Annotated[str, typer.Option(
+        help="Consortiums : collectivités de la région (region) ou de toute la France "
+             "(france, signalées « hors région »).")] = "region",
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
 ) -> None:
     """Partenaires à suggérer à un acteur, ou consortiums pour un pays, un territoire, un thème."""
@@ -81,7 +86,7 @@ def opportunities(
         focus = analysis.focus(ctx, analysis.FocusQuery(
             tuple(country or ()), tuple(territory or ()), tuple(theme or ()),
             tuple(programme or ())))
-        consortia = analysis.consortia(ctx, focus, top)
+        consortia = analysis.consortia(ctx, focus, top, scope)
         if as_json:
             echo_json([dataclasses.asdict(c) for c in consortia])
         else:

@@ -42,7 +42,8 @@ def init(
     console.print(f"Référentiel : {summary.created} créés, {summary.updated} mis à jour, "
                   f"{summary.unchanged} inchangés.")
     console.print("Faits sourcés : " + report.summary_fr())
-    console.print("Jumelages de toute la France : " + twinnings.summary_fr())
+    if twinnings is not None:
+        console.print("Jumelages de toute la France : " + twinnings.summary_fr())
 
 
 def _parse_mapping(items: list[str]) -> dict[str, str]:

@@ -86,6 +86,20 @@ def _place(ctx: Context, key: str) -> Section:
                                                   [e.model_dump() for e in shown.edges]))
 
 
+def _same_partners(found: Profile) -> Section:
+    section = Section("Ailleurs en France, avec les mêmes partenaires",
+                      "Les autres collectivités françaises liées aux mêmes collectivités "
+                      "étrangères (sources : faits fournis, Wikidata P190) : des expériences à "
+                      "partager, des partenaires pour un projet commun.")
+    for shared in found.same_partners:
+        names = [a.name + (" (hors région)" if a.outside_region else "") for a in shared.actors]
+        section.lines.append(Line(f"{shared.partner.name} : " + ", ".join(names[:12])
+                                  + (f" et {len(names) - 12} autres" if len(names) > 12 else "")))
+    if not found.same_partners:
+        section.intro = "Aucune autre collectivité française connue avec ces partenaires."
+    return section
+
+
 def _partners(suggestions: list[Suggestion]) -> Section:
     section = Section("Partenaires recommandés",
                       "Acteurs avec qui travailler, et pourquoi (indices partagés, pondérés "
@@ -144,7 +158,8 @@ def build_actor(ctx: Context, key: str, contacts: bool = False) -> Report:
     sources: list[str] = []
     suggestions = analysis.suggestions(ctx, key, 5)
     sections = [_identity(ctx, found, contacts), _action(ctx, found, ev, sources),
-                _place(ctx, key), _partners(suggestions), _consortia(ctx, ev),
+                _place(ctx, key), _same_partners(found), _partners(suggestions),
+                _consortia(ctx, ev),
                 _steps(ctx, key, ev, suggestions)]
     data_date, licences = meta(ctx, sources)
     title = "Fiche organisation" if found.actor.kind == NodeKind.ORGANISATION \

@@ -60,6 +60,6 @@ def build_network(ctx: Context, key: str = NETWORK_KEY, contacts: bool = False) 
     quality = Section("Qualité des données",
                       lines=[Line(f"{p} : {n:g}") for p, n in top_counts(problems)])
     data_date, licences = meta(ctx, [str(d.get("source")) for *_, d in graph.edges(data=True)])
-    return Report("reseau", NETWORK_KEY, "Observatoire du réseau", "Nouvelle-Aquitaine",
+    return Report("reseau", NETWORK_KEY, "Observatoire du réseau", ctx.region_name,
                   [counts, _distribution(ctx, engaged), brokers, groups, quality],
                   data_date, licences)

@@ -158,5 +158,5 @@ def build_country(ctx: Context, key: str, contacts: bool = False) -> Report:
     themes = Counter(t["name"] for a in data.actors for t in a["themes"])
     chart = Section("Acteurs par thème", svg=bars("Acteurs par thème", top_counts(themes, 10)))
     data_date, licences = meta(ctx, sources)
-    return Report("pays", key, f"{ctx.name(key)} : l'action de la Nouvelle-Aquitaine", key,
+    return Report("pays", key, f"{ctx.name(key)} : l'action des collectivités de {ctx.region_name}", key,
                   [who, cons, funding, chart, facts], data_date, licences)

@@ -40,7 +40,12 @@ def test_poitiers_profile_with_sources(real: TestClient) -> None:
     assert body["actor"]["name"] == "Poitiers"
     assert body["actor"]["props"]["population"] > 80000
     twins = body["relations"]["TWINNED_WITH"]
-    assert twins and all(r["source"].startswith("http") for r in twins)
+    assert twins and all(r["source"].startswith(("http", "Wikidata (CC0), P190"))
+                         for r in twins)
+    # who else in France works with Poitiers' partners: Aix-en-Provence, with Coimbra
+    shared = {s["partner"]["key"]: s["actors"] for s in body["same_partners"]}
+    assert {"key": "commune:13001", "kind": "commune", "name": "Aix-en-Provence",
+            "outside_region": True} in shared["territory:pt-coimbra"]
     member = body["relations"]["MEMBER_OF"]
     assert any(r["other"]["key"] == "epci:200069854" for r in member)
     # each relation says if it is current: attested in 2023, active; seen in 1971 only and

@@ -21,12 +21,13 @@ SECONDS = 10
 
 
 @pytest.mark.parametrize("kind", STORE_KINDS)
-def test_readers_and_writers_together(kind: str, reference_db: Path, tmp_path: Path,
+def test_readers_and_writers_together(kind: str, regional_db: Path, tmp_path: Path,
                                       request: pytest.FixtureRequest) -> None:
     store: GraphStore
     if kind == "sqlite":
         db = tmp_path / "load.db"
-        shutil.copyfile(reference_db, db)
+        # the home région: the mechanics, not the national projection's first build
+        shutil.copyfile(regional_db, db)
         target: Path | str = db
         env: dict[str, str] = {}
         store = SqliteStore(db)

@@ -23,6 +23,7 @@ from viz.report import render
 XSS = "<img src=x onerror=alert(1)>"
 KEYS = {
     "commune:86194": ["Identité", "Action internationale", "Place dans le réseau",
+                      "Ailleurs en France, avec les mêmes partenaires",
                       "Partenaires recommandés", "Consortiums possibles et financements",
                       "Prochaines étapes suggérées"],
     "departement:79": ["En bref", "Collectivités engagées", "Collectivités à mobiliser",

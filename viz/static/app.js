@@ -546,8 +546,10 @@ function mapLegend(mode) {
   }
 }
 
+let REGION_NAME = "la région";
+
 function describe(f) {
-  if (f.actors !== undefined) return `${f.name} : ${f.actors} acteur(s) de Nouvelle-Aquitaine`;
+  if (f.actors !== undefined) return `${f.name} : ${f.actors} acteur(s) de ${REGION_NAME}, ${f.france} en France`;
   return `${f.name} : ${f.engaged} collectivité(s) engagée(s) à l'international` + (f.basin ? `, bassin ${f.basin}` : "");
 }
 
@@ -597,6 +599,9 @@ function syncControls() {
 
 async function start() {
   const vocabulary = await api("/api/vocabulary");
+  REGION_NAME = vocabulary.region.name;
+  $("subtitle").textContent = `partenariats de coopération décentralisée : ${REGION_NAME}`;
+  $("na-map").setAttribute("aria-label", `Carte : ${REGION_NAME}`);
   RELATION_LABELS = vocabulary.relation_labels || {};
   PROPERTY_LABELS = vocabulary.property_labels || {};
   TECHNICAL = new Set(vocabulary.technical_properties || []);

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -15,13 +15,17 @@ from service.schemas import NodeRef
 router = APIRouter(prefix="/api", tags=["analyses"], dependencies=[Depends(reader)],
                    responses=ERRORS)
 Keys = Annotated[list[str] | None, Query(max_length=10)]
+Scope = Literal["region", "france"]
 
 
 @router.get("/opportunities", summary="Consortiums ou partenaires")
 async def opportunities(ctx: Ctx, actor: Annotated[str | None, Query(max_length=210)] = None,
                         country: Keys = None, territory: Keys = None, theme: Keys = None,
                         programme: Keys = None,
-                        top: Annotated[int, Query(ge=1, le=20)] = 5) -> Response:
+                        top: Annotated[int, Query(ge=1, le=20)] = 5,
+                        scope: Annotated[Scope, Query(
+                            description="consortiums : la région (region) ou toute la France "
+                                        "(france)")] = "region") -> Response:
     """Comme ``maillage opportunities`` : partenaires d'un acteur, ou consortiums pour un
     pays (code ISO ou clé), une collectivité étrangère, un thème ou ODD, un programme ;
     sans paramètre, pour le pays où agissent le plus d'acteurs du réseau."""
@@ -31,10 +35,10 @@ async def opportunities(ctx: Ctx, actor: Annotated[str | None, Query(max_length=
     def compute() -> list[dict[str, Any]]:
         if actor:
             return [dataclasses.asdict(s) for s in analysis.suggestions(ctx, actor, top)]
-        found = analysis.consortia(ctx, analysis.focus(ctx, query), top)
+        found = analysis.consortia(ctx, analysis.focus(ctx, query), top, scope)
         return [dataclasses.asdict(c) for c in found]
 
-    return await answer(ctx, "opportunities", (actor, query, top), compute)
+    return await answer(ctx, "opportunities", (actor, query, top, scope), compute)
 
 
 @router.get("/gaps", summary="Manques du réseau")

@@ -15,7 +15,8 @@ router = APIRouter(prefix="/api", dependencies=[Depends(reader)], responses=ERRO
 @router.get("/countries/{iso2}", response_model=CountryPublic, tags=["territoires"],
             summary="Qui agit dans un pays")
 def country(iso2: str, ctx: Ctx) -> CountryPublic:
-    """Les acteurs de Nouvelle-Aquitaine qui y agissent, sur quoi, depuis quand."""
+    """Les acteurs de la région qui y agissent, sur quoi, depuis quand ; et combien de
+    collectivités de chaque région de France y agissent."""
     return actors.country(ctx, iso2)
 
 

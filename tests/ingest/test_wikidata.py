@@ -1,0 +1,107 @@
+"""The whole of France: national geography and the Wikidata twinnings (P190).
+
+On the bundled reference (loaded once per session): what the file adds, that no known
+relation is doubled, and how the French side is resolved (former names, homonyms)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.attestations import attestations
+from graph.model import NodeKind, RelType
+from graph.sqlite_store import SqliteStore
+from ingest.importer import import_file, resolvers_for
+from ingest.readers import read_table
+from ingest.reference.load import FACTS, TWINNINGS
+from ingest.templates import WIKIDATA, map_headers
+from ingest.wikidata import Known, Town, prepare, resolve_town
+
+SOURCE = "Wikidata (CC0), P190, extrait 2017"
+
+
+@pytest.fixture(scope="module")
+def store(reference_db: Path) -> SqliteStore:
+    return SqliteStore(reference_db)
+
+
+def twinnings(store: SqliteStore, start: str, end: str) -> list[str]:
+    return [n.relationship.key for n in store.neighbours(start, types=["TWINNED_WITH"])
+            if n.node.key == end]
+
+
+def test_national_counts(store: SqliteStore) -> None:
+    nodes = store.counts().nodes
+    assert (nodes["commune"], nodes["epci"], nodes["departement"], nodes["region"]) == (
+        34_969, 1_255, 101, 18)
+    rels = [n.relationship for n in store.neighbours("territory:de-marburg", direction="in")]
+    assert rels  # the bundled facts' Marburg, not a second « Marburg » from Wikidata
+    wikidata = 0
+    for key in ("commune:86194", "commune:33063", "commune:75056"):
+        for n in store.neighbours(key, types=[RelType.TWINNED_WITH.value]):
+            if any(a.source == SOURCE for a in attestations(n.relationship)):
+                wikidata += 1
+    assert wikidata >= 20  # Poitiers, Bordeaux and Paris have their Wikidata twins
+
+
+def test_at_least_3000_twinnings_attested_by_wikidata(store: SqliteStore) -> None:
+    _, rels = store.rows()
+    attested = [r for r in rels if r.type == "TWINNED_WITH" and SOURCE in str(r.props)]
+    assert len(attested) >= 3000
+    assert all(SOURCE in str(r.props.get("attestations")) for r in attested)
+
+
+def test_known_pairs_get_a_source_not_a_second_relation(store: SqliteStore) -> None:
+    # Poitiers–Marburg: two bundled statements; Wikidata adds its attestation to one of them
+    marburg = twinnings(store, "commune:86194", "territory:de-marburg")
+    assert len(marburg) == 2
+    sources = [a.source for key in marburg
+               for a in attestations(store.get_relationship(key))]  # type: ignore[arg-type]
+    assert sources.count(SOURCE) == 1 and len(sources) == 3
+    # « Yaroslavl » in Wikidata is the bundled facts' « Iaroslavl », one place
+    assert twinnings(store, "commune:86194", "territory:ru-yaroslavl") == []
+    assert len(twinnings(store, "commune:86194", "territory:ru-iaroslavl")) == 1
+    # Bordeaux: every foreign place is twinned once at most by one Wikidata relation
+    bordeaux = [n for n in store.neighbours("commune:33063", types=["TWINNED_WITH"])]
+    wikidata = [n.node.key for n in bordeaux
+                if any(a.source == SOURCE for a in attestations(n.relationship))]
+    assert len(wikidata) == len(set(wikidata)) >= 15
+
+
+def test_reimporting_the_extract_changes_nothing(store: SqliteStore) -> None:
+    report = import_file(store, TWINNINGS, template=WIKIDATA, dry_run=True)
+    assert report.count("create") == report.count("update") == 0
+    assert report.count("unchanged") >= 3800
+
+
+def test_french_side_resolution(store: SqliteStore) -> None:
+    resolvers = resolvers_for(store)
+    # where each département lies, from the extract's towns only one commune can be
+    table = read_table(TWINNINGS)
+    columns, _ = map_headers(table.headers, WIKIDATA, table.file)
+    rows = [{columns[h]: v for h, v in cells.items() if h in columns} for _, cells in table.rows]
+    known = prepare(rows, resolvers, None)["known"]
+    assert len(known.centroids) > 80
+    # a former commune's name gives today's commune, and says so (Seynod joined Annecy)
+    key, _, how = resolve_town(Town("Seynod", 45.89, 6.10, 19624), resolvers, known)
+    assert key == "commune:74010" and how.startswith("ancien nom") and "Annecy" in how
+    # homonyms settled by where the town lies: Montreuil (Seine-Saint-Denis), not the others
+    assert len({e.key for e in resolvers.collectivites.exact[NodeKind.COMMUNE]["montreuil"]}) > 1
+    key, candidates, how = resolve_town(Town("Montreuil", 48.86, 2.44, 104139), resolvers,
+                                        known)
+    assert key == "commune:93048" and "lieu" in how and len(candidates) > 1
+    # ... or by population when the places are not all known: Ussel (Corrèze, 9,187 hab.)
+    key, _, how = resolve_town(Town("Ussel", 45.55, 2.31, 9702), resolvers, Known())
+    assert key == "commune:19275" and "population" in how
+    # unknown name, or homonyms nothing settles: to review, said in French
+    key, _, how = resolve_town(Town("Atlantis-sur-Mer", 0.0, 0.0, 10), resolvers, known)
+    assert key is None and "aucune commune" in how
+    key, candidates, how = resolve_town(Town("Montreuil", None, None, None), resolvers, known)
+    assert key is None and len(candidates) > 1 and "homonymes" in how
+
+
+def test_facts_file_and_extract_ship_with_their_provenance() -> None:
+    text = (FACTS.parent / "PROVENANCE.md").read_text(encoding="utf-8")
+    assert "wikidata_p190_france_2017.tsv" in text and "CC0" in text
+    assert (FACTS.parent / "wikidata_p190_france_2017.sparql").exists()
