@@ -91,7 +91,7 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance.
 
     >>> round(distance_km((46.58, 0.34), (50.81, 8.77)))  # Poitiers–Marburg
-    744
+    776
     """
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = (math.sin((lat2 - lat1) / 2) ** 2

@@ -105,3 +105,30 @@ def test_facts_file_and_extract_ship_with_their_provenance() -> None:
     text = (FACTS.parent / "PROVENANCE.md").read_text(encoding="utf-8")
     assert "wikidata_p190_france_2017.tsv" in text and "CC0" in text
     assert (FACTS.parent / "wikidata_p190_france_2017.sparql").exists()
+
+
+def test_cli_reloads_a_newer_extract(ref_store: SqliteStore, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from service.cli import app
+    from service.settings import get_settings
+
+    monkeypatch.setenv("MAILLAGE_STORE", f"sqlite:///{ref_store.path}")
+    get_settings.cache_clear()
+    lines = TWINNINGS.read_text(encoding="utf-8").splitlines()
+    poitiers = [line for line in lines if line.startswith("Poitiers\t")]
+    newer = tmp_path / "p190-2025.tsv"
+    newer.write_text("\n".join([lines[0], *poitiers,
+                                "Atlantis-sur-Mer\tFrance\t0\t0\t10\tMu\t1\t1\t\tGermany\t9\tEU"])
+                     + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(newer), "--template", "wikidata-p190",
+                                      "--dry-run", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [r["collectivite"] for r in rows[:-1]] == ["commune:86194"] * len(poitiers)
+    # known pairs gain this extract's attestation (an update), none is created twice
+    assert {r["action"] for r in rows[:-1]} == {"update"}
+    assert rows[-1]["action"] == "reject" and rows[-1]["review"]

@@ -99,3 +99,22 @@ def test_consortia_for_burkina_faso_differ_and_fit(real_store: None) -> None:
                 if f["key"] == agency:  # « projet eau : bassin X de <member> »
                     assert f"bassin {basin} de " in f["why"]
                     assert f["why"].split(f"bassin {basin} de ", 1)[1] in names
+
+
+def test_opportunities_scope_region_or_france(real_store: None) -> None:
+    def members(*scope: str) -> list[dict[str, object]]:
+        result = runner.invoke(app, ["opportunities", "--country", "BF", "--top", "5",
+                                     "--json", *scope])
+        assert result.exit_code == 0, result.output
+        return [m for c in json.loads(result.stdout) for m in [c["lead"], *c["members"]]]
+
+    region = members()
+    assert region == members("--scope", "region")
+    assert not any(m["outside_region"] for m in region)
+    france = members("--scope", "france")
+    outside = [m for m in france if m["outside_region"]]
+    assert outside and all(m["reasons"] for m in outside)
+    table = runner.invoke(app, ["opportunities", "--country", "BF", "--scope", "france"])
+    assert "(hors région)" in table.output
+    refused = runner.invoke(app, ["opportunities", "--country", "BF", "--scope", "monde"])
+    assert refused.exit_code != 0 and "périmètre inconnu" in refused.output
