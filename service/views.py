@@ -22,6 +22,7 @@ from graph.walks import (
     within_country,
     within_theme,
 )
+from service.actors import by_region
 from service.context import Context
 from service.schemas import GraphEdge, GraphNode, GraphView
 from viz.maps import MAPPED_REGION, na_layer, world_layer
@@ -107,6 +108,8 @@ def drawing(ctx: Context, spec: ViewSpec) -> dict[str, Any]:
     data = vis_data([n.model_dump() for n in shown.nodes], [e.model_dump() for e in shown.edges],
                     focus=spec.focus)
     extra: dict[str, Any] = {}
+    if spec.country:  # who else in France acts there, by région
+        extra["by_region"] = by_region(ctx, ("country", f"country:{spec.country.upper()}"))
     if spec.communities:
         groups = communities([n.key for n in shown.nodes],
                              [(e.source, e.target) for e in shown.edges])

@@ -157,6 +157,12 @@ def build_country(ctx: Context, key: str, contacts: bool = False) -> Report:
                       lines=[Line(f"{name} — {why}") for name, why in calls.items()])
     themes = Counter(t["name"] for a in data.actors for t in a["themes"])
     chart = Section("Acteurs par thème", svg=bars("Acteurs par thème", top_counts(themes, 10)))
+    france = Section("Ailleurs en France", "Collectivités françaises qui y agissent, par "
+                     "région (faits fournis et jumelages Wikidata P190) : des partenaires "
+                     "possibles hors de la région (maillage opportunities --scope france).")
+    france.table = [["région", "collectivités"]] + [
+        [region, str(n)] for region, n in data.by_region.items()]
     data_date, licences = meta(ctx, sources)
-    return Report("pays", key, f"{ctx.name(key)} : l'action des collectivités de {ctx.region_name}", key,
-                  [who, cons, funding, chart, facts], data_date, licences)
+    return Report("pays", key,
+                  f"{ctx.name(key)} : l'action des collectivités de {ctx.region_name}", key,
+                  [who, cons, funding, france, chart, facts], data_date, licences)

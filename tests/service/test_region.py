@@ -92,3 +92,14 @@ def test_who_else_in_france_works_with_the_same_partner(home: Context) -> None:
                for a in shared["territory:pt-coimbra"])
     burkina = country(home, "BF")
     assert burkina.by_region["Nouvelle-Aquitaine"] >= 1 and len(burkina.by_region) > 1
+
+
+def test_the_country_view_counts_french_actors_by_region(home: Context) -> None:
+    drawing = views.drawing(home, views.ViewSpec(country="BF"))
+    counts = drawing["by_region"]
+    assert counts == country(home, "BF").by_region
+    assert counts["Nouvelle-Aquitaine"] >= 1 and len(counts) > 1
+    # the view itself stays the home région's: no collectivité from elsewhere drawn
+    graph = home.graph()
+    drawn = [n["id"] for n in drawing["nodes"] if graph.nodes[n["id"]].get("region")]
+    assert drawn and all(graph.nodes[k]["region"] == "75" for k in drawn)

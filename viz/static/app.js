@@ -131,6 +131,10 @@ function draw(data, started) {
     let text = `${data.nodes.length} nœuds, ${data.edges.length} relations — affiché en ${ms} ms`;
     if (data.aggregated) text += " (communes regroupées par EPCI)";
     if (data.truncated) text += " (vue tronquée)";
+    if (data.by_region && Object.keys(data.by_region).length) {
+      text += " — collectivités de France qui y agissent : " + Object.entries(data.by_region)
+        .slice(0, 6).map(([region, n]) => `${region} ${n}`).join(", ");
+    }
     status(text);
     document.body.dataset.settledAt = String(performance.now());
     document.body.dataset.settled = "true";
