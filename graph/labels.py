@@ -72,7 +72,8 @@ PROPERTY_LABELS: dict[str, str] = {
     "members_total": "communes membres", "status": "état", "since": "depuis",
     "until": "jusqu'à", "budget": "budget (€)", "period": "période", "alpha3": "code ISO 3",
     "name_en": "nom anglais", "zone": "zone", "title_fr": "intitulé",
+    "regions": "régions", "lat": "latitude", "lon": "longitude", "seen": "mentionné en",
 }
 #: Properties kept for the machine, never shown to a reader.
 TECHNICAL_PROPERTIES = frozenset({"name_norm", "prop_sources", "basin_ambiguous",
-                                  "region_insee", "category_fr"})
+                                  "region_insee", "category_fr", "name_lang"})

@@ -47,6 +47,19 @@ def last_year(data: dict[str, Any]) -> int | None:
     return None
 
 
+def last_mention(data: dict[str, Any]) -> int | None:
+    """The last year any source attests a relation: the years its statements cite, and
+    the years a dated list names it without saying more (``seen``: a Wikidata extract of
+    2017 lists the twinning). A mention is not activity: it keeps a pair from being called
+    stale, it does not make it active.
+
+    >>> last_mention({"years": [1947], "seen": [2017]}), last_mention({"seen": [2017]})
+    (2017, 2017)
+    """
+    found = [int(y) for name in ("years", "seen") for y in data.get(name) or []]
+    return max(found) if found else None
+
+
 def relation_status(data: dict[str, Any], year: int) -> Status:
     """The status of one relation in ``year``.
 
@@ -94,11 +107,11 @@ def pair_statuses(graph: nx.MultiDiGraph, year: int) -> list[PairStatus]:
     pairs: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     for u, v, key, d in graph.edges(keys=True, data=True):
         if d.get("type") in INTERNATIONAL_RELS and \
-                graph.nodes[u].get("kind") in COLLECTIVITE_KINDS and last_year(d) is not None:
+                graph.nodes[u].get("kind") in COLLECTIVITE_KINDS and last_mention(d) is not None:
             pairs[(u, v)].append((str(key), d))
     out = []
     for (actor, partner), rels in sorted(pairs.items()):
-        statuses = [(relation_status(d, year), last_year(d) or 0, key, d) for key, d in rels]
+        statuses = [(relation_status(d, year), last_mention(d) or 0, key, d) for key, d in rels]
         active = [s for s in statuses if s[0] == Status.ACTIVE]
         chosen = max(active or statuses, key=lambda s: (s[1], s[2]))
         status, _, key, d = chosen

@@ -255,9 +255,15 @@ def _place(town: Town, iso: str, commune: str, known: Known
     return key, True, "nouveau lieu"
 
 
+def _extract_year(file: str) -> int | None:
+    """The year of the extract, when its file name says it (« …_2017.tsv »)."""
+    year = re.search(r"(?<!\d)(19|20)\d\d(?!\d)", file)
+    return int(year[0]) if year else None
+
+
 def _source(file: str) -> str:
-    year = re.search(r"(19|20)\d\d", file)
-    return f"Wikidata (CC0), P190, extrait {year[0]}" if year else f"Wikidata (CC0), P190 ({file})"
+    year = _extract_year(file)
+    return f"Wikidata (CC0), P190, extrait {year}" if year else f"Wikidata (CC0), P190 ({file})"
 
 
 def convert_twinning(row: dict[str, str], line: int, file: str, resolvers: Resolvers,
@@ -318,6 +324,8 @@ def convert_twinning(row: dict[str, str], line: int, file: str, resolvers: Resol
     result.rels.append(attested(Relationship(
         key=key, type=RelType.TWINNED_WITH, start=start, end=end, provenance=prov,
         props={"relation": "jumelage", "countries": [iso], "partner_label": sister.label,
-               "statement": statement, "origin": f"{file}:{line}"})))
+               "statement": statement, "origin": f"{file}:{line}",
+               # the extract lists the twinning in its year: a mention, not a start date
+               "seen": [year] if (year := _extract_year(file)) else None})))
     known.twins[commune][iso].add(end)
     return result

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from graph.attestations import attestations
+from graph.evidence import build_index
 from graph.model import NodeKind, RelType
 from graph.sqlite_store import SqliteStore
 from ingest.importer import import_file, resolvers_for
@@ -132,3 +133,24 @@ def test_cli_reloads_a_newer_extract(ref_store: SqliteStore, tmp_path: Path,
     # known pairs gain this extract's attestation (an update), none is created twice
     assert {r["action"] for r in rows[:-1]} == {"update"}
     assert rows[-1]["action"] == "reject" and rows[-1]["review"]
+
+
+def test_a_listing_is_a_mention_not_a_start_nor_activity(store: SqliteStore) -> None:
+    from graph.gaps import GapContext, stale_relations
+    from graph.projection import to_networkx
+    from graph.status import Status, pair_statuses
+
+    graph = to_networkx(*store.export())
+    # Bordeaux–Bristol: the page cites 1947; the 2017 extract lists it: not « to relaunch »
+    bristol = [k for k in twinnings(store, "commune:33063", "territory:gb-bristol")]
+    assert len(bristol) == 1
+    rel = store.get_relationship(bristol[0])
+    assert rel is not None and rel.props["seen"] == [2017] and rel.props["years"] == [1947]
+    pair = next(p for p in pair_statuses(graph, 2026)
+                if (p.actor, p.partner) == ("commune:33063", "territory:gb-bristol"))
+    assert pair.last_year == 2017 and pair.status == Status.UNKNOWN  # to check, not active
+    stale = stale_relations(GapContext(graph, build_index(graph), 2026)).items
+    assert not any(i.key == bristol[0] for i in stale)
+    # a twinning known only from the extract has no start year
+    coimbra = store.get_relationship(twinnings(store, "commune:86194", "territory:pt-coimbra")[0])
+    assert coimbra is not None and "since" not in coimbra.props and "years" not in coimbra.props
