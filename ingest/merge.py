@@ -51,6 +51,7 @@ def probable_duplicates(new: list[Node], known: list[Node]) -> list[tuple[Node, 
     [('territory:bf-kaya-ville', 'territory:bf-kaya')]
     """
     cores = {n.key: _core(n) for n in [*new, *known]}
+    numbers = {key: re.findall(r"\d+", core) for key, core in cores.items()}
     by_country: dict[object, list[Node]] = {}
     for b in known:
         by_country.setdefault(b.props.get("country"), []).append(b)
@@ -60,8 +61,7 @@ def probable_duplicates(new: list[Node], known: list[Node]) -> list[tuple[Node, 
         for b in by_country.get(a.props.get("country"), []):
             y = cores[b.key]
             # « Partenaire 12 » and « Partenaire 13 », « Golfe 1 » and « Golfe 4 »: distinct
-            if a.key == b.key or not x or not y or \
-                    re.findall(r"\d+", x) != re.findall(r"\d+", y):
+            if a.key == b.key or not x or not y or numbers[a.key] != numbers[b.key]:
                 continue
             starts = f"{x} ".startswith(f"{y} ") or f"{y} ".startswith(f"{x} ")
             if (starts or fuzz.ratio(x, y) >= CLOSE_NAMES) and not _far_apart(a, b):

@@ -242,16 +242,19 @@ def load_reference(store: GraphStore, home: str = HOME_REGION, regional: bool = 
     """Load the bundled reference data, then the 297 facts and the Wikidata twinnings
     through the import path, in one unit of work. ``regional``: the home région's
     geography and facts only, without the national twinnings (a light store)."""
-    from ingest.importer import import_file
+    from ingest.importer import import_file, resolvers_for
     from ingest.templates import WIKIDATA
 
     nodes, rels = reference_records({home} if regional else None)
     with store.transaction():
         summary = store.upsert_nodes(nodes, batch_size=1000)
         summary += store.upsert_relationships(rels, batch_size=1000)
+        resolvers = resolvers_for(store, home)
         report = import_file(store, FACTS, licence=FACTS_LICENCE, partial=False,
-                             display_name="na_relations.csv", home=home)
+                             display_name="na_relations.csv", home=home, resolvers=resolvers)
+        # the facts added places and partners, not geography nor countries, all that the
+        # twinnings are read against: the same resolvers serve (no second read of France)
         twinnings = None if regional else import_file(
             store, TWINNINGS, template=WIKIDATA, partial=False, display_name=TWINNINGS.name,
-            home=home)
+            home=home, resolvers=resolvers)
     return summary, report, twinnings
