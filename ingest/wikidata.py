@@ -216,9 +216,19 @@ def prepare(rows: list[dict[str, str]], resolvers: Resolvers,
     return {"known": known}
 
 
+#: English labels that qualify a place (« Kaya, Burkina Faso », « Garango Department »):
+#: the place is the same one, as « Ville de Banfora » is Banfora at import.
+_QUALIFIED = re.compile(r",.*$|\s+(department|region|municipality|province|district|"
+                        r"prefecture)$", re.IGNORECASE)
+
+
 def _core(name: str) -> str:
-    """What names one place: « Ville de Banfora » and « Banfora » are one (as at import)."""
-    return foreign_slug(name)[0]
+    """What names one place.
+
+    >>> _core("Ville de Banfora"), _core("Kaya, Burkina Faso"), _core("Garango Department")
+    ('banfora', 'kaya', 'garango')
+    """
+    return foreign_slug(_QUALIFIED.sub("", name.strip()) or name)[0]
 
 
 def _country(label: str, resolvers: Resolvers) -> str | None:
