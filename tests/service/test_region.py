@@ -4,6 +4,7 @@ wording (save where a rule says its data exists only there)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,9 @@ def test_analyses_stay_in_the_home_region(bretagne: Context) -> None:
 def test_reports_speak_of_the_home_region(bretagne: Context) -> None:
     for key in (NETWORK_KEY, "commune:35238", "country:DE", "departement:35"):
         text = to_markdown(build(bretagne, key))
+        # the count of French collectivités by région names every région: data, not wording
+        text = re.sub(r"## Ailleurs en France.*?(?=\n## )", "", text, flags=re.S)
+        assert "Ailleurs en France" not in text or key != "country:DE"
         assert "Nouvelle-Aquitaine" not in text.replace(WATER_LIMIT, ""), key
     assert "Bretagne" in to_markdown(build(bretagne, NETWORK_KEY))
 
