@@ -146,7 +146,7 @@ def resolve_town(town: Town, resolvers: Resolvers, known: Known
     pool = current or found
     keys = sorted({e.key for e in pool})
     if not keys:
-        return None, [], "aucune commune de France ne porte ce nom (ni ancienne commune)"
+        return _leading(town, resolvers, known)
     former_name = not current
     if len(keys) == 1:
         key = keys[0]
@@ -176,6 +176,24 @@ def resolve_town(town: Town, resolvers: Resolvers, known: Known
             return ranked[0], keys, "homonymes départagés par la population"
     return None, keys, (f"homonymes : {len(keys)} communes portent ce nom, ni le lieu ni la "
                         "population ne les départagent")
+
+
+def _leading(town: Town, resolvers: Resolvers, known: Known
+             ) -> tuple[str | None, list[str], str]:
+    """« Cherbourg » for Cherbourg-en-Cotentin: the one commune whose name begins with the
+    town's (a merger lengthened it), where the town lies when its département is placed."""
+    core = clean(town.label)
+    keys = sorted({choice.split("|")[0] for choice, name
+                   in resolvers.collectivites.choices[NodeKind.COMMUNE].items()
+                   if len(core) >= 4 and name.startswith(core + " ")})
+    if len(keys) == 1:
+        key = keys[0]
+        where = known.centroids.get(_departement(resolvers, key))
+        if town.lat is None or town.lon is None or where is None or \
+                distance_km((town.lat, town.lon), where) <= PLACE_RADIUS_KM:
+            return key, keys, (f"début du nom : {resolvers.collectivites.nodes[key].name} "
+                               "(nom allongé par une fusion ?)")
+    return None, keys[:5], "aucune commune de France ne porte ce nom (ni ancienne commune)"
 
 
 def prepare(rows: list[dict[str, str]], resolvers: Resolvers,
