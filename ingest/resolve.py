@@ -336,6 +336,11 @@ class PartnerResolver:
                 alias = clean(re.sub(r"[()]", " ", raw)).strip(" -")
                 if len(alias) >= 3:
                     self.aliases[alias].add(node.key)
+        # « AE Adour-Garonne » (pS-Eau's fiches): the Agence de l'eau of that basin.
+        for key, node in self.nodes.items():
+            basin = re.search(r"\beau\s+(.+)$", clean(node.name))
+            if node.props.get("category") == "agence_eau" and basin:
+                self.aliases[f"ae {basin[1]}"].add(key)
         # The 1 % solidaire is the Oudin-Santini law's scheme (programmes.csv says so).
         if "programme:un-pour-cent-solidaire" in self.nodes:
             for alias in ("oudin santini", "1% solidaire", "1 % solidaire", "1% eau"):

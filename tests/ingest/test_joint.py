@@ -78,3 +78,15 @@ def test_support_structures_named_in_statements(graph: nx.MultiDiGraph) -> None:
     assert apm and apm[0]["role"] == "co-partenaire"
     # a row's own partner is its main relation, not a co-partner of itself
     assert not joint(graph, GRAND_POITIERS, "organisation:association-poitiers-moundou")
+
+
+def test_an_agency_named_by_its_short_form_is_a_co_partner(graph: nx.MultiDiGraph) -> None:
+    # pS-Eau's fiche: « partenaires ACAD, AE Adour-Garonne, … » for Saint-Pierre-d'Aurillac
+    agency = joint(graph, "commune:33463", "organisation:agence-eau-adour-garonne")
+    assert agency and any("AE Adour-Garonne" in str(d["quote"]) for d in agency)
+    from graph.evidence import build_index
+    from graph.gaps import GapContext, water_without_agency
+
+    listed = {i.key for i in water_without_agency(
+        GapContext(graph, build_index(graph), 2026, region="75")).items}
+    assert "commune:33463" not in listed and "commune:33063" in listed  # Bordeaux: none named
