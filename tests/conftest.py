@@ -74,28 +74,25 @@ def regional_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def regional_store(regional_db: Path, tmp_path: Path) -> Iterator[SqliteStore]:
-    """A private copy of :func:`regional_db`."""
+def _private_copy(db: Path, copy: Path) -> Iterator[SqliteStore]:
     import shutil
 
-    copy = tmp_path / "regional.db"
-    shutil.copyfile(regional_db, copy)
+    shutil.copyfile(db, copy)
     s = SqliteStore(copy)
     yield s
     s.close()
+
+
+@pytest.fixture
+def regional_store(regional_db: Path, tmp_path: Path) -> Iterator[SqliteStore]:
+    """A private copy of :func:`regional_db`."""
+    yield from _private_copy(regional_db, tmp_path / "regional.db")
 
 
 @pytest.fixture
 def ref_store(reference_db: Path, tmp_path: Path) -> Iterator[SqliteStore]:
     """A private copy of the reference database, for tests that write."""
-    import shutil
-
-    copy = tmp_path / "ref.db"
-    shutil.copyfile(reference_db, copy)
-    s = SqliteStore(copy)
-    yield s
-    s.close()
+    yield from _private_copy(reference_db, tmp_path / "ref.db")
 
 
 @pytest.fixture(scope="session")
