@@ -39,6 +39,7 @@ from graph.sqlite_store import SqliteStore  # noqa: E402
 from ingest.reference.load import load_reference  # noqa: E402
 from service import analysis  # noqa: E402
 from service.context import Context  # noqa: E402
+from service.settings import Settings  # noqa: E402
 
 WRITES = 20
 PROV = Provenance(source="bench/refresh.py (synthétique)", licence="synthétique")
@@ -89,7 +90,8 @@ def _cold(store: SqliteStore) -> tuple[float, float, float, float]:
 def _analysis_after_write(store: SqliteStore) -> tuple[float, list[float]]:
     """What a user waits for: suggestions for an actor, first after start, then the first
     after each write (projection updated, per-index values computed again)."""
-    ctx = Context(store)
+    # the served product centres on one région (synthetic région 0: a thirteenth of France)
+    ctx = Context(store, Settings(store=store.url, region="0"))
     start = time.perf_counter()
     actors = ctx.index().active()
     analysis.suggestions(ctx, actors[0], 10)

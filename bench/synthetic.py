@@ -36,16 +36,19 @@ def synthetic_graph(scale: float = 1.0, seed: int = 7) -> nx.MultiDiGraph:
     for r in range(13):
         add(f"region:{r}", "region", insee=str(r), population=0)
     for d in range(n_deps):
-        add(f"departement:{d}", "departement", insee=str(d), population=rng.randint(80_000, 2_000_000))
+        add(f"departement:{d}", "departement", insee=str(d), region=str(d % 13),
+            population=rng.randint(80_000, 2_000_000))
         edge(f"departement:{d}", f"region:{d % 13}", "LOCATED_IN")
     for e in range(n_epci):
-        add(f"epci:{e}", "epci", siren=str(e), population=rng.randint(5_000, 500_000))
+        add(f"epci:{e}", "epci", siren=str(e), regions=[str(e % n_deps % 13)],
+            population=rng.randint(5_000, 500_000))
         edge(f"epci:{e}", f"departement:{e % n_deps}", "LOCATED_IN")
     for c in range(n_communes):
         pop = int(rng.paretovariate(1.2) * 300)
         epci = rng.randrange(n_epci)
         add(f"commune:{c}", "commune", insee=str(c), population=pop,
-            basin=rng.choice(["Adour-Garonne", "Loire-Bretagne"]), departement=str(epci % n_deps))
+            basin=rng.choice(["Adour-Garonne", "Loire-Bretagne"]), departement=str(epci % n_deps),
+            region=str(epci % n_deps % 13))
         edge(f"commune:{c}", f"epci:{epci}", "MEMBER_OF")
         edge(f"commune:{c}", f"departement:{epci % n_deps}", "LOCATED_IN")
     for k in range(n_countries):
