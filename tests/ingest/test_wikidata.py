@@ -157,3 +157,21 @@ def test_a_listing_is_a_mention_not_a_start_nor_activity(store: SqliteStore) -> 
     # a twinning known only from the extract has no start year
     coimbra = store.get_relationship(twinnings(store, "commune:86194", "territory:pt-coimbra")[0])
     assert coimbra is not None and "since" not in coimbra.props and "years" not in coimbra.props
+
+
+def test_a_bad_extract_is_refused_in_french_and_writes_nothing(ref_store: SqliteStore,
+                                                               tmp_path: Path) -> None:
+    from ingest.errors import IngestError
+
+    lines = TWINNINGS.read_text(encoding="utf-8").splitlines()
+    bad = tmp_path / "p190-2025.tsv"
+    broken = lines[2].split("\t")
+    broken[2] = "nord"  # originlat
+    bad.write_text("\n".join([lines[0], lines[1], "\t".join(broken)]) + "\n", encoding="utf-8")
+    before = ref_store.generation(), ref_store.counts()
+    with pytest.raises(IngestError) as info:
+        import_file(ref_store, bad, template=WIKIDATA)
+    message = str(info.value)
+    assert message.startswith("p190-2025.tsv") and "ligne 3" in message
+    assert "lat_fr" in message and "nombre attendu" in message
+    assert (ref_store.generation(), ref_store.counts()) == before
