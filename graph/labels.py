@@ -19,6 +19,9 @@ KIND_LABELS: dict[NodeKind, str] = {
     NodeKind.ODD: "ODD",
     NodeKind.PERSON: "Personne",
     NodeKind.EVENT: "Événement",
+    NodeKind.INTERACTION: "Échange",
+    NodeKind.GROUP: "Groupe de travail",
+    NodeKind.APPLICATION: "Demande de financement",
 }
 
 RELATION_LABELS: dict[RelType, str] = {
@@ -36,6 +39,10 @@ RELATION_LABELS: dict[RelType, str] = {
     RelType.VOLUNTEERS_WITH: "volontariat",
     RelType.WORKS_FOR: "travaille pour",
     RelType.ATTENDS: "participe à l'événement",
+    RelType.INVOLVES: "avec",
+    RelType.IN_GROUP: "membre du groupe",
+    RelType.APPLIES: "dépose la demande",
+    RelType.SUBMITTED_TO: "déposée auprès de",
 }
 
 

@@ -31,6 +31,12 @@ class NodeKind(StrEnum):
     ODD = "odd"
     PERSON = "person"
     EVENT = "event"
+    #: a meeting, call, visit, mail or event attendance the network recorded
+    INTERACTION = "interaction"
+    #: a working group (thematic, country), the Plateforme AECT, a training cycle
+    GROUP = "group"
+    #: a funding application (a call, a consortium, amounts, a status)
+    APPLICATION = "application"
 
     @property
     def label(self) -> str:
@@ -53,6 +59,14 @@ class RelType(StrEnum):
     VOLUNTEERS_WITH = "VOLUNTEERS_WITH"
     WORKS_FOR = "WORKS_FOR"
     ATTENDS = "ATTENDS"
+    #: interaction → the actors and persons it involved
+    INVOLVES = "INVOLVES"
+    #: actor or person → working group
+    IN_GROUP = "IN_GROUP"
+    #: actor → funding application (``role``: lead or member)
+    APPLIES = "APPLIES"
+    #: funding application → the funder or programme of its call
+    SUBMITTED_TO = "SUBMITTED_TO"
 
 
 #: The French collectivités (the actors the network supports).
@@ -69,6 +83,8 @@ CONTAINER_KINDS = frozenset(
 )
 #: Where abroad an action takes place.
 FOREIGN_KINDS = frozenset({NodeKind.COUNTRY, NodeKind.TERRITORY})
+#: The network's own records (its CRM): what the chargée de mission writes down.
+CRM_KINDS = frozenset({NodeKind.INTERACTION, NodeKind.GROUP, NodeKind.APPLICATION})
 #: Vocabulary nodes: they describe facts, they are not a way to reach anyone.
 VOCABULARY_KINDS = frozenset({NodeKind.THEME, NodeKind.ODD})
 #: Partners an actor can be tied to (evidence kind « partner »).

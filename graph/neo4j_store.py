@@ -1,4 +1,4 @@
-"""Neo4j 5 store over Bolt. All Cypher of the project lives in this module.
+"""Neo4j 5 store over Bolt. All Cypher of the project is in :mod:`graph.neo4j_cypher`.
 
 Queries are named constants; labels and relationship types are filled in only from
 the :class:`~graph.model.NodeKind` and :class:`~graph.model.RelType` whitelists, and
@@ -10,7 +10,6 @@ differ we follow Neo4j; known differences are listed in ``docs/model.md``.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import uuid
 from collections import defaultdict
@@ -34,103 +33,52 @@ from graph.model import (
     kind_of,
     normalize,
 )
+from graph.neo4j_cypher import (
+    APPEND_AUDIT,
+    BUMP_GENERATION,
+    CLEAR,
+    CLEAR_REVIEW,
+    CLOCK,
+    COUNT_BY_KIND,
+    COUNT_BY_TYPE,
+    COUNT_NODES,
+    CREATE_NODE,
+    DELETE_NODE,
+    DELETE_REL,
+    DELETE_REVIEW,
+    EXPORT_NODES,
+    EXPORT_RELS,
+    FIND_NODES,
+    GENERATION,
+    GET_NODES,
+    GET_RELS,
+    LIST_AUDIT,
+    LIST_REVIEW,
+    LOGGED_SINCE,
+    MERGE_NODES,
+    MERGE_RELS,
+    MERGE_REVIEW,
+    NEIGHBOURS_IN,
+    NEIGHBOURS_OUT,
+    REPLACE_AUDIT,
+    SCHEMA,
+    SCHEMA_MARK,
+    SCHEMA_VERSION,
+    SET_SCHEMA_MARK,
+    WHERE_PROPERTY,
+)
 from graph.store import (
-    LOG_WINDOW_MS,
     BaseStore,
     Direction,
     DuplicateKeyError,
-    LoggedWrite,
     NodeRow,
     RelRow,
     StoreBusy,
     StoreUnavailable,
     check_page,
     check_where,
-    log_entry,
 )
-
-# -- schema ----------------------------------------------------------------------------
-CREATE_NODE_KEY_CONSTRAINT = (
-    "CREATE CONSTRAINT {label}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
-CREATE_NODE_NAME_INDEX = (
-    "CREATE INDEX {label}_name IF NOT EXISTS FOR (n:{label}) ON (n.name_norm)")
-CREATE_REL_KEY_INDEX = (
-    "CREATE INDEX {type}_key IF NOT EXISTS FOR ()-[r:{type}]-() ON (r.key)")
-CREATE_WRITE_AT_INDEX = "CREATE INDEX MaillageWrite_at IF NOT EXISTS FOR (n:MaillageWrite) ON (n.at)"
-CREATE_META_CONSTRAINT = (
-    "CREATE CONSTRAINT MaillageMeta_key IF NOT EXISTS FOR (n:MaillageMeta) REQUIRE n.key IS UNIQUE")
-
-# -- writes ----------------------------------------------------------------------------
-MERGE_NODES = "UNWIND $rows AS row MERGE (n:{label} {{key: row.key}}) SET n = row.props"
-# CREATE, not MERGE: with the key constraint, a concurrent create of the same key fails
-CREATE_NODE = "CREATE (n:{label}) SET n = $props"
-MERGE_RELS = (
-    "UNWIND $rows AS row "
-    "MATCH (a:{start} {{key: row.start}}) "
-    "MATCH (b:{end} {{key: row.end}}) "
-    "MERGE (a)-[r:{type} {{key: row.key}}]->(b) "
-    "SET r = row.props")
-# One new node per write transaction, never one shared counter (no hot node; the count only
-# grows), logging what the write touched for readers to update their projection from.
-BUMP_GENERATION = ("CREATE (:MaillageWrite {id: $id, at: timestamp(), nodes: $nodes, "
-                   "rels: $rels, everything: $everything})")
-DELETE_NODE = (
-    "MATCH (n:{label} {{key: $key}}) WITH n, n.key AS k DETACH DELETE n RETURN count(k) AS c")
-DELETE_REL = (
-    "MATCH ()-[r:{type} {{key: $key}}]->() WITH r, r.key AS k DELETE r RETURN count(k) AS c")
-CLEAR = "MATCH (n) WHERE n.kind IS NOT NULL DETACH DELETE n"
-CLEAR_REVIEW = "MATCH (n:ReviewItem) DELETE n"
-CREATE_REVIEW_CONSTRAINT = (
-    "CREATE CONSTRAINT ReviewItem_key IF NOT EXISTS FOR (n:ReviewItem) REQUIRE n.key IS UNIQUE")
-MERGE_REVIEW = (
-    "UNWIND $rows AS row MERGE (n:ReviewItem {key: row.key}) "
-    "SET n.status = row.status, n.data = row.data")
-LIST_REVIEW = (
-    "MATCH (n:ReviewItem) WHERE $status IS NULL OR n.status = $status "
-    "RETURN n.data AS data ORDER BY n.key")
-# Constraints first: MERGE without them is slow, and they make keys unique.
-SCHEMA = (
-    CREATE_META_CONSTRAINT, CREATE_REVIEW_CONSTRAINT, CREATE_WRITE_AT_INDEX,
-    *(q.format(label=kind.label) for kind in NodeKind
-      for q in (CREATE_NODE_KEY_CONSTRAINT, CREATE_NODE_NAME_INDEX)),
-    *(CREATE_REL_KEY_INDEX.format(type=t.value) for t in RelType))
-SCHEMA_VERSION = hashlib.sha256("\n".join(SCHEMA).encode()).hexdigest()[:16]
-
-# -- reads -----------------------------------------------------------------------------
-GET_NODES = "MATCH (n:{label}) WHERE n.key IN $keys RETURN properties(n) AS p"
-GET_RELS = (
-    "MATCH (a)-[r:{type}]->(b) WHERE r.key IN $keys "
-    "RETURN properties(r) AS p, a.key AS start, b.key AS end")
-GENERATION = "MATCH (w:MaillageWrite) RETURN count(w) AS v"
-CLOCK = "RETURN timestamp() AS now"
-LOGGED_SINCE = (
-    "MATCH (w:MaillageWrite) WHERE w.at >= $since "
-    "RETURN w.id AS id, w.nodes AS nodes, w.rels AS rels, w.everything AS everything")
-SCHEMA_MARK = "MATCH (m:MaillageMeta {key: 'schema'}) RETURN m.value AS v"
-SET_SCHEMA_MARK = "MERGE (m:MaillageMeta {key: 'schema'}) SET m.value = $version"
-FIND_NODES = (
-    "MATCH (n{label}) WHERE n.kind IS NOT NULL "
-    "AND ($text IS NULL OR n.name_norm CONTAINS $text) {where} "
-    "RETURN properties(n) AS p ORDER BY n.key SKIP $offset LIMIT $limit")
-COUNT_NODES = (
-    "MATCH (n{label}) WHERE n.kind IS NOT NULL "
-    "AND ($text IS NULL OR n.name_norm CONTAINS $text) {where} RETURN count(n) AS c")
-# Dynamic property access n[$name] keeps the property name a parameter too.
-WHERE_PROPERTY = "AND n[$w{i}] = $v{i}"
-NEIGHBOURS_OUT = (
-    "MATCH (n:{label} {{key: $key}})-[r]->(m) WHERE $types IS NULL OR type(r) IN $types "
-    "RETURN type(r) AS type, properties(r) AS rp, n.key AS start, m.key AS end, "
-    "properties(m) AS mp ORDER BY r.key")
-NEIGHBOURS_IN = (
-    "MATCH (n:{label} {{key: $key}})<-[r]-(m) WHERE $types IS NULL OR type(r) IN $types "
-    "RETURN type(r) AS type, properties(r) AS rp, m.key AS start, n.key AS end, "
-    "properties(m) AS mp ORDER BY r.key")
-EXPORT_NODES = "MATCH (n) WHERE n.kind IS NOT NULL RETURN properties(n) AS p ORDER BY n.key"
-EXPORT_RELS = (
-    "MATCH (a)-[r]->(b) WHERE r.key IS NOT NULL "
-    "RETURN type(r) AS type, properties(r) AS p, a.key AS start, b.key AS end ORDER BY r.key")
-COUNT_BY_KIND = "MATCH (n) WHERE n.kind IS NOT NULL RETURN n.kind AS kind, count(*) AS c"
-COUNT_BY_TYPE = "MATCH ()-[r]->() WHERE r.key IS NOT NULL RETURN type(r) AS type, count(*) AS c"
+from graph.writelog import LOG_WINDOW_MS, LoggedWrite, log_entry
 
 _NODE_META = ("key", "kind", "name", "name_norm", "source", "licence", "ingested_at")
 _REL_META = ("key", "source", "licence", "ingested_at")
@@ -198,10 +146,7 @@ class Neo4jStore(BaseStore):
         return [record.data() for record in records]
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._tx is not None:
-            yield
-            return
+    def _transaction(self) -> Iterator[None]:
         try:
             with self._driver.session(database=self.database) as session:
                 tx = session.begin_transaction()
@@ -355,39 +300,39 @@ class Neo4jStore(BaseStore):
         rels = {r["type"]: int(r["c"]) for r in self._run(COUNT_BY_TYPE)}
         return Counts(nodes=dict(sorted(nodes.items())), relationships=dict(sorted(rels.items())))
 
-    # -- deletes -------------------------------------------------------------------------
-    def delete_node(self, key: str) -> bool:
-        with self.transaction():
-            gone = self._run(DELETE_NODE.format(label=_label(key)), {"key": key},
-                             write=True)[0]["c"] > 0
-            if gone:
-                self._bump_generation(nodes=[key])
-        return bool(gone)
+    # -- deletes, review, audit ---------------------------------------------------------
+    def _delete_node(self, key: str) -> bool:
+        return bool(self._run(DELETE_NODE.format(label=_label(key)), {"key": key},
+                              write=True)[0]["c"] > 0)
 
-    def delete_relationship(self, key: str) -> bool:
+    def _delete_relationship(self, key: str) -> bool:
         type_ = key.split(":", 1)[0]
-        if type_ not in RelType.__members__:
-            return False
-        with self.transaction():
-            gone = self._run(DELETE_REL.format(type=type_), {"key": key}, write=True)[0]["c"] > 0
-            if gone:
-                self._bump_generation(rels=[key])
-        return bool(gone)
+        return type_ in RelType.__members__ and bool(self._run(
+            DELETE_REL.format(type=type_), {"key": key}, write=True)[0]["c"] > 0)
 
-    def put_review_items(self, items: Sequence[ReviewItem]) -> None:
+    def _put_review(self, items: Sequence[ReviewItem]) -> None:
         rows = [{"key": i.key, "status": i.status, "data": i.model_dump_json()} for i in items]
-        with self.transaction():
-            self._run(MERGE_REVIEW, {"rows": rows}, write=True)
+        self._run(MERGE_REVIEW, {"rows": rows}, write=True)
+
+    def _delete_review(self, keys: Sequence[str]) -> None:
+        self._run(DELETE_REVIEW, {"keys": list(keys)}, write=True)
+
+    def _append_audit(self, entry_id: str, at: str, data: str) -> None:
+        self._run(APPEND_AUDIT, {"id": entry_id, "at": at, "data": data}, write=True)
+
+    def _replace_audit(self, entry_id: str, data: str) -> None:
+        self._run(REPLACE_AUDIT, {"id": entry_id, "data": data}, write=True)
+
+    def _audit_data(self) -> list[str]:
+        return [str(r["data"]) for r in self._run(LIST_AUDIT)]
 
     def review_items(self, status: str | None = None) -> list[ReviewItem]:
         return [ReviewItem.model_validate_json(r["data"])
                 for r in self._run(LIST_REVIEW, {"status": status})]
 
-    def clear(self) -> None:
-        with self.transaction():
-            self._run(CLEAR_REVIEW, write=True)
-            self._run(CLEAR, write=True)
-            self._bump_generation(everything=True)
+    def _clear(self) -> None:
+        self._run(CLEAR_REVIEW, write=True)
+        self._run(CLEAR, write=True)
 
     def close(self) -> None:
         self._driver.close()

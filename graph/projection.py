@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from graph.model import Node, Relationship, personal_properties
-from graph.store import LOG_WINDOW_MS, GraphStore, LoggedWrite, NodeRow, RelRow, WriteLog
+from graph.store import GraphStore, NodeRow, RelRow
+from graph.writelog import LOG_WINDOW_MS, LoggedWrite, WriteLog
 
 #: Beyond this many keys changed since the last projection, it is rebuilt whole.
 MAX_DELTA_KEYS = 500

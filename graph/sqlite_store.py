@@ -29,17 +29,15 @@ from graph.model import (
     normalize,
 )
 from graph.store import (
-    LOG_WINDOW_MS,
     BaseStore,
     Direction,
-    LoggedWrite,
     NodeRow,
     RelRow,
     StoreBusy,
     check_page,
     check_where,
-    log_entry,
 )
+from graph.writelog import LOG_WINDOW_MS, LoggedWrite, log_entry
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
@@ -81,6 +79,12 @@ CREATE INDEX IF NOT EXISTS writes_at ON writes (at);
 CREATE TABLE IF NOT EXISTS review (
     key TEXT PRIMARY KEY,
     status TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+-- the audit trail: one entry per committed write (graph.audit)
+CREATE TABLE IF NOT EXISTS audit (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
     data TEXT NOT NULL
 );
 """
@@ -156,7 +160,7 @@ class SqliteStore(BaseStore):
 
     # -- unit of work --------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def _transaction(self) -> Iterator[None]:
         """A unit of work: nested calls join the outer one; an exception rolls all back."""
         with self._lock:
             depth: int = getattr(self._local, "depth", 0)
@@ -348,39 +352,41 @@ class SqliteStore(BaseStore):
         return Counts(nodes={r["kind"]: r["c"] for r in nodes},
                       relationships={r["type"]: r["c"] for r in rels})
 
-    # -- deletes -------------------------------------------------------------------------
-    def delete_node(self, key: str) -> bool:
-        with self.transaction():
-            gone = self._conn.execute("DELETE FROM nodes WHERE key = ?", (key,)).rowcount > 0
-            if gone:
-                self._bump_generation(nodes=[key])
-        return gone
+    # -- deletes, review, audit ---------------------------------------------------------
+    def _delete_node(self, key: str) -> bool:
+        return self._conn.execute("DELETE FROM nodes WHERE key = ?", (key,)).rowcount > 0
 
-    def delete_relationship(self, key: str) -> bool:
-        with self.transaction():
-            gone = self._conn.execute("DELETE FROM rels WHERE key = ?", (key,)).rowcount > 0
-            if gone:
-                self._bump_generation(rels=[key])
-        return gone
+    def _delete_relationship(self, key: str) -> bool:
+        return self._conn.execute("DELETE FROM rels WHERE key = ?", (key,)).rowcount > 0
 
-    def put_review_items(self, items: Sequence[ReviewItem]) -> None:
-        with self.transaction():
-            self._conn.executemany(
-                "INSERT INTO review (key, status, data) VALUES (?, ?, ?) ON CONFLICT (key) "
-                "DO UPDATE SET status = excluded.status, data = excluded.data",
-                [(i.key, i.status, i.model_dump_json()) for i in items])
+    def _put_review(self, items: Sequence[ReviewItem]) -> None:
+        self._conn.executemany(
+            "INSERT INTO review (key, status, data) VALUES (?, ?, ?) ON CONFLICT (key) "
+            "DO UPDATE SET status = excluded.status, data = excluded.data",
+            [(i.key, i.status, i.model_dump_json()) for i in items])
+
+    def _delete_review(self, keys: Sequence[str]) -> None:
+        self._conn.executemany("DELETE FROM review WHERE key = ?", [(k,) for k in keys])
+
+    def _append_audit(self, entry_id: str, at: str, data: str) -> None:
+        self._conn.execute("INSERT INTO audit (id, at, data) VALUES (?, ?, ?)",
+                           (entry_id, at, data))
+
+    def _replace_audit(self, entry_id: str, data: str) -> None:
+        self._conn.execute("UPDATE audit SET data = ? WHERE id = ?", (data, entry_id))
+
+    def _audit_data(self) -> list[str]:
+        return [r["data"] for r in self._query("SELECT data FROM audit ORDER BY rowid")]
 
     def review_items(self, status: str | None = None) -> list[ReviewItem]:
         rows = self._query("SELECT data FROM review WHERE ? IS NULL OR status = ? ORDER BY key",
                            (status, status))
         return [ReviewItem.model_validate_json(r["data"]) for r in rows]
 
-    def clear(self) -> None:
-        with self.transaction():
-            self._conn.execute("DELETE FROM review")
-            self._conn.execute("DELETE FROM rels")
-            self._conn.execute("DELETE FROM nodes")
-            self._bump_generation(everything=True)
+    def _clear(self) -> None:
+        self._conn.execute("DELETE FROM review")
+        self._conn.execute("DELETE FROM rels")
+        self._conn.execute("DELETE FROM nodes")
 
     def close(self) -> None:
         with self._lock:

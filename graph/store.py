@@ -11,10 +11,10 @@ import abc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar, runtime_checkable
 
+from graph.audit import AuditEntry
 from graph.model import (
     PROPERTY_NAME,
     Counts,
@@ -26,18 +26,13 @@ from graph.model import (
     ReviewItem,
     UpsertSummary,
 )
+from graph.unit_of_work import UnitOfWork
+from graph.writelog import LoggedWrite, WriteLog
 
 Direction = Literal["out", "in", "both"]
 Action = Literal["create", "update", "unchanged"]
 MAX_PAGE = 1000
 T = TypeVar("T")
-#: A write naming more keys than this is logged as "everything changed" (readers rebuild).
-LOG_MAX_KEYS = 1000
-#: How far back a reader looks in the write log (ms): a write transaction longer than this
-#: goes unnoticed by the log, the count shows it, and readers rebuild instead.
-LOG_WINDOW_MS = 120_000
-
-
 class NodeRow(NamedTuple):
     """A node as stored, for the projection: not validated again (it was when written)."""
 
@@ -59,36 +54,6 @@ class RelRow(NamedTuple):
     props: dict[str, Any]
     source: str
     licence: str
-
-
-@dataclass(frozen=True)
-class LoggedWrite:
-    """One committed write as the store logged it: the keys it created, changed or
-    deleted, or ``everything`` (a clear, a large import)."""
-
-    id: str
-    nodes: frozenset[str]
-    rels: frozenset[str]
-    everything: bool = False
-
-
-@dataclass(frozen=True)
-class WriteLog:
-    """The writes logged since a time, read consistently with the store's generation:
-    every write counted in ``generation`` and logged since then is listed, no other."""
-
-    generation: int
-    now_ms: int
-    writes: tuple[LoggedWrite, ...]
-
-
-def log_entry(nodes: Iterable[str], rels: Iterable[str], everything: bool = False
-              ) -> tuple[list[str], list[str], bool]:
-    """What a write logs: its keys, or only « everything » when they are too many."""
-    node_keys, rel_keys = sorted(set(nodes)), sorted(set(rels))
-    if everything or len(node_keys) + len(rel_keys) > LOG_MAX_KEYS:
-        return [], [], True
-    return node_keys, rel_keys, False
 
 
 class StoreError(Exception):
@@ -160,6 +125,13 @@ class GraphStore(Protocol):
     def write_log(self, since_ms: int | None = None) -> WriteLog | None: ...
     def put_review_items(self, items: Sequence[ReviewItem]) -> None: ...
     def review_items(self, status: str | None = None) -> list[ReviewItem]: ...
+    def delete_review_items(self, keys: Sequence[str]) -> None: ...
+    who: str
+
+    def audited(self, action: str, who: str | None = None, label: str = "",
+                images: bool = True, keys: bool = True) -> AbstractContextManager[AuditEntry]: ...
+    def audit_entries(self) -> list[AuditEntry]: ...
+    def replace_audit_entry(self, entry: AuditEntry) -> None: ...
     def clear(self) -> None: ...
     def close(self) -> None: ...
 
@@ -189,19 +161,33 @@ def check_where(where: Properties | None) -> dict[str, str | int | float | bool]
     return checked
 
 
-class BaseStore(abc.ABC):
+class BaseStore(UnitOfWork):
     """Upsert semantics shared by the adapters.
 
-    Adapters implement the ``_fetch_*`` and ``_write_*`` primitives and the
-    queries; writes happen inside :meth:`transaction` so a whole import
-    commits or nothing does.
+    Adapters implement the ``_fetch_*``, ``_write_*`` and ``_delete_*`` primitives and the
+    queries; writes happen inside :meth:`transaction` so a whole import commits or
+    nothing does, with its audit entry.
     """
 
     url: str
 
     # -- primitives the adapters provide -------------------------------------------------
     @abc.abstractmethod
-    def transaction(self) -> AbstractContextManager[None]: ...
+    def _delete_node(self, key: str) -> bool: ...
+    @abc.abstractmethod
+    def _delete_relationship(self, key: str) -> bool: ...
+    @abc.abstractmethod
+    def _put_review(self, items: Sequence[ReviewItem]) -> None: ...
+    @abc.abstractmethod
+    def _delete_review(self, keys: Sequence[str]) -> None: ...
+    @abc.abstractmethod
+    def review_items(self, status: str | None = None) -> list[ReviewItem]: ...
+    @abc.abstractmethod
+    def _clear(self) -> None:
+        """Delete every node, relation and review item (not the audit trail)."""
+    @abc.abstractmethod
+    def neighbours(self, key: str, types: Sequence[str] | None = None,
+                   direction: Direction = "both") -> list[Neighbour]: ...
     @abc.abstractmethod
     def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]: ...
     @abc.abstractmethod
@@ -247,6 +233,7 @@ class BaseStore(abc.ABC):
             if self.get_nodes([node.key]):
                 raise DuplicateKeyError(f"le nœud {node.key} existe déjà")
             self._insert_node(node)
+            self._record("node", [(node.key, None, node)])
             self._bump_generation(nodes=[node.key])
 
     def _insert_node(self, node: Node) -> None:
@@ -262,22 +249,30 @@ class BaseStore(abc.ABC):
         return self._fetch_relationships(sorted(set(keys)))
 
     def plan_nodes(self, nodes: Sequence[Node]) -> dict[str, Action]:
+        return self._plan_nodes(nodes)[0]
+
+    def _plan_nodes(self, nodes: Sequence[Node]) -> tuple[dict[str, Action], dict[str, Node]]:
         existing = self.get_nodes(sorted({n.key for n in nodes}))
-        return {n.key: _action(existing.get(n.key), n) for n in nodes}
+        return {n.key: _action(existing.get(n.key), n) for n in nodes}, existing
 
     def plan_relationships(self, rels: Sequence[Relationship]) -> dict[str, Action]:
+        return self._plan_relationships(rels)[0]
+
+    def _plan_relationships(self, rels: Sequence[Relationship]
+                            ) -> tuple[dict[str, Action], dict[str, Relationship]]:
         existing = self._fetch_relationships(sorted({r.key for r in rels}))
-        return {r.key: _action(existing.get(r.key), r) for r in rels}
+        return {r.key: _action(existing.get(r.key), r) for r in rels}, existing
 
     def upsert_nodes(self, nodes: Iterable[Node], batch_size: int = 500) -> UpsertSummary:
         summary = UpsertSummary()
         touched: list[str] = []
         with self.transaction():
             for batch in batched(_last_wins(nodes), batch_size):
-                plan = self.plan_nodes(batch)
+                plan, old = self._plan_nodes(batch)
                 changed = [n for n in batch if plan[n.key] != "unchanged"]
                 if changed:
                     self._write_nodes(changed)
+                    self._record("node", [(n.key, old.get(n.key), n) for n in changed])
                     touched.extend(n.key for n in changed)
                 summary += _summarise(plan)
             if touched:
@@ -297,15 +292,58 @@ class BaseStore(abc.ABC):
                 if missing:
                     raise MissingEndpointError(
                         "relation vers un nœud absent : " + ", ".join(missing[:5]))
-                plan = self.plan_relationships(batch)
+                plan, old_rels = self._plan_relationships(batch)
                 changed = [r for r in batch if plan[r.key] != "unchanged"]
                 if changed:
                     self._write_relationships(changed)
+                    self._record("rel", [(r.key, old_rels.get(r.key), r) for r in changed])
                     touched.extend(r.key for r in changed)
                 summary += _summarise(plan)
             if touched:
                 self._bump_generation(rels=touched)
         return summary
+
+
+    def delete_node(self, key: str) -> bool:
+        """Delete a node and its relations; ``False`` if there was none."""
+        with self.transaction():
+            old = self.get_node(key)
+            if old is None:
+                return False
+            rels = [nb.relationship for nb in self.neighbours(key)]
+            self._delete_node(key)
+            self._record("rel", [(r.key, r, None) for r in rels])
+            self._record("node", [(key, old, None)])
+            self._bump_generation(nodes=[key])
+        return True
+
+    def delete_relationship(self, key: str) -> bool:
+        with self.transaction():
+            old = self._fetch_relationships([key]).get(key)
+            if old is None or not self._delete_relationship(key):
+                return False
+            self._record("rel", [(key, old, None)])
+            self._bump_generation(rels=[key])
+        return True
+
+    def put_review_items(self, items: Sequence[ReviewItem]) -> None:
+        with self.transaction():
+            old = {i.key: i for i in self.review_items()}
+            self._put_review(items)
+            self._record("review", [(i.key, old.get(i.key), i) for i in items
+                                    if old.get(i.key) != i])
+
+    def delete_review_items(self, keys: Sequence[str]) -> None:
+        with self.transaction():
+            old = {i.key: i for i in self.review_items()}
+            self._delete_review(keys)
+            self._record("review", [(k, old[k], None) for k in keys if k in old])
+
+    def clear(self) -> None:
+        with self.transaction():
+            self._record_everything()
+            self._clear()
+            self._bump_generation(everything=True)
 
 
 _R = TypeVar("_R", Node, Relationship)

@@ -65,6 +65,8 @@ class ImportReport:
     possible: int = 0
     written: bool = False
     template: str = ""
+    #: the audit entry of the write (``maillage undo`` takes it), if anything was written
+    audit: str = ""
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -82,6 +84,8 @@ class ImportReport:
                          "(maillage review)")
         if self.duplicates:
             parts.append(f"{self.duplicates} doublon(s) probable(s) de lieux (maillage review)")
+        if self.audit:
+            parts.append(f"annulable par « maillage undo {self.audit} »")
         return ", ".join(parts)
 
 

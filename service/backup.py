@@ -125,7 +125,7 @@ def restore(store: GraphStore, path: Path, replace: bool = False) -> Contents:
     if not replace and (any(counts.nodes.values()) or store.review_items()):
         raise BackupError("la base n'est pas vide : restaurer avec --remplacer efface "
                           "tout ce qu'elle contient")
-    with store.transaction():
+    with store.audited("restore", label=path.name, images=False):
         store.clear()
         store.upsert_nodes(contents.nodes)
         store.upsert_relationships(contents.relationships)

@@ -71,10 +71,13 @@ class Context:
         self._answers: dict[tuple[str, tuple[Any, ...]], tuple[bytes, bool, int]] = {}
 
     @classmethod
-    def open(cls, settings: Settings) -> Context:
+    def open(cls, settings: Settings, who: str | None = None) -> Context:
+        """The context on the configured store; ``who`` names its writes in the audit."""
         store = open_store(settings.store_url, settings.neo4j_user,
                            settings.neo4j_password.get_secret_value(), settings.neo4j_database,
                            settings.neo4j_retry_seconds)
+        if who:
+            store.who = who
         return cls(store, settings)
 
     def close(self) -> None:

@@ -36,10 +36,13 @@ def import_spreadsheet(ctx: Context, path: Path, *, display_name: str | None = N
                        partial: bool = False, progress: Progress | None = None) -> ImportReport:
     """Import one CSV or XLSX file, all or nothing (``partial``: the valid rows); raises
     :class:`ingest.errors.IngestError` with every error found when nothing was written."""
-    return import_file(ctx.store, path, sheet=sheet, display_name=display_name,
-                       mapping=dict(mapping or {}), dry_run=dry_run, partial=partial,
-                       template=template(template_name), progress=progress,
-                       home=ctx.settings.region)
+    chosen = template(template_name)
+    with ctx.store.audited("import", label=display_name or path.name) as entry:
+        report = import_file(ctx.store, path, sheet=sheet, display_name=display_name,
+                             mapping=dict(mapping or {}), dry_run=dry_run, partial=partial,
+                             template=chosen, progress=progress, home=ctx.settings.region)
+    report.audit = entry.id if entry.at else ""  # an entry only if something was written
+    return report
 
 
 #: What :func:`import_in_worker` sends back: ``("ok", JSON)``, ``("ingest", errors)`` or
@@ -54,7 +57,7 @@ def import_in_worker(settings: Settings, path: Path, name: str, dry_run: bool,
     """An HTTP import, run in a worker process: its memory and its garbage-collection
     pauses are not the server's, which keeps answering meanwhile. The answer lists the
     first :data:`MAX_LISTED` rows and errors (the summary counts them all)."""
-    ctx = Context.open(settings)
+    ctx = Context.open(settings, who=settings.api_writer)
     try:
         report = import_spreadsheet(ctx, path, display_name=name, dry_run=dry_run,
                                     partial=partial)
@@ -134,7 +137,8 @@ def settle(ctx: Context, ref: str, chosen: str) -> int:
     partner's country, to that country); returns the relations written."""
     item = find_item(ctx, ref)
     try:
-        return settle_item(ctx.store, item.key, chosen, ctx.settings.region)
+        with ctx.store.audited("review", label=f"{item.name} → {chosen}"):
+            return settle_item(ctx.store, item.key, chosen, ctx.settings.region)
     except ReviewError as exc:  # the item, as it stands, does not take that choice
         raise Conflict(str(exc)) from None
 
@@ -142,7 +146,8 @@ def settle(ctx: Context, ref: str, chosen: str) -> int:
 def dismiss(ctx: Context, ref: str) -> None:
     item = find_item(ctx, ref)
     try:
-        dismiss_item(ctx.store, item.key)
+        with ctx.store.audited("review", label=f"{item.name} écarté"):
+            dismiss_item(ctx.store, item.key)
     except ReviewError as exc:
         raise Conflict(str(exc)) from None
 
@@ -151,14 +156,16 @@ def merge(ctx: Context, source: str, target: str) -> ReviewItem:
     """Merge a duplicate node into the one it repeats (relations, attestations, names);
     returns the audit record, whose key undoes it."""
     try:
-        return merge_nodes(ctx.store, source, target)
+        with ctx.store.audited("merge", label=f"{source} → {target}"):
+            return merge_nodes(ctx.store, source, target)
     except MergeError as exc:
         raise Refused(str(exc)) from None
 
 
 def undo(ctx: Context, key: str) -> ReviewItem:
     try:
-        return undo_merge(ctx.store, key)
+        with ctx.store.audited("merge", label=f"annulation de {key}"):
+            return undo_merge(ctx.store, key)
     except MergeError as exc:
         raise NotFound(str(exc)) from None
 
@@ -174,5 +181,6 @@ def load(ctx: Context, reset: bool = False
 
 def refresh(ctx: Context, communes: Path, epci: Path, departements: Path | None,
             regions: Path | None, basins: Path | None, dry_run: bool) -> dict[str, int]:
-    return refresh_geography(ctx.store, communes, epci, departements, regions, basins,
-                             dry_run=dry_run)
+    with ctx.store.audited("reference", label="géographie officielle", images=False):
+        return refresh_geography(ctx.store, communes, epci, departements, regions, basins,
+                                 dry_run=dry_run)

@@ -29,10 +29,16 @@ class Settings(BaseSettings):
     #: how long a Neo4j unit of work is retried on transient errors before a 503
     neo4j_retry_seconds: float = 3.0
     api_token: SecretStr | None = None
+    #: who the token's holder is, as the audit trail names API writes
+    api_token_name: str = "jeton d'écriture"
     protect_reads: bool = False
     #: host names the API answers to, comma-separated (« * » or empty: any); ``serve`` on
     #: the loopback defaults to the loopback names
     trusted_hosts: str = ""
+
+    @property
+    def api_writer(self) -> str:
+        return f"API ({self.api_token_name})"
 
     @property
     def store_url(self) -> str:

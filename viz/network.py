@@ -30,6 +30,9 @@ STYLE: dict[str, tuple[str, str]] = {
     "odd": ("box", "#01665e"),
     "person": ("dot", "#999999"),
     "event": ("dot", "#999999"),
+    "interaction": ("dot", "#c2a5cf"),
+    "group": ("square", "#c2a5cf"),
+    "application": ("hexagon", "#e08214"),
 }
 
 
@@ -51,6 +54,10 @@ EDGE_STYLE: dict[str, tuple[str, list[int] | None, float]] = {
     "LOCATED_IN": ("#b4b4b4", [2, 4], 0.9),
     "WORKS_FOR": ("#8c8c8c", [8, 4], 0.9),
     "ATTENDS": ("#8c8c8c", [8, 4], 0.9),
+    "INVOLVES": ("#c2a5cf", [2, 4], 0.9),
+    "IN_GROUP": ("#c2a5cf", [8, 4], 0.9),
+    "APPLIES": ("#e08214", [8, 4], 1.2),
+    "SUBMITTED_TO": ("#e08214", [2, 4], 0.9),
 }
 #: A view this small shows every name; a larger one only the important ones (the chosen
 #: actor, its direct partners and the most connected nodes), the others on hover.

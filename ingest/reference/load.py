@@ -246,7 +246,8 @@ def load_reference(store: GraphStore, home: str = HOME_REGION, regional: bool = 
     from ingest.templates import WIKIDATA
 
     nodes, rels = reference_records({home} if regional else None)
-    with store.transaction():
+    # 40,000 records: the audit counts them, it does not keep copies (not undoable)
+    with store.audited("reference", label="données de référence", images=False):
         summary = store.upsert_nodes(nodes, batch_size=1000)
         summary += store.upsert_relationships(rels, batch_size=1000)
         resolvers = resolvers_for(store, home)

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.context = Context.open(settings)
+        app.state.context = Context.open(settings, who=settings.api_writer)
         # imports run in their own process (started at the first one, then kept)
         app.state.importer = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"))

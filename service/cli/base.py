@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import re
 from collections.abc import Iterator
@@ -133,7 +134,7 @@ def opened() -> Iterator[Context]:
     messages and exit code 2."""
     settings = get_settings()
     try:
-        ctx = Context.open(settings)
+        ctx = Context.open(settings, who=f"ligne de commande ({getpass.getuser()})")
     except StoreError as exc:
         fail(f"[red]Erreur :[/red] {exc}")
     except Exception as exc:  # the driver's own errors, e.g. server unreachable

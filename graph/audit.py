@@ -1,0 +1,131 @@
+"""The audit trail: every committed write is one entry saying who, when, what and, for the
+writes that can be undone, each record before and after.
+
+Pure data and helpers; the stores write entries in the write's own transaction
+(:class:`graph.store.BaseStore`), :mod:`graph.history` reads them back (history, undo,
+erasure).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from graph.model import Node, Relationship, ReviewItem
+
+RecordKind = Literal["node", "rel", "review"]
+Image = dict[str, Any]
+#: An entry lists the keys it touched up to this many (history by key); beyond, it says
+#: only how many (a national reference load).
+MAX_LISTED_KEYS = 5000
+#: What replaces erased personal data in the texts that kept it.
+ERASED = "[effacé]"
+#: Actions, as the history shows them.
+ACTIONS = {
+    "write": "écriture", "import": "import", "reference": "chargement de référence",
+    "api": "écriture par l'API", "review": "revue", "merge": "fusion",
+    "erase": "effacement (RGPD)", "undo": "annulation", "clear": "remise à zéro",
+    "restore": "restauration", "crm": "suivi",
+}
+
+
+class Change(BaseModel):
+    """One record before and after a write (``None``: absent)."""
+
+    kind: RecordKind
+    key: str
+    before: Image | None = None
+    after: Image | None = None
+
+
+class AuditEntry(BaseModel):
+    """One committed write."""
+
+    id: str
+    at: str
+    who: str = "système"
+    action: str = "write"
+    label: str = ""
+    #: with its records before and after: :func:`graph.history.undo` can revert it
+    undoable: bool = True
+    #: the entry this one reverted
+    undoes: str | None = None
+    counts: dict[str, int] = Field(default_factory=dict)
+    keys: list[str] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+    #: set when personal data was removed from this entry (the erasure itself is an entry)
+    redacted: bool = False
+
+    def touches(self, key: str) -> bool:
+        return key in self.keys or any(key in (c.key,) for c in self.changes)
+
+    def summary_fr(self) -> str:
+        parts = [f"{n} {what}" for what, n in sorted(self.counts.items()) if n]
+        return ", ".join(parts) or "aucun changement"
+
+
+def new_entry_id() -> str:
+    """A short, sortable id: the UTC time then random hex (``20261129T220501-3fa2c1``)."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+
+
+def image(record: Node | Relationship | ReviewItem) -> Image:
+    return record.model_dump(mode="json")
+
+
+def node_of(img: Image) -> Node:
+    return Node.model_validate(img)
+
+
+def rel_of(img: Image) -> Relationship:
+    return Relationship.model_validate(img)
+
+
+def review_of(img: Image) -> ReviewItem:
+    return ReviewItem.model_validate(img)
+
+
+def count_key(change: Change) -> str:
+    """« nœuds créés », « relations supprimées »… : what :attr:`AuditEntry.counts` sums."""
+    what = {"node": "nœud", "rel": "relation", "review": "élément de revue"}[change.kind]
+    if change.before is None:
+        return f"{what}(s) créé(s)"
+    if change.after is None:
+        return f"{what}(s) supprimé(s)"
+    return f"{what}(s) modifié(s)"
+
+
+def redact_value(value: Any, secrets_: list[str]) -> Any:
+    """``value`` with every occurrence of the erased texts replaced (case kept elsewhere).
+
+    >>> redact_value({"notes": "Vu Marie Dupont (marie@x.fr)"}, ["Marie Dupont", "marie@x.fr"])
+    {'notes': 'Vu [effacé] ([effacé])'}
+    """
+    if isinstance(value, str):
+        for secret in secrets_:
+            if secret:
+                value = _replace_folded(value, secret)
+        return value
+    if isinstance(value, list):
+        return [redact_value(v, secrets_) for v in value]
+    if isinstance(value, dict):
+        return {k: redact_value(v, secrets_) for k, v in value.items()}
+    return value
+
+
+def _replace_folded(text: str, secret: str) -> str:
+    # case-insensitive on the text as written (a name can be typed in capitals)
+    lower, needle = text.lower(), secret.lower()
+    out, start = [], 0
+    while (found := lower.find(needle, start)) >= 0:
+        out.append(text[start:found] + ERASED)
+        start = found + len(needle)
+    return "".join(out) + text[start:]
+
+
+def mentions(value: Any, secrets_: list[str]) -> bool:
+    """Whether any erased text appears in ``value`` (any depth, any case)."""
+    return bool(redact_value(value, secrets_) != value)

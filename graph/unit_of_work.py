@@ -1,0 +1,149 @@
+"""Units of work that leave a trace: every outermost transaction that changes something
+writes one :class:`graph.audit.AuditEntry`, in the same transaction (a write and its
+audit commit together or not at all).
+
+:class:`graph.store.BaseStore` builds on this; adapters provide the primitives.
+"""
+
+from __future__ import annotations
+
+import abc
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.audit import (
+    MAX_LISTED_KEYS,
+    AuditEntry,
+    Change,
+    RecordKind,
+    count_key,
+    image,
+    new_entry_id,
+)
+from graph.model import Node, Relationship, ReviewItem, now_iso
+
+Record = Node | Relationship | ReviewItem
+
+
+@dataclass
+class _Op:
+    """The write being assembled in the current outermost transaction."""
+
+    entry: AuditEntry
+    named: bool = False
+    images: bool = True
+    listed: bool = True
+    everything: bool = False
+    #: (kind, key) → [first before, last after]
+    changes: dict[tuple[RecordKind, str], list[Record | None]] = field(default_factory=dict)
+
+
+class _State(threading.local):
+    def __init__(self) -> None:
+        self.ops: dict[int, _Op] = {}
+
+
+_STATE = _State()
+
+
+class UnitOfWork(abc.ABC):
+    """Transactions with an audit trail (the adapter provides :meth:`_transaction`)."""
+
+    #: who writes through this store, as the audit names them (set by the entry point)
+    who: str = "système"
+
+    @abc.abstractmethod
+    def _transaction(self) -> AbstractContextManager[None]:
+        """The adapter's outermost transaction: commit on exit, roll back on error."""
+    @abc.abstractmethod
+    def _append_audit(self, entry_id: str, at: str, data: str) -> None: ...
+    @abc.abstractmethod
+    def _audit_data(self) -> list[str]:
+        """Every entry's JSON, oldest first."""
+    @abc.abstractmethod
+    def _replace_audit(self, entry_id: str, data: str) -> None: ...
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A unit of work: nested calls join the outer one; an exception rolls all back;
+        the outermost one, if it changed anything, leaves one audit entry."""
+        ops = _STATE.ops
+        if id(self) in ops:
+            yield
+            return
+        with self._transaction():
+            op = ops[id(self)] = _Op(AuditEntry(id=new_entry_id(), at="", who=self.who))
+            try:
+                yield
+                self._flush_audit(op)
+            finally:
+                del ops[id(self)]
+
+    @contextmanager
+    def audited(self, action: str, who: str | None = None, label: str = "",
+                images: bool = True, keys: bool = True) -> Iterator[AuditEntry]:
+        """A transaction whose audit entry says who did what (``images=False``: the records
+        before and after are not kept, for reference loads: such a write cannot be undone;
+        ``keys=False``: not even which records, for an erasure). Inside another audited
+        transaction, the outer one names the write."""
+        with self.transaction():
+            op = _STATE.ops[id(self)]
+            if not op.named:
+                op.named, op.images, op.listed = True, images, keys
+                op.entry.action, op.entry.label = action, label
+                op.entry.who = who or self.who
+            yield op.entry
+
+    def _record(self, kind: RecordKind,
+                pairs: Iterable[tuple[str, Record | None, Record | None]]) -> None:
+        """Note records changed by the current write (before, after)."""
+        changes = _STATE.ops[id(self)].changes
+        for key, before, after in pairs:
+            slot = changes.get((kind, key))
+            if slot is None:
+                changes[(kind, key)] = [before, after]
+            else:
+                slot[1] = after
+
+    def _record_everything(self) -> None:
+        _STATE.ops[id(self)].everything = True
+
+    def _flush_audit(self, op: _Op) -> None:
+        images = op.images and not op.everything
+        # without images (a reference load), only what happened is counted, cheaply
+        changes = [Change(kind=kind, key=key, before=_img(before, images),
+                          after=_img(after, images))
+                   for (kind, key), (before, after) in op.changes.items()
+                   if before is not None or after is not None]
+        changes = [c for c in changes if not images or c.before != c.after]
+        if not changes and not op.everything:
+            return  # nothing changed: not a write
+        entry = op.entry
+        entry.at = now_iso()
+        counts: dict[str, int] = {}
+        for change in changes:
+            counts[count_key(change)] = counts.get(count_key(change), 0) + 1
+        entry.counts = counts
+        keys = sorted({c.key for c in changes})
+        entry.keys = keys if op.listed and len(keys) <= MAX_LISTED_KEYS else []
+        entry.undoable = images
+        entry.changes = changes if images else []
+        self._append_audit(entry.id, entry.at, entry.model_dump_json())
+
+    def audit_entries(self) -> list[AuditEntry]:
+        """The audit trail, oldest first."""
+        return [AuditEntry.model_validate_json(data) for data in self._audit_data()]
+
+    def replace_audit_entry(self, entry: AuditEntry) -> None:
+        """Rewrite an entry (an erasure removes personal data from the trail)."""
+        with self.transaction():
+            self._replace_audit(entry.id, entry.model_dump_json())
+
+
+def _img(record: Record | None, images: bool) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    return image(record) if images else {}

@@ -1,0 +1,133 @@
+"""The audit trail, undo and erasure: one contract, run on SQLite and on a real Bolt server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graph.audit import AuditEntry
+from graph.history import HistoryError, erase_person, history, person_data, undo
+from graph.model import ReviewItem, RelType
+from graph.store import GraphStore
+from tests.helpers import load, node, rel
+
+
+def _new(store: GraphStore, before: list[AuditEntry]) -> list[AuditEntry]:
+    # the Bolt server is shared by the tests: only this test's entries count
+    seen = {e.id for e in before}
+    return [e for e in store.audit_entries() if e.id not in seen]
+
+
+def _state(store: GraphStore) -> tuple[object, ...]:
+    nodes, rels = store.export()
+    return (store.counts(), nodes, rels, store.review_items())
+
+
+def _an_import(store: GraphStore) -> AuditEntry:
+    with store.audited("import", who="test", label="actions.csv") as entry:
+        store.upsert_nodes([node("territory:bf-kaya", "Kaya"),
+                            node("commune:86194", "Poitiers", insee="86194", population=90000)])
+        store.upsert_relationships([
+            rel(RelType.TWINNED_WITH, "commune:86194", "territory:bf-kaya", since=1997),
+            rel(RelType.COOPERATES_WITH, "commune:86194", "country:BF", since=2003,
+                role="lead", attestations=["a", "b"])])
+        store.put_review_items([ReviewItem(key="review:1", file="actions.csv", lines=[3],
+                                           name="Saint-Aubin", row={"collectivite": "x"},
+                                           reason="homonyme")])
+    return entry
+
+
+def test_each_write_is_one_entry_saying_who_and_what(store: GraphStore) -> None:
+    before = store.audit_entries()
+    load(store)
+    load(store)  # a write that changes nothing is no write
+    entry = _an_import(store)
+    store.upsert_nodes([node("theme:sante", "Santé")])  # outside any named write
+    new = _new(store, before)
+    assert [e.action for e in new] == ["write", "import", "write"]
+    assert new[1].id == entry.id and new[1].who == "test" and new[1].label == "actions.csv"
+    assert new[1].counts == {"nœud(s) créé(s)": 1, "nœud(s) modifié(s)": 1,
+                             "relation(s) créé(s)": 1, "relation(s) modifié(s)": 1,
+                             "élément de revue(s) créé(s)": 1}
+    assert new[0].counts == {"nœud(s) créé(s)": 7, "relation(s) créé(s)": 5}
+    assert [e.id for e in history(store, "territory:bf-kaya")][:1] == [entry.id]
+
+
+def test_undo_restores_exactly_and_keeps_a_later_unrelated_write(store: GraphStore) -> None:
+    load(store)
+    base = _state(store)
+    entry = _an_import(store)
+    after_import = _state(store)
+    store.upsert_nodes([node("theme:sante", "Santé")])
+    undone = undo(store, entry.id)
+    assert undone.undoes == entry.id and undone.action == "undo"
+    counts, nodes, rels, review = _state(store)
+    assert (rels, review) == (base[2], base[3])
+    assert [n for n in nodes if n.key != "theme:sante"] == base[1]
+    assert store.get_node("theme:sante") is not None  # the later write survives
+    assert counts.relationships == base[0].relationships  # type: ignore[attr-defined]
+    # undo of the undo: the import again, exactly
+    undo(store, undone.id)
+    again = _state(store)
+    assert again[2:] == after_import[2:]
+    assert [n for n in again[1] if n.key != "theme:sante"] == after_import[1]  # type: ignore[attr-defined]
+
+
+def test_undo_refused_when_a_later_write_changed_the_same_record(store: GraphStore) -> None:
+    load(store)
+    entry = _an_import(store)
+    store.upsert_nodes([node("commune:86194", "Poitiers", population=91000)])
+    state = _state(store)
+    with pytest.raises(HistoryError, match="commune:86194"):
+        undo(store, entry.id)
+    assert _state(store) == state
+    # a relation tied later to a node the import created also blocks it
+    store.upsert_nodes([node("commune:86194", "Poitiers", insee="86194", population=90000)])
+    store.upsert_relationships([rel(RelType.TWINNED_WITH, "commune:79191", "territory:bf-kaya")])
+    with pytest.raises(HistoryError, match="commune:79191>territory:bf-kaya"):
+        undo(store, entry.id)
+
+
+def test_reference_loads_and_clears_cannot_be_undone(store: GraphStore) -> None:
+    before = store.audit_entries()
+    with store.audited("reference", images=False):
+        load(store)
+    store.clear()
+    new = _new(store, before)
+    assert [(e.action, e.undoable, e.changes) for e in new] == [
+        ("reference", False, []), ("write", False, [])]
+    with pytest.raises(HistoryError, match="ne peut pas être annulée"):
+        undo(store, new[0].id)
+
+
+def test_erasing_a_person_leaves_no_trace(store: GraphStore) -> None:
+    load(store)
+    secrets = ["Marie Durand", "marie.durand@poitiers.fr", "05 49 00 00 00"]
+    with store.audited("crm", who="test"):
+        store.upsert_nodes([
+            node("person:p1", "Marie Durand", function="chargée de coopération",
+                 courriel=secrets[1], telephone=secrets[2], legal_basis="fonction publique"),
+            node("interaction:i1", "Réunion avec Marie Durand",
+                 notes="Marie Durand (05 49 00 00 00) rappelle en mars", date="2026-11-20")])
+        store.upsert_relationships([rel(RelType.WORKS_FOR, "person:p1", "commune:86194"),
+                                    rel(RelType.INVOLVES, "interaction:i1", "person:p1"),
+                                    rel(RelType.INVOLVES, "interaction:i1", "commune:86194")])
+    held = person_data(store, "person:p1")
+    assert held["personne"]["props"]["courriel"] == secrets[1]
+    assert [m["key"] for m in held["mentions"]] == ["interaction:i1"]
+    before = store.audit_entries()
+    erase_person(store, "person:p1")
+    nodes, rels = store.export()
+    dumped = json.dumps([n.model_dump() for n in nodes] + [r.model_dump() for r in rels]
+                        + [e.model_dump() for e in store.audit_entries()], ensure_ascii=False)
+    for secret in [*secrets, "person:p1"]:
+        assert secret.lower() not in dumped.lower()
+    meeting = store.get_node("interaction:i1")
+    assert meeting is not None and meeting.props["notes"] == "[effacé] ([effacé]) rappelle en mars"
+    erased = _new(store, before)
+    assert [(e.action, e.label, e.keys, e.changes) for e in erased] == [
+        ("erase", "une personne", [], [])]
+    assert erased[0].counts["nœud(s) supprimé(s)"] == 1
+    with pytest.raises(HistoryError, match="personne inconnue"):
+        erase_person(store, "person:p1")
