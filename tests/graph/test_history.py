@@ -8,7 +8,7 @@ import pytest
 
 from graph.audit import AuditEntry
 from graph.history import HistoryError, erase_person, history, person_data, undo
-from graph.model import ReviewItem, RelType
+from graph.model import RelType, ReviewItem
 from graph.store import GraphStore
 from tests.helpers import load, node, rel
 
