@@ -139,6 +139,11 @@ class Context:
         valid = generation == current and (current == seen or self._projection.rebuilding)
         return (body if valid else None), seen
 
+    def forget_answers(self) -> None:
+        """Drop every cached answer (after an erasure: none may quote what was erased)."""
+        with self._lock:
+            self._answers.clear()
+
     def remember(self, name: str, args: tuple[Any, ...], body: bytes, seen: int) -> None:
         """Keep an answer: under the projection it was computed from, if any (unless that
         projection is no longer the current one), else under the store generation seen

@@ -39,6 +39,41 @@ def bars(title: str, data: Sequence[tuple[str, float]], width: int = 640, bar: i
     return "".join(parts)
 
 
+def columns(title: str, data: Sequence[tuple[str, float]], width: int = 640,
+            height: int = 220) -> str:
+    """A vertical bar chart (a timeline: one column per year, labels below).
+
+    >>> svg = columns("Relations", [("2024", 3), ("2025", 0)])
+    >>> svg.count("<rect"), ">2025<" in svg
+    (2, True)
+    """
+    if not data:
+        return ""
+    top, bottom, left = 28, 34, 8
+    slot = (width - 2 * left) / len(data)
+    biggest = max(v for _, v in data) or 1
+    scale = (height - top - bottom - 14) / biggest
+    every = max(1, round(len(data) / 16))  # a label every few years when there are many
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">',
+             f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>']
+    for i, (label, value) in enumerate(data):
+        x = left + i * slot
+        h = value * scale
+        y = height - bottom - h
+        parts.append(f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{max(1.0, slot - 4):.1f}" '
+                     f'height="{h:.1f}" fill="#2166ac"><title>{escape(label)} : {value:g}'
+                     '</title></rect>')
+        if value:
+            parts.append(f'<text x="{x + slot / 2:.1f}" y="{y - 3:.1f}" font-size="10" '
+                         f'text-anchor="middle">{value:g}</text>')
+        if i % every == 0:
+            parts.append(f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 14}" '
+                         f'font-size="10" text-anchor="middle">{escape(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def network_picture(nodes: list[dict[str, object]], edges: list[dict[str, object]],
                     width: int = 640, height: int = 420) -> str:
     """A static drawing of a small view (positions from the server layout)."""

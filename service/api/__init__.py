@@ -22,14 +22,24 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service.api import errors
 from service.api.guard import HostGuard, WriteGuard
-from service.api.routers import actors, analysis, explorer, imports, places, reports, writes
+from service.api.routers import (
+    actors,
+    analysis,
+    crm,
+    explorer,
+    history,
+    imports,
+    places,
+    reports,
+    writes,
+)
 from service.context import Context, request_scope
 from service.schemas import Problem
 from service.settings import Settings, get_settings
 
 STATIC = Path(__file__).resolve().parents[2] / "viz" / "static"
 ROUTERS = (actors.router, places.router, analysis.router, explorer.router, reports.router,
-           writes.router, imports.router)
+           writes.router, imports.router, crm.router, history.router)
 # Everything the page loads comes from this server; no inline script can run.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'")

@@ -3,7 +3,7 @@ Messages are in French."""
 
 from __future__ import annotations
 
-from service.cli import analysis, data  # noqa: F401  (the commands register on `app`)
+from service.cli import analysis, crm, data  # noqa: F401  (the commands register on `app`)
 from service.cli.base import app
 
 __all__ = ["app"]

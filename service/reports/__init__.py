@@ -12,6 +12,7 @@ from graph.model import NodeKind
 from service.context import Context, NotFound
 from service.reports.actor import build_actor
 from service.reports.network import NETWORK_KEY, build_network
+from service.reports.observatory import OBSERVATORY_KEY, build_observatory
 from service.reports.places import build_country, build_territorial
 from service.reports.theme import build_theme
 from viz.report import Report
@@ -30,10 +31,13 @@ BUILDERS: dict[NodeKind, Builder] = {
 def build(ctx: Context, key: str, contacts: bool = False) -> Report:
     """The report a key asks for: a collectivité or organisation, a département or EPCI
     (territorial prospection), a country or foreign territory, a theme, ODD or programme,
-    or ``reseau`` for the network overview. Personal contact details only with
+    ``reseau`` for the network overview, or ``observatoire[:AAAA]`` for the year's
+    changes. Personal contact details only with
     ``contacts``."""
     if key == NETWORK_KEY:
         return build_network(ctx, key, contacts)
+    if key.split(":")[0] == OBSERVATORY_KEY:
+        return build_observatory(ctx, key, contacts)
     graph = ctx.graph()
     if key not in graph:
         raise NotFound(f"nœud inconnu : {key}")
@@ -44,4 +48,4 @@ def build(ctx: Context, key: str, contacts: bool = False) -> Report:
     return builder(ctx, key, contacts)
 
 
-__all__ = ["BUILDERS", "NETWORK_KEY", "build"]
+__all__ = ["BUILDERS", "NETWORK_KEY", "OBSERVATORY_KEY", "build"]

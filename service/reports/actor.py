@@ -9,7 +9,7 @@ from graph.evidence import Evidence
 from graph.labels import PROPERTY_LABELS, relation_label
 from graph.model import PERSONAL_MARK, NodeKind, RelType, personal_properties
 from graph.opportunities import Suggestion
-from service import analysis, views
+from service import analysis, crm, views
 from service.actors import profile
 from service.context import Context
 from service.reports.common import meta, thousands
@@ -150,6 +150,24 @@ def _steps(ctx: Context, key: str, ev: Evidence | None,
     return section
 
 
+def _followup(ctx: Context, key: str, contacts: bool) -> Section:
+    """What the network itself recorded: exchanges, working groups, applications."""
+    found = crm.followup(ctx, key, personal=contacts)
+    section = Section("Suivi du réseau", "Ce que le réseau a noté dans Maillage (échanges, "
+                      "groupes de travail, demandes de financement).")
+    for i in found.interactions[:10]:
+        step = ""
+        if i.next_step:
+            step = f" — prochaine étape : {i.next_step}" + (f" (pour le {i.due})" if i.due else "")
+            step += " — fait" if i.done else (" — à relancer" if i.overdue else "")
+        section.lines.append(Line(f"{i.date}, {i.mode} : {i.topic}{step}"))
+    section.lines += [Line(f"Membre du groupe « {g.name} »") for g in found.groups]
+    section.lines += [Line(f"Demande « {a.name} » : {a.status_label}") for a in found.applications]
+    if not section.lines:
+        section.lines.append(Line("Rien de noté pour l'instant."))
+    return section
+
+
 def build_actor(ctx: Context, key: str, contacts: bool = False) -> Report:
     """Identity, international action by country, place in the network, recommended
     partners, possible consortia and funding, next steps."""
@@ -159,7 +177,7 @@ def build_actor(ctx: Context, key: str, contacts: bool = False) -> Report:
     suggestions = analysis.suggestions(ctx, key, 5)
     sections = [_identity(ctx, found, contacts), _action(ctx, found, ev, sources),
                 _place(ctx, key), _same_partners(found), _partners(suggestions),
-                _consortia(ctx, ev),
+                _consortia(ctx, ev), _followup(ctx, key, contacts),
                 _steps(ctx, key, ev, suggestions)]
     data_date, licences = meta(ctx, sources)
     title = "Fiche organisation" if found.actor.kind == NodeKind.ORGANISATION \

@@ -8,7 +8,7 @@ import pytest
 
 from graph.audit import AuditEntry
 from graph.history import HistoryError, erase_person, history, person_data, undo
-from graph.model import RelType, ReviewItem
+from graph.model import Counts, Node, Relationship, RelType, ReviewItem
 from graph.store import GraphStore
 from tests.helpers import load, node, rel
 
@@ -19,7 +19,10 @@ def _new(store: GraphStore, before: list[AuditEntry]) -> list[AuditEntry]:
     return [e for e in store.audit_entries() if e.id not in seen]
 
 
-def _state(store: GraphStore) -> tuple[object, ...]:
+State = tuple[Counts, list[Node], list[Relationship], list[ReviewItem]]
+
+
+def _state(store: GraphStore) -> State:
     nodes, rels = store.export()
     return (store.counts(), nodes, rels, store.review_items())
 
@@ -66,12 +69,12 @@ def test_undo_restores_exactly_and_keeps_a_later_unrelated_write(store: GraphSto
     assert (rels, review) == (base[2], base[3])
     assert [n for n in nodes if n.key != "theme:sante"] == base[1]
     assert store.get_node("theme:sante") is not None  # the later write survives
-    assert counts.relationships == base[0].relationships  # type: ignore[attr-defined]
+    assert counts.relationships == base[0].relationships
     # undo of the undo: the import again, exactly
     undo(store, undone.id)
     again = _state(store)
     assert again[2:] == after_import[2:]
-    assert [n for n in again[1] if n.key != "theme:sante"] == after_import[1]  # type: ignore[attr-defined]
+    assert [n for n in again[1] if n.key != "theme:sante"] == after_import[1]
 
 
 def test_undo_refused_when_a_later_write_changed_the_same_record(store: GraphStore) -> None:

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from graph.neo4j_store import GENERATION, SCHEMA, Neo4jStore
+from graph.neo4j_cypher import GENERATION, SCHEMA
+from graph.neo4j_store import Neo4jStore
 from tests.bolt_server import BoltServer
 
 

@@ -1,0 +1,179 @@
+"""What the network records by hand (its CRM): persons, exchanges, working groups, funding
+applications — the forms' fields, checked, and the views the API returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from graph.model import KEY_PATTERN, TEXT_PATTERN
+from service.schemas import NodeRef
+
+Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN, strip_whitespace=True,
+                                        min_length=1, max_length=2000)]
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN.pattern, max_length=210)]
+
+LEGAL_BASES = ("consentement", "fonction publique")
+MODES = ("réunion", "appel", "visite", "courriel", "événement")
+GROUP_FORMS = ("groupe thématique", "groupe pays", "plateforme", "assises", "formation")
+#: Funding calls: id → French label (the funder is chosen per application).
+CALLS = {
+    "dctciv": "Appel à projets DCTCIV (MEAE)",
+    "oudin-santini": "1 % Oudin-Santini (eau et assainissement)",
+    "un-pour-cent-energie-dechets": "1 % énergie ou déchets",
+    "ficol": "FICOL (AFD)",
+    "agence-eau": "Agence de l'eau",
+    "region": "Appel de la Région",
+    "volontariat": "Volontariat (France Volontaires)",
+    "autre": "Autre",
+}
+#: Funders that fit each call, by key or key prefix (the network's reference keys); a call
+#: not listed takes every funder the consortium suggests.
+CALL_FUNDERS = {
+    "dctciv": ("programme:aap-dctciv", "organisation:meae-"),
+    "oudin-santini": ("organisation:agence-eau-", "organisation:ps-eau",
+                      "programme:eau-solidarites-internationales",
+                      "programme:un-pour-cent-solidaire", "programme:partenariats-agences-eau"),
+    "agence-eau": ("organisation:agence-eau-", "programme:eau-solidarites-internationales",
+                   "programme:partenariats-agences-eau"),
+    "ficol": ("organisation:afd", "programme:ficol"),
+    "volontariat": ("organisation:france-volontaires", "programme:volontariat"),
+    "region": (),
+}
+#: Statuses of an application, in pipeline order: id → French label.
+STATUSES = {"idee": "idée", "redaction": "en rédaction", "deposee": "déposée",
+            "accordee": "accordée", "refusee": "refusée", "close": "close"}
+CallId = Literal["dctciv", "oudin-santini", "un-pour-cent-energie-dechets", "ficol",
+                 "agence-eau", "region", "volontariat", "autre"]
+StatusId = Literal["idee", "redaction", "deposee", "accordee", "refusee", "close"]
+
+
+class PersonCreate(BaseModel):
+    """A person and the legal ground for holding their data (RGPD)."""
+
+    name: Text = Field(max_length=200, examples=["Marie Durand"])
+    organisation: Key = Field(description="collectivité ou organisation (clé)")
+    function: Text | None = Field(None, max_length=200, description="fonction publique")
+    legal_basis: Literal["consentement", "fonction publique"]
+    purpose: Text = Field(description="finalité du traitement",
+                          examples=["animation du groupe eau"])
+    retain_until: dt.date | None = Field(
+        None, description="date de fin de conservation (3 ans par défaut)")
+    source: Text = Field(description="d'où vient l'information")
+    courriel: Text | None = Field(None, max_length=200)
+    telephone: Text | None = Field(None, max_length=50)
+
+
+class InteractionCreate(BaseModel):
+    """A meeting, call, visit, mail or event attendance."""
+
+    date: dt.date
+    mode: Literal["réunion", "appel", "visite", "courriel", "événement"]
+    topic: Text = Field(max_length=300, description="objet")
+    actors: list[Key] = Field(default_factory=list, max_length=50)
+    persons: list[Key] = Field(default_factory=list, max_length=50)
+    themes: list[Key] = Field(default_factory=list, max_length=20)
+    places: list[Key] = Field(default_factory=list, max_length=20,
+                              description="pays ou collectivités étrangères")
+    group: Key | None = Field(None, description="réunion d'un groupe de travail")
+    next_step: Text | None = Field(None, max_length=500, description="prochaine étape")
+    due: dt.date | None = Field(None, description="échéance de la prochaine étape")
+    notes: Text | None = Field(None, description="notes libres (personnelles)")
+
+
+class GroupCreate(BaseModel):
+    name: Text = Field(max_length=200, examples=["Groupe eau et assainissement"])
+    form: Literal["groupe thématique", "groupe pays", "plateforme", "assises", "formation"]
+    themes: list[Key] = Field(default_factory=list, max_length=20)
+    places: list[Key] = Field(default_factory=list, max_length=20)
+
+
+class Membership(BaseModel):
+    member: Key = Field(description="acteur ou personne")
+    since: int | None = Field(None, ge=1950, le=2100)
+
+
+class ApplicationCreate(BaseModel):
+    call: CallId
+    year: int = Field(ge=2000, le=2100)
+    name: Text | None = Field(None, max_length=300)
+    lead: Key
+    members: list[Key] = Field(default_factory=list, max_length=30)
+    places: list[Key] = Field(default_factory=list, max_length=20)
+    themes: list[Key] = Field(default_factory=list, max_length=20)
+    funders: list[Key] = Field(default_factory=list, max_length=10)
+    amount_requested: float | None = Field(None, ge=0, le=1e9)
+
+
+class FromConsortium(BaseModel):
+    """An application from the n-th consortium proposed for a focus, in one click."""
+
+    call: CallId
+    year: int = Field(ge=2000, le=2100)
+    country: str | None = Field(None, max_length=10, examples=["TD"])
+    territory: Key | None = None
+    theme: Key | None = None
+    rank: int = Field(1, ge=1, le=10, description="rang du consortium proposé")
+    amount_requested: float | None = Field(None, ge=0, le=1e9)
+
+
+class StatusChange(BaseModel):
+    status: StatusId
+    on: dt.date | None = Field(None, description="date du changement (aujourd'hui par défaut)")
+    amount_granted: float | None = Field(None, ge=0, le=1e9)
+
+
+class InteractionView(BaseModel):
+    key: str
+    date: str
+    mode: str
+    topic: str
+    actors: list[NodeRef]
+    persons: list[NodeRef]
+    themes: list[NodeRef]
+    places: list[NodeRef]
+    group: NodeRef | None = None
+    next_step: str | None = None
+    due: str | None = None
+    done: bool = False
+    overdue: bool = False
+    notes: str | None = None
+
+
+class GroupView(BaseModel):
+    key: str
+    name: str
+    form: str
+    members: list[NodeRef]
+    meetings: list[InteractionView]
+    themes: list[NodeRef]
+    places: list[NodeRef]
+
+
+class ApplicationView(BaseModel):
+    key: str
+    name: str
+    call: str
+    call_label: str
+    year: int
+    status: str
+    status_label: str
+    history: list[str]
+    lead: NodeRef | None
+    members: list[NodeRef]
+    places: list[NodeRef]
+    themes: list[NodeRef]
+    funders: list[NodeRef]
+    amount_requested: float | None = None
+    amount_granted: float | None = None
+
+
+class Followup(BaseModel):
+    """What the network knows of an actor beyond the sourced facts."""
+
+    interactions: list[InteractionView]
+    groups: list[NodeRef]
+    applications: list[ApplicationView]
+    persons: list[NodeRef]
