@@ -141,6 +141,24 @@ def personal_properties(kind: NodeKind | str, props: dict[str, Any]) -> frozense
     return frozenset(found)
 
 
+#: What public outputs call a person whose data is held on their consent (not a public
+#: function): their name is personal data too.
+PRIVATE_NAME = "contact (nom non public)"
+
+
+def public_name(kind: NodeKind | str, name: str, props: dict[str, Any]) -> str:
+    """The name public outputs show.
+
+    >>> public_name("person", "Jean Petit", {"legal_basis": "consentement"})
+    'contact (nom non public)'
+    >>> public_name("person", "Anne Maire", {"legal_basis": "fonction publique"})
+    'Anne Maire'
+    """
+    if kind == NodeKind.PERSON and props.get("legal_basis") == "consentement":
+        return PRIVATE_NAME
+    return name
+
+
 Scalar = str | int | float | bool
 PropValue = Scalar | list[str] | list[int] | list[float] | None
 Properties = dict[str, PropValue]
@@ -285,8 +303,9 @@ class NodeBase(BaseModel):
         personal = personal_properties(self.kind, self.props)
         if not personal:
             return self
-        return self.model_copy(update={"props": {k: v for k, v in self.props.items()
-                                                 if k not in personal}})
+        return self.model_copy(update={
+            "name": public_name(self.kind, self.name, self.props),
+            "props": {k: v for k, v in self.props.items() if k not in personal}})
 
 
 class Node(NodeBase):

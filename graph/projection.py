@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from graph.model import Node, Relationship, personal_properties
+from graph.model import Node, Relationship, personal_properties, public_name
 from graph.store import GraphStore, NodeRow, RelRow
 from graph.writelog import LOG_WINDOW_MS, LoggedWrite, WriteLog
 
@@ -63,11 +63,12 @@ def from_rows(nodes: Iterable[NodeRow], rels: Iterable[RelRow]) -> nx.MultiDiGra
     graph = nx.MultiDiGraph()
 
     def node_data(row: NodeRow) -> dict[str, object]:
-        props = row.props
+        props, name = row.props, row.name
         personal = personal_properties(row.kind, props)
         if personal:
+            name = public_name(row.kind, name, props)
             props = {k: v for k, v in props.items() if k not in personal}
-        return {"kind": row.kind, "name": row.name, "source": row.source,
+        return {"kind": row.kind, "name": name, "source": row.source,
                 "licence": row.licence, **props}
 
     graph.add_nodes_from((row.key, node_data(row)) for row in nodes)

@@ -53,7 +53,8 @@ def profile(ctx: Context, key: str, personal: bool = False) -> Profile:
         period = rel.props.get("period")
         grouped[rel.type.value].append(RelationPublic(
             key=rel.key, type=rel.type.value, outgoing=n.outgoing,
-            other=NodeRef(key=n.node.key, kind=n.node.kind.value, name=n.node.name),
+            other=NodeRef(key=n.node.key, kind=n.node.kind.value,
+                          name=n.node.name if personal else n.node.public().name),
             props=rel.props, period=str(period) if period else None,
             status=STATUS_FR[relation_status(rel.props, this_year)]
             if rel.type in PARTNERSHIP_RELS else None,

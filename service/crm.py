@@ -17,6 +17,7 @@ from graph.model import (
     Provenance,
     Relationship,
     RelType,
+    public_name,
     slugify,
 )
 from service import analysis
@@ -75,8 +76,9 @@ def _rel(ctx: Context, type_: RelType, start: str, end: str, **props: object) ->
                         props={k: v for k, v in props.items() if v is not None})  # type: ignore[misc]
 
 
-def _ref(node: Node) -> NodeRef:
-    return NodeRef(key=node.key, kind=node.kind.value, name=node.name)
+def _ref(node: Node, personal: bool = False) -> NodeRef:
+    name = node.name if personal else public_name(node.kind, node.name, node.props)
+    return NodeRef(key=node.key, kind=node.kind.value, name=name)
 
 
 # -- persons ---------------------------------------------------------------------------
@@ -95,18 +97,19 @@ def add_person(ctx: Context, body: PersonCreate) -> NodeRef:
                   provenance=_prov(ctx, body.source))
     _write(ctx, "contact ajouté", [person],
            [_rel(ctx, RelType.WORKS_FOR, person.key, body.organisation, role=body.function)])
-    return _ref(person)
+    return _ref(person, True)
 
 
 def persons(ctx: Context, actor: str) -> list[NodeRef]:
-    return sorted((_ref(nb.node) for nb in ctx.store.neighbours(actor, [RelType.WORKS_FOR], "in")
-                   if nb.node.kind is NodeKind.PERSON), key=lambda r: r.name)
+    return sorted((_ref(nb.node, True) for nb in ctx.store.neighbours(
+        actor, [RelType.WORKS_FOR], "in") if nb.node.kind is NodeKind.PERSON),
+        key=lambda r: r.name)
 
 
 def expired_persons(ctx: Context, today: date | None = None) -> list[NodeRef]:
     """Persons whose retention date has passed: to erase (``maillage contacts --echus``)."""
     day = (today or date.today()).isoformat()
-    return [_ref(n) for n in _all(ctx, NodeKind.PERSON)
+    return [_ref(n, True) for n in _all(ctx, NodeKind.PERSON)
             if str(n.props.get("retain_until", "9999")) < day]
 
 
@@ -167,7 +170,8 @@ def _interaction_view(ctx: Context, node: Node, personal: bool,
         key=node.key, date=str(props.get("date", "")), mode=str(props.get("mode", "")),
         topic=node.name, actors=refs(ACTOR_KINDS | {NodeKind.TERRITORY}, RelType.INVOLVES),
         # who was met is personal: public reads list the organisations only
-        persons=refs({NodeKind.PERSON}, RelType.INVOLVES) if personal else [],
+        persons=[_ref(nb.node, True) for nb in out if nb.node.kind is NodeKind.PERSON]
+        if personal else [],
         themes=refs({NodeKind.THEME}, RelType.ADDRESSES),
         places=refs(FOREIGN_KINDS, RelType.TAKES_PLACE_IN), group=groups[0] if groups else None,
         next_step=_str(props.get("next_step")), due=_str(due), done=done,
