@@ -24,6 +24,7 @@ from graph.walks import (
 )
 from service.actors import by_region
 from service.context import Context
+from service.crm_schemas import CALLS, STATUSES
 from service.schemas import GraphEdge, GraphNode, GraphView
 from viz.maps import MAPPED_REGION, na_layer, world_layer
 from viz.network import communities, community_legend, edge_legend, layout, legend, vis_data
@@ -147,7 +148,9 @@ def vocabulary(ctx: Context) -> dict[str, Any]:
             "relations": sorted({str(d["type"]) for *_, d in graph.edges(data=True)}),
             "relation_labels": {t.value: label for t, label in RELATION_LABELS.items()},
             "property_labels": PROPERTY_LABELS, "technical_properties": sorted(TECHNICAL_PROPERTIES),
-            "kind_labels": {k.value: label for k, label in KIND_LABELS.items()}}
+            "kind_labels": {k.value: label for k, label in KIND_LABELS.items()},
+            "calls": [{"key": k, "name": v} for k, v in CALLS.items()],
+            "statuses": [{"key": k, "name": v} for k, v in STATUSES.items()]}
 
 
 def region_map(ctx: Context, layer: str) -> dict[str, Any]:

@@ -447,3 +447,76 @@ def test_api_documentation_works_offline_in_french(browser: object, site: str) -
     assert page.errors == []
     page.page.goto(f"{site}/redoc")
     page.page.wait_for_selector(".opblock-summary-description", timeout=30_000)
+
+
+def _submit(page: Page, form: str, fields: dict[str, str]) -> str:
+    """Fill a form of the « Suivi » tab, send it, and return its message once answered."""
+    for name, value in fields.items():
+        selector = f"#{form} [name={name}]"
+        if page.page.evaluate(f"document.querySelector('{selector}').tagName") == "SELECT":
+            page.page.select_option(selector, value)
+        else:
+            page.page.fill(selector, value)
+    page.page.click(f"#{form} button[type=submit]")
+    page.wait_until(f"document.querySelector('#{form} .form-message').dataset.ok")
+    return page.page.inner_text(f"#{form} .form-message")
+
+
+def test_followup_tab_records_a_day_without_the_cli(browser: object, site: str) -> None:
+    """The « Suivi » tab: an exchange with a next step now due, a contact, a working group
+    and a member, an application from the proposed Moundou consortium then submitted; the
+    lists, the observatory and the actor's side panel show them; no console error."""
+    import datetime as dt
+
+    page = Page(browser, site)
+    page.open()
+    page.page.click("button[data-tab=followup]")
+    page.wait_until("document.querySelector('#follow-ups li')")
+    page.wait_until("document.querySelector('#timeline').naturalWidth > 0")
+    # without the token, nothing is sent
+    page.page.fill("#form-group [name=name]", "Groupe sans jeton")
+    page.page.click("#form-group button[type=submit]")
+    page.wait_until("document.querySelector('#form-group .form-message').textContent"
+                    ".includes('jeton')")
+    page.page.fill("#token", TOKEN)
+    page.page.dispatch_event("#token", "change")
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    said = _submit(page, "form-interaction", {
+        "topic": "Réunion eau Moundou (essai navigateur)",
+        "actors": "commune:86194, organisation:ps-eau", "themes": "theme:eau-assainissement",
+        "next_step": "Envoyer la note", "due": yesterday})
+    assert said.startswith("Enregistré"), said
+    page.wait_until("document.getElementById('follow-ups').textContent"
+                    ".includes('essai navigateur')")
+    refused = _submit(page, "form-person", {"name": "Contact essai", "organisation":
+                                            "commune:00000", "purpose": "p", "source": "s"})
+    assert refused.startswith("Refusé") and "commune:00000" in refused
+    # the browser logs the refusal it asked for (a 422); nothing else may fail
+    assert len(page.errors) == 1 and "422" in page.errors[0]
+    page.errors.clear()
+    assert _submit(page, "form-person", {"name": "Contact essai", "organisation":
+                                         "commune:86194", "purpose": "groupe eau",
+                                         "source": "réunion"}).startswith("Enregistré")
+    assert _submit(page, "form-group", {"name": "Groupe eau essai navigateur"}
+                   ).startswith("Enregistré")
+    page.wait_until("document.querySelector('#form-member select[name=group]').options.length")
+    assert _submit(page, "form-member", {"member": "commune:86194"}).startswith("Enregistré")
+    assert _submit(page, "form-application", {"call": "oudin-santini",
+                                              "country": "country:TD"}).startswith("Enregistré")
+    page.wait_until("document.getElementById('pipeline').textContent.includes('idée')")
+    assert _submit(page, "form-status", {"status": "deposee"}).startswith("Enregistré")
+    page.wait_until("document.getElementById('pipeline').textContent.includes('déposée')")
+    assert "Groupe eau essai navigateur" in page.page.inner_text("#groups")
+    page.page.fill("#obs-year", "2020")
+    page.page.dispatch_event("#obs-year", "change")
+    page.wait_until("document.getElementById('observatory').textContent.startsWith('2020')")
+    page.shot("explorateur-suivi")
+    # the actor's side panel shows the exchange, the group and the application
+    page.page.click("button[data-tab=network]")
+    page.page.fill("#q", "poitiers")
+    page.page.click("#search-results li[data-key='commune:86194']")
+    page.wait_until("document.getElementById('panel-followup')?.textContent"
+                    ".includes('essai navigateur')")
+    panel = page.page.inner_text("#panel-followup")
+    assert "Groupe eau essai navigateur" in panel and "déposée" in panel
+    assert page.errors == []

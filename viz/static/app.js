@@ -366,7 +366,10 @@ async function openPanel(key) {
   parts.push(el("h3", "Partenaires suggérés"));
   const suggestions = el("ul");
   parts.push(suggestions);
+  const followup = el("div", null, { id: "panel-followup" });
+  parts.push(followup);
   body.replaceChildren(...parts);
+  fillActorFollowup(key, followup);  // followup.js
   try {
     const found = await api(`/api/actors/${encodeURIComponent(key)}/suggestions?k=5`);
     if (!found.length) suggestions.append(el("li", "aucune suggestion"));
@@ -586,7 +589,9 @@ function selectTab(name) {
   document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t.dataset.tab === name));
   $("network-tab").hidden = name !== "network";
   $("maps-tab").hidden = name !== "maps";
+  $("followup-tab").hidden = name !== "followup";
   if (name === "maps") loadMaps();
+  if (name === "followup") loadFollowup();  // followup.js
 }
 
 // -- start -----------------------------------------------------------------------------
