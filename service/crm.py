@@ -17,11 +17,12 @@ from graph.model import (
     Provenance,
     Relationship,
     RelType,
+    kind_of,
     public_name,
     slugify,
 )
 from service import analysis
-from service.context import Conflict, Context, NotFound, Refused
+from service.context import Conflict, Context, NotFound
 from service.crm_schemas import (
     CALL_FUNDERS,
     CALLS,
@@ -53,15 +54,21 @@ def _prov(ctx: Context, source: str | None = None) -> Provenance:
 
 def _checked(ctx: Context, keys: Iterable[str], kinds: Collection[NodeKind], what: str
              ) -> list[str]:
-    """The keys, each an existing node of one of ``kinds``; :class:`Refused` otherwise."""
+    """The keys, each an existing node (:class:`NotFound`) of one of ``kinds``
+    (:class:`Conflict`)."""
     keys = list(dict.fromkeys(keys))
+    for key in keys:
+        try:
+            kind_of(key)
+        except ValueError as exc:
+            raise NotFound(str(exc)) from None
     found = ctx.store.get_nodes(keys)
     for key in keys:
         if key not in found:
-            raise Refused(f"{what} inconnu(e) : {key}")
+            raise NotFound(f"{what} inconnu(e) : {key}")
         if found[key].kind not in kinds:
-            raise Refused(f"{what} : {key} n'est pas du bon type (attendu : "
-                          + ", ".join(sorted(k.value for k in kinds)) + ")")
+            raise Conflict(f"{what} : {key} n'est pas du bon type (attendu : "
+                           + ", ".join(sorted(k.value for k in kinds)) + ")")
     return keys
 
 
@@ -88,7 +95,7 @@ def add_person(ctx: Context, body: PersonCreate) -> NodeRef:
     _checked(ctx, [body.organisation], ACTOR_KINDS | {NodeKind.TERRITORY}, "organisation")
     retain = body.retain_until or date.today() + timedelta(days=365 * RETENTION_YEARS)
     if retain <= date.today():
-        raise Refused("date de fin de conservation passée : rien n'est enregistré")
+        raise Conflict("date de fin de conservation passée : rien n'est enregistré")
     props = {"function": body.function, "legal_basis": body.legal_basis,
              "purpose": body.purpose, "retain_until": retain.isoformat(),
              "courriel": body.courriel, "telephone": body.telephone}
@@ -130,9 +137,9 @@ def record_interaction(ctx: Context, body: InteractionCreate) -> InteractionView
     places = _checked(ctx, body.places, FOREIGN_KINDS, "lieu")
     group = _checked(ctx, [body.group] if body.group else [], {NodeKind.GROUP}, "groupe")
     if not actors and not people and not group:
-        raise Refused("un échange concerne au moins un acteur, une personne ou un groupe")
+        raise Conflict("un échange concerne au moins un acteur, une personne ou un groupe")
     if body.due and not body.next_step:
-        raise Refused("une échéance sans prochaine étape : précisez l'étape")
+        raise Conflict("une échéance sans prochaine étape : précisez l'étape")
     props = {"date": body.date.isoformat(), "mode": body.mode, "topic": body.topic,
              "next_step": body.next_step, "due": body.due.isoformat() if body.due else None,
              "done": False if body.next_step else None, "notes": body.notes,
@@ -211,7 +218,7 @@ def close_step(ctx: Context, key: str) -> InteractionView:
     if node is None or node.kind is not NodeKind.INTERACTION:
         raise NotFound(f"échange inconnu : {key}")
     if not node.props.get("next_step"):
-        raise Refused("cet échange n'a pas de prochaine étape")
+        raise Conflict("cet échange n'a pas de prochaine étape")
     _write(ctx, "étape faite", [node.model_copy(update={"props": {**node.props, "done": True}})],
            [])
     return interaction(ctx, key)
@@ -294,7 +301,7 @@ def application_from_consortium(ctx: Context, body: FromConsortium) -> Applicati
                                 territories=(body.territory,) if body.territory else (),
                                 themes=(body.theme,) if body.theme else ())
     if query.empty():
-        raise Refused("précisez un pays, une collectivité étrangère ou un thème")
+        raise Conflict("précisez un pays, une collectivité étrangère ou un thème")
     target = analysis.focus(ctx, query)
     found = analysis.consortia(ctx, target, top=body.rank)
     if len(found) < body.rank:
@@ -322,7 +329,7 @@ def set_status(ctx: Context, key: str, body: StatusChange) -> ApplicationView:
     if node is None or node.kind is not NodeKind.APPLICATION:
         raise NotFound(f"demande inconnue : {key}")
     if body.amount_granted is not None and body.status != "accordee":
-        raise Refused("un montant accordé va avec le statut « accordée »")
+        raise Conflict("un montant accordé va avec le statut « accordée »")
     day = (body.on or date.today()).isoformat()
     history = [*_strings(node.props.get("status_history")), f"{body.status}@{day}"]
     props = {**node.props, "status": body.status, "status_history": history}

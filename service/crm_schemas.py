@@ -4,16 +4,35 @@ applications — the forms' fields, checked, and the views the API returns."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
 
-from graph.model import KEY_PATTERN, TEXT_PATTERN
+from graph.model import TEXT_PATTERN
 from service.schemas import NodeRef
 
 Text = Annotated[str, StringConstraints(pattern=TEXT_PATTERN, strip_whitespace=True,
                                         min_length=1, max_length=2000)]
-Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN.pattern, max_length=210)]
+Name = Annotated[str, StringConstraints(pattern=TEXT_PATTERN, strip_whitespace=True,
+                                        min_length=1, max_length=200)]
+Line = Annotated[str, StringConstraints(pattern=TEXT_PATTERN, strip_whitespace=True,
+                                        min_length=1, max_length=500)]
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso(value: object) -> object:
+    # a date is written AAAA-MM-JJ: no timestamp, no number (« 0 » is not 1970)
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        raise ValueError("date attendue sous la forme AAAA-MM-JJ")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso)]
+#: A node's key (checked against the store by the use case: 404 if there is none).
+Key = Annotated[str, StringConstraints(min_length=1, max_length=210)]
 
 LEGAL_BASES = ("consentement", "fonction publique")
 MODES = ("réunion", "appel", "visite", "courriel", "événement")
@@ -53,38 +72,38 @@ StatusId = Literal["idee", "redaction", "deposee", "accordee", "refusee", "close
 class PersonCreate(BaseModel):
     """A person and the legal ground for holding their data (RGPD)."""
 
-    name: Text = Field(max_length=200, examples=["Marie Durand"])
+    name: Name = Field(examples=["Marie Durand"])
     organisation: Key = Field(description="collectivité ou organisation (clé)")
-    function: Text | None = Field(None, max_length=200, description="fonction publique")
+    function: Name | None = Field(default=None, description="fonction publique")
     legal_basis: Literal["consentement", "fonction publique"]
     purpose: Text = Field(description="finalité du traitement",
                           examples=["animation du groupe eau"])
-    retain_until: dt.date | None = Field(
-        None, description="date de fin de conservation (3 ans par défaut)")
+    retain_until: IsoDate | None = Field(
+        default=None, description="date de fin de conservation (3 ans par défaut)")
     source: Text = Field(description="d'où vient l'information")
-    courriel: Text | None = Field(None, max_length=200)
-    telephone: Text | None = Field(None, max_length=50)
+    courriel: Name | None = None
+    telephone: Name | None = None
 
 
 class InteractionCreate(BaseModel):
     """A meeting, call, visit, mail or event attendance."""
 
-    date: dt.date
+    date: IsoDate
     mode: Literal["réunion", "appel", "visite", "courriel", "événement"]
-    topic: Text = Field(max_length=300, description="objet")
+    topic: Line = Field(description="objet")
     actors: list[Key] = Field(default_factory=list, max_length=50)
     persons: list[Key] = Field(default_factory=list, max_length=50)
     themes: list[Key] = Field(default_factory=list, max_length=20)
     places: list[Key] = Field(default_factory=list, max_length=20,
                               description="pays ou collectivités étrangères")
-    group: Key | None = Field(None, description="réunion d'un groupe de travail")
-    next_step: Text | None = Field(None, max_length=500, description="prochaine étape")
-    due: dt.date | None = Field(None, description="échéance de la prochaine étape")
-    notes: Text | None = Field(None, description="notes libres (personnelles)")
+    group: Key | None = Field(default=None, description="réunion d'un groupe de travail")
+    next_step: Line | None = Field(default=None, description="prochaine étape")
+    due: IsoDate | None = Field(default=None, description="échéance de la prochaine étape")
+    notes: Text | None = Field(default=None, description="notes libres (personnelles)")
 
 
 class GroupCreate(BaseModel):
-    name: Text = Field(max_length=200, examples=["Groupe eau et assainissement"])
+    name: Name = Field(examples=["Groupe eau et assainissement"])
     form: Literal["groupe thématique", "groupe pays", "plateforme", "assises", "formation"]
     themes: list[Key] = Field(default_factory=list, max_length=20)
     places: list[Key] = Field(default_factory=list, max_length=20)
@@ -92,19 +111,19 @@ class GroupCreate(BaseModel):
 
 class Membership(BaseModel):
     member: Key = Field(description="acteur ou personne")
-    since: int | None = Field(None, ge=1950, le=2100)
+    since: int | None = Field(default=None, ge=1950, le=2100)
 
 
 class ApplicationCreate(BaseModel):
     call: CallId
     year: int = Field(ge=2000, le=2100)
-    name: Text | None = Field(None, max_length=300)
+    name: Line | None = None
     lead: Key
     members: list[Key] = Field(default_factory=list, max_length=30)
     places: list[Key] = Field(default_factory=list, max_length=20)
     themes: list[Key] = Field(default_factory=list, max_length=20)
     funders: list[Key] = Field(default_factory=list, max_length=10)
-    amount_requested: float | None = Field(None, ge=0, le=1e9)
+    amount_requested: float | None = Field(default=None, ge=0, le=1e9)
 
 
 class FromConsortium(BaseModel):
@@ -112,17 +131,17 @@ class FromConsortium(BaseModel):
 
     call: CallId
     year: int = Field(ge=2000, le=2100)
-    country: str | None = Field(None, max_length=10, examples=["TD"])
+    country: str | None = Field(default=None, max_length=10, examples=["TD"])
     territory: Key | None = None
     theme: Key | None = None
-    rank: int = Field(1, ge=1, le=10, description="rang du consortium proposé")
-    amount_requested: float | None = Field(None, ge=0, le=1e9)
+    rank: int = Field(default=1, ge=1, le=10, description="rang du consortium proposé")
+    amount_requested: float | None = Field(default=None, ge=0, le=1e9)
 
 
 class StatusChange(BaseModel):
     status: StatusId
-    on: dt.date | None = Field(None, description="date du changement (aujourd'hui par défaut)")
-    amount_granted: float | None = Field(None, ge=0, le=1e9)
+    on: IsoDate | None = Field(default=None, description="date du changement (aujourd'hui par défaut)")
+    amount_granted: float | None = Field(default=None, ge=0, le=1e9)
 
 
 class InteractionView(BaseModel):

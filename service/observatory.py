@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from graph.model import COLLECTIVITE_KINDS, NodeKind
 from graph.observatory import timeline
 from service import crm
-from service.context import Context, Refused
+from service.context import Context
 from service.crm_schemas import STATUSES, ApplicationView
 from service.schemas import NodeRef
 from viz.charts import columns
@@ -52,9 +52,7 @@ def observatory(ctx: Context, year: int | None = None, first: int | None = None)
     """The home région's year ``year`` (this year by default) and the years before it."""
     this_year = date.today().year
     year = year or this_year
-    first = first or year - SPAN + 1
-    if not 1900 <= first <= year <= this_year + 5:
-        raise Refused(f"années invalides : de {first} à {year}")
+    first = max(1900, min(first or year - SPAN + 1, year))
     graph = ctx.graph()
     actors = {k for k, d in graph.nodes(data=True)
               if d.get("kind") in COLLECTIVITE_KINDS and ctx.in_region(k)}

@@ -129,10 +129,12 @@ def test_forms_refuse_in_french(api: TestClient) -> None:
     past = api.post("/api/persons", headers=AUTH, json={
         "name": "X", "organisation": "commune:86194", "legal_basis": "consentement",
         "purpose": "p", "source": "s", "retain_until": "2001-01-01"})
-    assert past.status_code == 422 and "conservation passée" in past.json()["detail"]
+    assert past.status_code == 409 and "conservation passée" in past.json()["detail"]
     unknown = api.post("/api/interactions", headers=AUTH, json={
         "date": "2026-01-05", "mode": "appel", "topic": "t", "actors": ["commune:00000"]})
-    assert unknown.status_code == 422 and "commune:00000" in unknown.json()["detail"]
+    assert unknown.status_code == 404 and "commune:00000" in unknown.json()["detail"]
+    bad_date = api.get("/api/interactions?start=0")
+    assert bad_date.status_code == 422 and "AAAA-MM-JJ" in bad_date.json()["detail"]
     assert api.post("/api/groups", json={"name": "g", "form": "plateforme"}).status_code == 401
 
 

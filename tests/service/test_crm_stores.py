@@ -10,7 +10,7 @@ from graph.history import undo
 from graph.model import RelType
 from graph.store import GraphStore
 from service import audit, crm
-from service.context import Context, Refused
+from service.context import Conflict, Context
 from service.crm_schemas import (
     ApplicationCreate,
     GroupCreate,
@@ -54,7 +54,7 @@ def test_records_and_their_reads(store: GraphStore) -> None:
     assert ([g.key for g in niort.groups], [a.key for a in niort.applications]) == (
         [group.key], [application.key])
     assert crm.interactions(ctx, "commune:86194")[0].notes is None  # public read
-    with pytest.raises(Refused, match="montant accordé"):
+    with pytest.raises(Conflict, match="montant accordé"):
         crm.set_status(ctx, application.key, StatusChange(status="refusee", amount_granted=1))
     # the status change undone: back to « idée », as it was
     last = audit.history(ctx, application.key)[0]

@@ -3,7 +3,6 @@ Writes need the token; so do reads of personal data (``personnel=true``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -20,6 +19,7 @@ from service.crm_schemas import (
     GroupView,
     InteractionCreate,
     InteractionView,
+    IsoDate,
     Membership,
     PersonCreate,
     StatusChange,
@@ -29,6 +29,7 @@ from service.schemas import NodeRef
 router = APIRouter(prefix="/api", tags=["suivi"], responses=ERRORS)
 READ = [Depends(reader)]
 WRITE = {"dependencies": [Depends(writer)], "responses": WRITE_ERRORS}
+Day = Annotated[IsoDate | None, Query(description="AAAA-MM-JJ")]
 Personal = Annotated[bool, Query(description="inclure les données personnelles (jeton exigé)")]
 
 
@@ -68,7 +69,7 @@ def record_interaction(body: InteractionCreate, ctx: Ctx) -> InteractionView:
 def list_interactions(ctx: Ctx, request: Request, personnel: Personal = False,
                       about: Annotated[str | None, Query(max_length=210, description=(
                           "acteur, personne ou groupe"))] = None,
-                      start: dt.date | None = None, end: dt.date | None = None,
+                      start: Day = None, end: Day = None,
                       ) -> list[InteractionView]:
     """Les échanges, du plus récent au plus ancien ; ceux d'un acteur, d'une personne ou
     d'un groupe ; entre deux dates."""
@@ -79,7 +80,7 @@ def list_interactions(ctx: Ctx, request: Request, personnel: Personal = False,
 
 @router.get("/interactions/a-relancer", response_model=list[InteractionView],
             dependencies=READ, summary="À relancer")
-def follow_ups(ctx: Ctx, day: dt.date | None = None) -> list[InteractionView]:
+def follow_ups(ctx: Ctx, day: Day = None) -> list[InteractionView]:
     """Les prochaines étapes échues et pas faites, la plus ancienne d'abord."""
     return crm.follow_ups(ctx, day)
 
