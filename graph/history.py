@@ -83,6 +83,10 @@ def undo(store: GraphStore, ref: str) -> AuditEntry:
     with store.audited("undo", label=f"annulation de {entry.id} {entry.label}".strip()
                        ) as new:
         conflicts = _conflicts(store, entry)
+        undone = [e.id for e in store.audit_entries() if e.undoes == entry.id]
+        if conflicts and undone:
+            raise HistoryError(f"l'écriture {entry.id} est déjà annulée (par {undone[-1]}, "
+                               "qui peut elle-même être annulée)")
         if conflicts:
             raise HistoryError(
                 f"annulation de {entry.id} refusée : modifié depuis par une autre écriture : "

@@ -71,7 +71,7 @@ def import_in_worker(settings: Settings, path: Path, name: str, dry_run: bool,
         file=report.file, template=report.template, written=report.written,
         summary=report.summary_fr(), rows=[r.as_dict() for r in report.rows[:MAX_LISTED]],
         rows_total=len(report.rows), errors=[str(e) for e in report.errors[:MAX_LISTED]],
-        errors_total=len(report.errors)).model_dump_json()
+        errors_total=len(report.errors), audit=report.audit).model_dump_json()
 
 
 def worker_result(answer: WorkerAnswer) -> bytes:

@@ -230,6 +230,8 @@ class ImportResult(BaseModel):
     rows_total: int = Field(description="nombre de lignes du fichier")
     errors: list[str] = Field(description=f"les {MAX_LISTED} premières erreurs")
     errors_total: int
+    audit: str = Field(default="", description="l'écriture de l'historique (à annuler par "
+                                                "POST /api/history/{id}/annuler)")
 
 
 class ReviewSettle(BaseModel):

@@ -115,6 +115,16 @@ def test_import_dry_run_and_review(real: TestClient) -> None:
     assert real.post("/api/import", files=files).status_code == 401
     dry = real.post("/api/import", files=files, headers=AUTH).json()
     assert dry["written"] is False and dry["rows"][0]["collectivite"] == "commune:86194"
+    assert dry["audit"] == ""  # a simulation writes nothing, so no history
+    before = real.get("/api/actors/commune:86194").json()
+    done = real.post("/api/import", files=files, data={"dry_run": "false"}, headers=AUTH).json()
+    assert done["written"] is True and done["audit"]
+    assert real.get("/api/actors/commune:86194").json() != before  # one more attestation
+    undone = real.post(f"/api/history/{done['audit']}/annuler", headers=AUTH)
+    assert undone.status_code == 200 and undone.json()["undoes"] == done["audit"]
+    assert real.get("/api/actors/commune:86194").json() == before
+    again = real.post(f"/api/history/{done['audit']}/annuler", headers=AUTH)
+    assert again.status_code == 409 and "déjà annulée" in again.json()["detail"]
     bad = real.post("/api/import", headers=AUTH,
                     files={"file": ("x.csv", b"collectivite;pays\nPoitiers;Narnia\n", "text/csv")})
     assert bad.status_code == 422 and "colonne obligatoire manquante" in bad.json()["detail"]
