@@ -120,6 +120,17 @@ def expired_persons(ctx: Context, today: date | None = None) -> list[NodeRef]:
             if str(n.props.get("retain_until", "9999")) < day]
 
 
+def _record_of(ctx: Context, key: str, kind: NodeKind, what: str) -> Node:
+    """The node ``key`` if it is of ``kind``; :class:`NotFound` (« échange inconnu : … »)."""
+    try:
+        node = ctx.store.get_node(key) if kind_of(key) is kind else None
+    except ValueError:  # not a key at all
+        node = None
+    if node is None:
+        raise NotFound(f"{what} : {key}")
+    return node
+
+
 def _all(ctx: Context, kind: NodeKind) -> list[Node]:
     found: list[Node] = []
     while batch := ctx.store.find_nodes(kind=kind, limit=1000, offset=len(found)):
@@ -155,9 +166,7 @@ def record_interaction(ctx: Context, body: InteractionCreate) -> InteractionView
 
 
 def interaction(ctx: Context, key: str, personal: bool = False) -> InteractionView:
-    node = ctx.store.get_node(key)
-    if node is None or node.kind is not NodeKind.INTERACTION:
-        raise NotFound(f"échange inconnu : {key}")
+    node = _record_of(ctx, key, NodeKind.INTERACTION, "échange inconnu")
     return _interaction_view(ctx, node, personal)
 
 
@@ -214,9 +223,7 @@ def follow_ups(ctx: Context, today: date | None = None) -> list[InteractionView]
 
 def close_step(ctx: Context, key: str) -> InteractionView:
     """Mark an exchange's next step as done."""
-    node = ctx.store.get_node(key)
-    if node is None or node.kind is not NodeKind.INTERACTION:
-        raise NotFound(f"échange inconnu : {key}")
+    node = _record_of(ctx, key, NodeKind.INTERACTION, "échange inconnu")
     if not node.props.get("next_step"):
         raise Conflict("cet échange n'a pas de prochaine étape")
     _write(ctx, "étape faite", [node.model_copy(update={"props": {**node.props, "done": True}})],
@@ -249,9 +256,7 @@ def join_group(ctx: Context, key: str, body: Membership) -> GroupView:
 
 
 def group(ctx: Context, key: str) -> GroupView:
-    node = ctx.store.get_node(key)
-    if node is None or node.kind is not NodeKind.GROUP:
-        raise NotFound(f"groupe inconnu : {key}")
+    node = _record_of(ctx, key, NodeKind.GROUP, "groupe inconnu")
     around = ctx.store.neighbours(key)
     members = sorted((_ref(nb.node) for nb in around
                       if nb.relationship.type is RelType.IN_GROUP), key=lambda r: r.name)
@@ -325,9 +330,7 @@ def _fits(funder: str, call: str) -> bool:
 
 def set_status(ctx: Context, key: str, body: StatusChange) -> ApplicationView:
     """Move an application along the pipeline (dated, kept in its history)."""
-    node = ctx.store.get_node(key)
-    if node is None or node.kind is not NodeKind.APPLICATION:
-        raise NotFound(f"demande inconnue : {key}")
+    node = _record_of(ctx, key, NodeKind.APPLICATION, "demande inconnue")
     if body.amount_granted is not None and body.status != "accordee":
         raise Conflict("un montant accordé va avec le statut « accordée »")
     day = (body.on or date.today()).isoformat()
@@ -341,9 +344,7 @@ def set_status(ctx: Context, key: str, body: StatusChange) -> ApplicationView:
 
 
 def application(ctx: Context, key: str) -> ApplicationView:
-    node = ctx.store.get_node(key)
-    if node is None or node.kind is not NodeKind.APPLICATION:
-        raise NotFound(f"demande inconnue : {key}")
+    node = _record_of(ctx, key, NodeKind.APPLICATION, "demande inconnue")
     around = ctx.store.neighbours(key)
     applying = [nb for nb in around if nb.relationship.type is RelType.APPLIES]
     lead = [_ref(nb.node) for nb in applying if nb.relationship.props.get("role") == "lead"]
