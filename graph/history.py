@@ -23,6 +23,9 @@ from graph.store import GraphStore, StoreError
 
 #: Personal values shorter than this are not searched for elsewhere (« M. », « 12 »).
 MIN_SECRET = 4
+#: What a record says about its own processing (RGPD), not about the person: never searched
+#: for elsewhere (a purpose « groupe eau » must not erase the « Groupe eau »).
+PROCESSING = frozenset({"legal_basis", "purpose", "retain_until"})
 
 
 class HistoryError(StoreError):
@@ -123,7 +126,8 @@ def secrets_of(person: Node) -> list[str]:
     personal values (e-mail, telephone…)."""
     personal = personal_properties(person.kind, person.props)
     values = [v for k, v in person.props.items()
-              if (k in personal or k in CONTACT_PROPERTIES) and isinstance(v, str)]
+              if (k in personal or k in CONTACT_PROPERTIES) and k not in PROCESSING
+              and isinstance(v, str)]
     found = [person.name, *values]
     return sorted({s for s in found if len(s) >= MIN_SECRET}, key=len, reverse=True)
 

@@ -110,7 +110,9 @@ def test_erasing_a_person_leaves_no_trace(store: GraphStore) -> None:
     with store.audited("crm", who="test"):
         store.upsert_nodes([
             node("person:p1", "Marie Durand", function="chargée de coopération",
-                 courriel=secrets[1], telephone=secrets[2], legal_basis="fonction publique"),
+                 courriel=secrets[1], telephone=secrets[2], legal_basis="fonction publique",
+                 purpose="groupe eau"),
+            node("group:eau", "Groupe eau et assainissement"),
             node("interaction:i1", "Réunion avec Marie Durand",
                  notes="Marie Durand (05 49 00 00 00) rappelle en mars", date="2026-11-20")])
         store.upsert_relationships([rel(RelType.WORKS_FOR, "person:p1", "commune:86194"),
@@ -126,6 +128,8 @@ def test_erasing_a_person_leaves_no_trace(store: GraphStore) -> None:
                         + [e.model_dump() for e in store.audit_entries()], ensure_ascii=False)
     for secret in [*secrets, "person:p1"]:
         assert secret.lower() not in dumped.lower()
+    # what the record says of its processing is no secret: the group keeps its name
+    assert store.get_node("group:eau").name == "Groupe eau et assainissement"  # type: ignore[union-attr]
     meeting = store.get_node("interaction:i1")
     assert meeting is not None and meeting.props["notes"] == "[effacé] ([effacé]) rappelle en mars"
     erased = _new(store, before)

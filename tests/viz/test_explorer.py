@@ -494,9 +494,11 @@ def test_followup_tab_records_a_day_without_the_cli(browser: object, site: str) 
     # the browser logs the refusal it asked for (a 404: no such organisation); nothing else
     assert len(page.errors) == 1 and "404" in page.errors[0]
     page.errors.clear()
-    assert _submit(page, "form-person", {"name": "Contact essai", "organisation":
-                                         "commune:86194", "purpose": "groupe eau",
-                                         "source": "réunion"}).startswith("Enregistré")
+    added = _submit(page, "form-person", {"name": "Contact essai", "organisation":
+                                          "commune:86194", "purpose": "groupe eau",
+                                          "source": "réunion"})
+    assert added.startswith("Enregistré"), added
+    person = added.rsplit("(", 1)[1].rstrip(")")
     assert _submit(page, "form-group", {"name": "Groupe eau essai navigateur"}
                    ).startswith("Enregistré")
     page.wait_until("document.querySelector('#form-member select[name=group]').options.length")
@@ -507,6 +509,20 @@ def test_followup_tab_records_a_day_without_the_cli(browser: object, site: str) 
     assert _submit(page, "form-status", {"status": "deposee"}).startswith("Enregistré")
     page.wait_until("document.getElementById('pipeline').textContent.includes('déposée')")
     assert "Groupe eau essai navigateur" in page.page.inner_text("#groups")
+    # the history, with the token: the last write (the status) undone from the page
+    page.page.click("#load-history")
+    page.wait_until("document.querySelector('#history button[data-entry]')")
+    assert "API (" in page.page.inner_text("#history li:first-child")
+    page.page.click("#history li:first-child button[data-entry]")
+    page.wait_until("!document.getElementById('pipeline').textContent.includes('déposée')")
+    # the person's rights: export, then erasure
+    page.page.fill("#form-erase [name=person]", person)
+    page.page.click("#form-erase button[value=export]")
+    page.wait_until("document.querySelector('#form-erase .form-message').dataset.ok")
+    assert "Contact essai" in page.page.inner_text("#person-data")
+    page.page.click("#form-erase button[value=erase]")
+    page.wait_until("document.querySelector('#form-erase .form-message').textContent"
+                    ".includes('effacée')")
     page.page.fill("#obs-year", "2020")
     page.page.dispatch_event("#obs-year", "change")
     page.wait_until("document.getElementById('observatory').textContent.startsWith('2020')")
@@ -518,5 +534,5 @@ def test_followup_tab_records_a_day_without_the_cli(browser: object, site: str) 
     page.wait_until("document.getElementById('panel-followup')?.textContent"
                     ".includes('essai navigateur')")
     panel = page.page.inner_text("#panel-followup")
-    assert "Groupe eau essai navigateur" in panel and "déposée" in panel
+    assert "Groupe eau essai navigateur" in panel and "idée" in panel
     assert page.errors == []

@@ -8,18 +8,20 @@ const FOLLOWUP = { vocabulary: null };
 
 function token() { return sessionStorage.getItem("maillage-token") || ""; }
 
-async function post(path, body) {
+async function send(method, path, body) {
   const response = await fetch(path, {
-    method: "POST",
+    method,
     headers: { "Content-Type": "application/json", Accept: "application/json",
                Authorization: "Bearer " + token() },
-    body: JSON.stringify(body),
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   let data = null;
   try { data = await response.json(); } catch (e) { /* no body */ }
   if (!response.ok) throw new Error((data && data.detail) || response.statusText);
   return data;
 }
+
+function post(path, body) { return send("POST", path, body); }
 
 function keys(text) {
   return text.split(",").map((k) => k.trim()).filter((k) => k);
@@ -136,7 +138,16 @@ async function setupForms() {
     "form-status": (f) => post(`/api/applications/${encodeURIComponent(f.application || "")}/statut`, {
       status: f.status, amount_granted: f.amount_granted ? Number(f.amount_granted) : null }),
   };
-  for (const [id, send] of Object.entries(handlers)) {
+  $("load-history").addEventListener("click", () => loadHistory().catch((error) => {
+    $("history").replaceChildren(el("li", "Refusé : " + error.message));
+  }));
+  $("form-erase").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const message = $("form-erase").querySelector(".form-message");
+    if (!token()) { message.textContent = "Saisir d'abord le jeton d'écriture."; return; }
+    personRights($("form-erase"), e.submitter ? e.submitter.value : "export");
+  });
+  for (const [id, submit] of Object.entries(handlers)) {
     const form = $(id);
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
@@ -145,8 +156,9 @@ async function setupForms() {
       delete message.dataset.ok;
       message.textContent = "Enregistrement…";
       try {
-        const done = await send(formValues(form));
-        message.textContent = "Enregistré : " + (done.name || done.topic || done.key || "");
+        const done = await submit(formValues(form));
+        message.textContent = "Enregistré : " + (done.name || done.topic || "")
+          + (done.key ? ` (${done.key})` : "");
         message.dataset.ok = "true";
         await loadFollowup();
       } catch (error) {
@@ -154,6 +166,53 @@ async function setupForms() {
         message.textContent = "Refusé : " + error.message;
       }
     });
+  }
+}
+
+async function loadHistory() {
+  const list = $("history");
+  if (!token()) { list.replaceChildren(el("li", "Saisir d'abord le jeton d'écriture.")); return; }
+  const entries = await send("GET", "/api/history?limit=30");
+  list.replaceChildren(...entries.map((e) => {
+    const li = el("li", `${e.at} · ${e.who} · ${e.action}${e.label ? " : " + e.label : ""} `);
+    li.append(el("div", Object.entries(e.counts).map(([w, n]) => `${n} ${w}`).join(", ")
+      || "aucun changement", { class: "why" }));
+    if (e.undoable) {
+      const undo = el("button", "Annuler", { type: "button", "data-entry": e.id });
+      undo.addEventListener("click", async () => {
+        try {
+          await post(`/api/history/${encodeURIComponent(e.id)}/annuler`);
+          await loadFollowup();
+          await loadHistory();
+        } catch (error) { li.append(el("div", "Refusé : " + error.message, { class: "why" })); }
+      });
+      li.append(undo);
+    }
+    return li;
+  }));
+}
+
+async function personRights(form, action) {
+  const message = form.querySelector(".form-message");
+  const key = new FormData(form).get("person");
+  delete message.dataset.ok;
+  const out = $("person-data");
+  try {
+    if (action === "erase") {
+      const done = await send("DELETE", "/api/persons/" + encodeURIComponent(key));
+      message.textContent = `Personne effacée partout (écriture ${done.effacement}).`;
+      out.hidden = true;
+      await loadFollowup();
+    } else {
+      const data = await send("GET", `/api/persons/${encodeURIComponent(key)}/export`);
+      out.textContent = JSON.stringify(data, null, 1);
+      out.hidden = false;
+      message.textContent = "Données exportées ci-dessous.";
+    }
+    message.dataset.ok = "true";
+  } catch (error) {
+    message.dataset.ok = "false";
+    message.textContent = "Refusé : " + error.message;
   }
 }
 
