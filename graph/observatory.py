@@ -67,6 +67,8 @@ class Timeline:
     #: international relations of the region's collectivités no source dates
     undated: int
     by_departement: dict[int, Counter[str]]
+    #: dated relations each year by the themes their sources name (``themes``)
+    by_theme: dict[int, Counter[str]]
 
 
 def _countries(graph: nx.MultiDiGraph, target: str, data: dict[str, object]) -> set[str]:
@@ -111,6 +113,7 @@ def timeline(graph: nx.MultiDiGraph, actors: set[str], first: int, last: int,
     """
     years = {y: Year(y) for y in range(first, last + 1)}
     by_dep: dict[int, Counter[str]] = {y: Counter() for y in years}
+    by_theme: dict[int, Counter[str]] = {y: Counter() for y in years}
     first_seen: dict[str, int] = {}
     undated = 0
     for actor in sorted(actors):
@@ -128,7 +131,9 @@ def timeline(graph: nx.MultiDiGraph, actors: set[str], first: int, last: int,
             first_seen[actor] = min(first_seen.get(actor, start), start)
             fact = (actor, str(target), str(data.get("type")))
             countries = _countries(graph, target, data)
+            themes = [f"theme:{t}" for t in data.get("themes") or []]
             for y in range(max(start, first), min(end, last) + 1):
+                by_theme[y].update(themes)
                 years[y].relations += 1
                 years[y].actors.add(actor)
                 years[y].countries |= countries
@@ -141,5 +146,8 @@ def timeline(graph: nx.MultiDiGraph, actors: set[str], first: int, last: int,
             years[year].newly_engaged.append(actor)
     for y, row in years.items():
         for actor in row.actors:
-            by_dep[y][departement_of(graph, actor) or "?"] += 1
-    return Timeline([years[y] for y in sorted(years)], undated, by_dep)
+            # the Région counts as itself; « ? » is an EPCI of unknown département
+            here = departement_of(graph, actor) or (
+                actor if graph.nodes[actor].get("kind") == NodeKind.REGION else "?")
+            by_dep[y][here] += 1
+    return Timeline([years[y] for y in sorted(years)], undated, by_dep, by_theme)

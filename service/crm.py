@@ -36,6 +36,7 @@ from service.crm_schemas import (
     InteractionCreate,
     InteractionView,
     Membership,
+    Outcome,
     PersonCreate,
     StatusChange,
 )
@@ -255,6 +256,15 @@ def join_group(ctx: Context, key: str, body: Membership) -> GroupView:
     return group(ctx, key)
 
 
+def add_outcome(ctx: Context, key: str, body: Outcome) -> GroupView:
+    """Note what a working group produced."""
+    node = _record_of(ctx, key, NodeKind.GROUP, "groupe inconnu")
+    outcomes = [*_strings(node.props.get("outcomes")), body.text]
+    _write(ctx, "résultat du groupe",
+           [node.model_copy(update={"props": {**node.props, "outcomes": outcomes}})], [])
+    return group(ctx, key)
+
+
 def group(ctx: Context, key: str) -> GroupView:
     node = _record_of(ctx, key, NodeKind.GROUP, "groupe inconnu")
     around = ctx.store.neighbours(key)
@@ -265,7 +275,8 @@ def group(ctx: Context, key: str) -> GroupView:
         meetings=interactions(ctx, key),
         themes=[_ref(nb.node) for nb in around if nb.relationship.type is RelType.ADDRESSES],
         places=[_ref(nb.node) for nb in around
-                if nb.relationship.type is RelType.TAKES_PLACE_IN])
+                if nb.relationship.type is RelType.TAKES_PLACE_IN],
+        outcomes=_strings(node.props.get("outcomes")))
 
 
 def groups(ctx: Context) -> list[GroupView]:

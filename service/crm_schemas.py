@@ -109,6 +109,12 @@ class GroupCreate(BaseModel):
     places: list[Key] = Field(default_factory=list, max_length=20)
 
 
+class Outcome(BaseModel):
+    """What a working group produced (a note, a joint project, a position paper)."""
+
+    text: Line = Field(examples=["Note commune sur l'accès à l'eau à Moundou"])
+
+
 class Membership(BaseModel):
     member: Key = Field(description="acteur ou personne")
     since: int | None = Field(default=None, ge=1950, le=2100)
@@ -169,6 +175,7 @@ class GroupView(BaseModel):
     meetings: list[InteractionView]
     themes: list[NodeRef]
     places: list[NodeRef]
+    outcomes: list[str] = Field(default_factory=list)
 
 
 class ApplicationView(BaseModel):

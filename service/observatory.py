@@ -42,6 +42,7 @@ class Observatory(BaseModel):
     ended: list[Change]
     newly_engaged: list[NodeRef]
     by_departement: dict[str, int]
+    by_theme: dict[str, int]
     undated: int
     interactions: dict[str, int]
     groups: int
@@ -75,6 +76,7 @@ def observatory(ctx: Context, year: int | None = None, first: int | None = None)
         newly_engaged=sorted((ctx.ref(a) for a in row.newly_engaged), key=lambda r: r.name),
         by_departement={ctx.name(d) if d != "?" else "sans département": n
                         for d, n in found.by_departement[year].most_common()},
+        by_theme={ctx.name(t): n for t, n in found.by_theme[year].most_common()},
         undated=found.undated,
         interactions=dict(Counter(i.mode for i in shown).most_common()),
         groups=ctx.store.count_nodes(NodeKind.GROUP), applications=dossiers)

@@ -23,6 +23,7 @@ from service.crm_schemas import (
     InteractionCreate,
     InteractionView,
     Membership,
+    Outcome,
     PersonCreate,
     StatusChange,
 )
@@ -210,6 +211,15 @@ def join_group(groupe: str, membre: str,
     with opened() as ctx:
         view = crm.join_group(ctx, groupe, body)
     console.print(f"{view.name} : {len(view.members)} membre(s).")
+
+
+@groups.command("outcome")
+def add_outcome(groupe: str, texte: str) -> None:
+    """Noter un résultat d'un groupe (note commune, projet, position)."""
+    body = form(Outcome, text=texte)
+    with opened() as ctx:
+        view = crm.add_outcome(ctx, groupe, body)
+    console.print(f"{view.name} : {len(view.outcomes)} résultat(s).")
 
 
 @groups.command("list")

@@ -45,8 +45,11 @@ def build_observatory(ctx: Context, key: str = OBSERVATORY_KEY, contacts: bool =
     engaged = Section("Collectivités nouvellement engagées",
                       lines=[Line(r.name) for r in view.newly_engaged]
                       or [Line("aucune dans les sources datées")])
-    deps = Section("Collectivités engagées par département", svg=bars(
-        f"Collectivités engagées en {y}", [(k, float(v)) for k, v in view.by_departement.items()]))
+    deps = Section("Par département et par thème", svg=bars(
+        f"Collectivités engagées en {y}, par département",
+        [(k, float(v)) for k, v in view.by_departement.items()]) + bars(
+        f"Relations datées de {y}, par thème cité", [(k, float(v)) for k, v in
+                                                    list(view.by_theme.items())[:12]]))
     network = Section("Vie du réseau", lines=[
         Line(f"{sum(view.interactions.values())} échange(s) noté(s) en {y}"
              + (" : " + ", ".join(f"{n} {m}" for m, n in view.interactions.items())

@@ -16,6 +16,7 @@ from service.crm_schemas import (
     GroupCreate,
     InteractionCreate,
     Membership,
+    Outcome,
     PersonCreate,
     StatusChange,
 )
@@ -42,6 +43,8 @@ def test_records_and_their_reads(store: GraphStore) -> None:
     group = crm.create_group(ctx, GroupCreate(name="Groupe pays Burkina", form="groupe pays",
                                               places=["country:BF"]))
     crm.join_group(ctx, group.key, Membership(member="commune:79191", since=2025))
+    assert crm.add_outcome(ctx, group.key, Outcome(text="Note commune")).outcomes == [
+        "Note commune"]
     application = crm.open_application(ctx, ApplicationCreate(
         call="dctciv", year=2026, name=None, lead="commune:86194", members=["commune:79191"],
         places=["country:BF"], funders=["programme:aap-dctciv"], amount_requested=20000))

@@ -21,6 +21,7 @@ from service.crm_schemas import (
     InteractionView,
     IsoDate,
     Membership,
+    Outcome,
     PersonCreate,
     StatusChange,
 )
@@ -113,6 +114,12 @@ def get_group(key: str, ctx: Ctx) -> GroupView:
              summary="Ajouter un membre", **WRITE)  # type: ignore[arg-type]
 def join_group(key: str, body: Membership, ctx: Ctx) -> GroupView:
     return crm.join_group(ctx, key, body)
+
+
+@router.post("/groups/{key}/outcomes", response_model=GroupView,
+             summary="Noter un résultat du groupe", **WRITE)  # type: ignore[arg-type]
+def add_outcome(key: str, body: Outcome, ctx: Ctx) -> GroupView:
+    return crm.add_outcome(ctx, key, body)
 
 
 @router.post("/applications", status_code=201, response_model=ApplicationView,
