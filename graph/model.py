@@ -16,6 +16,13 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from graph.personal import CONTACT_PROPERTIES as CONTACT_PROPERTIES
+from graph.personal import PERSON_PUBLIC_PROPERTIES as PERSON_PUBLIC_PROPERTIES
+from graph.personal import PERSONAL_MARK as PERSONAL_MARK
+from graph.personal import PRIVATE_NAME as PRIVATE_NAME
+from graph.personal import personal_properties as personal_properties
+from graph.personal import public_name as public_name
+
 
 class NodeKind(StrEnum):
     REGION = "region"
@@ -106,58 +113,6 @@ RESERVED = frozenset({"key", "kind", "name", "name_norm", "type", "start", "end"
 #: The same rule as one pattern, for the API schema (a reserved name is not a property).
 PROPERTY_NAME_PATTERN = (f"^(?!({'|'.join(sorted(RESERVED))})$)"
                          + PROPERTY_NAME.pattern.removeprefix("^"))
-
-#: Contact fields, whatever a file calls them: personal data (RGPD) on any node.
-CONTACT_PROPERTIES = frozenset({
-    "email", "courriel", "mail", "e_mail", "adresse_mail", "adresse_electronique",
-    "telephone", "tel", "phone", "mobile", "portable", "fax", "telecopie",
-    "adresse_personnelle", "home_address", "date_naissance", "birth_date", "birthday",
-})
-#: On a person, what a public function makes public; everything else about them is personal.
-PERSON_PUBLIC_PROPERTIES = frozenset({"function", "role", "mandate", "since", "until"})
-#: A record may declare more of its properties personal: ``{"personal": ["adresse"]}``.
-PERSONAL_MARK = "personal"
-
-
-def personal_properties(kind: NodeKind | str, props: dict[str, Any]) -> frozenset[str]:
-    """The properties of a record that are personal data, by the model's rules: contact
-    fields on any kind, every property of a person but its public function, and any
-    property the record itself declares personal.
-
-    >>> sorted(personal_properties("organisation", {"courriel": "a@b.fr", "sigle": "X"}))
-    ['courriel']
-    >>> sorted(personal_properties("person", {"function": "maire", "ville_natale": "Niort"}))
-    ['ville_natale']
-    >>> sorted(personal_properties("commune", {"personal": ["note"], "note": "x"}))
-    ['note', 'personal']
-    """
-    found = {name for name in props if name in CONTACT_PROPERTIES}
-    if NodeKind(kind) is NodeKind.PERSON:
-        found |= {name for name in props if name not in PERSON_PUBLIC_PROPERTIES}
-    declared = props.get(PERSONAL_MARK)
-    if declared is not None:
-        found |= {PERSONAL_MARK} | ({str(d) for d in declared} & props.keys()
-                                    if isinstance(declared, list) else set())
-    return frozenset(found)
-
-
-#: What public outputs call a person whose data is held on their consent (not a public
-#: function): their name is personal data too.
-PRIVATE_NAME = "contact (nom non public)"
-
-
-def public_name(kind: NodeKind | str, name: str, props: dict[str, Any]) -> str:
-    """The name public outputs show.
-
-    >>> public_name("person", "Jean Petit", {"legal_basis": "consentement"})
-    'contact (nom non public)'
-    >>> public_name("person", "Anne Maire", {"legal_basis": "fonction publique"})
-    'Anne Maire'
-    """
-    if kind == NodeKind.PERSON and props.get("legal_basis") == "consentement":
-        return PRIVATE_NAME
-    return name
-
 
 Scalar = str | int | float | bool
 PropValue = Scalar | list[str] | list[int] | list[float] | None

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from graph.model import COLLECTIVITE_KINDS, NodeKind
 from graph.observatory import timeline
-from service import crm
+from service import applications, crm
 from service.context import Context
 from service.crm_schemas import STATUSES, ApplicationView
 from service.schemas import NodeRef
@@ -66,7 +66,7 @@ def observatory(ctx: Context, year: int | None = None, first: int | None = None)
     shown = [i for i in crm.interactions(ctx) if i.date.startswith(str(year))]
     dossiers = {s: [a for a in items if a.year == year or any(
         h.endswith(f"@{year}") or f"@{year}-" in h for h in a.history)]
-        for s, items in crm.pipeline(ctx).items()}
+        for s, items in applications.pipeline(ctx).items()}
     return Observatory(
         region=ctx.region_name, year=year,
         years=[YearFigures(year=y.year, relations=y.relations, collectivites=len(y.actors),

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from graph.validation import french_reason
+from service import applications as dossiers
 from service import audit, crm, observatory
 from service.cli.base import app, console, echo_json, fail, opened
 from service.crm_schemas import (
@@ -258,7 +259,7 @@ def open_application(
                 members=membre or [], places=lieu or [], themes=theme or [],
                 funders=financeur or [], amount_requested=montant)
     with opened() as ctx:
-        console.print(_application_text(crm.open_application(ctx, body)), soft_wrap=True)
+        console.print(_application_text(dossiers.open_application(ctx, body)), soft_wrap=True)
 
 
 @applications.command("from-consortium")
@@ -274,7 +275,7 @@ def from_consortium(
     body = form(FromConsortium, call=appel, year=annee, country=pays, territory=territoire,
                 theme=theme, rank=rang, amount_requested=montant)
     with opened() as ctx:
-        console.print(_application_text(crm.application_from_consortium(ctx, body)),
+        console.print(_application_text(dossiers.application_from_consortium(ctx, body)),
                       soft_wrap=True)
 
 
@@ -286,14 +287,14 @@ def set_status(cle: str, statut: Annotated[str, typer.Argument(help=", ".join(ST
     """Changer le statut d'une demande (idee, redaction, deposee, accordee, refusee, close)."""
     body = form(StatusChange, status=statut, on=le, amount_granted=accorde)
     with opened() as ctx:
-        console.print(_application_text(crm.set_status(ctx, cle, body)), soft_wrap=True)
+        console.print(_application_text(dossiers.set_status(ctx, cle, body)), soft_wrap=True)
 
 
 @applications.command("pipeline")
 def pipeline(as_json: Json = False) -> None:
     """Les demandes par statut (le suivi des financements)."""
     with opened() as ctx:
-        found = crm.pipeline(ctx)
+        found = dossiers.pipeline(ctx)
     if as_json:
         echo_json({s: [a.model_dump(mode="json") for a in v] for s, v in found.items()})
         return

@@ -9,7 +9,7 @@ import pytest
 from graph.history import undo
 from graph.model import RelType
 from graph.store import GraphStore
-from service import audit, crm
+from service import applications, audit, crm
 from service.context import Conflict, Context
 from service.crm_schemas import (
     ApplicationCreate,
@@ -45,24 +45,24 @@ def test_records_and_their_reads(store: GraphStore) -> None:
     crm.join_group(ctx, group.key, Membership(member="commune:79191", since=2025))
     assert crm.add_outcome(ctx, group.key, Outcome(text="Note commune")).outcomes == [
         "Note commune"]
-    application = crm.open_application(ctx, ApplicationCreate(
+    application = applications.open_application(ctx, ApplicationCreate(
         call="dctciv", year=2026, name=None, lead="commune:86194", members=["commune:79191"],
         places=["country:BF"], funders=["programme:aap-dctciv"], amount_requested=20000))
-    granted = crm.set_status(ctx, application.key, StatusChange(
+    granted = applications.set_status(ctx, application.key, StatusChange(
         status="accordee", on=DAY, amount_granted=15000))
     assert (granted.status_label, granted.amount_granted, granted.history[-1]) == (
         "accordée", 15000.0, "accordee@2026-03-02")
-    assert [a.key for a in crm.pipeline(ctx)["accordee"]] == [application.key]
+    assert [a.key for a in applications.pipeline(ctx)["accordee"]] == [application.key]
     niort = crm.followup(ctx, "commune:79191")
     assert ([g.key for g in niort.groups], [a.key for a in niort.applications]) == (
         [group.key], [application.key])
     assert crm.interactions(ctx, "commune:86194")[0].notes is None  # public read
     with pytest.raises(Conflict, match="montant accordé"):
-        crm.set_status(ctx, application.key, StatusChange(status="refusee", amount_granted=1))
+        applications.set_status(ctx, application.key, StatusChange(status="refusee", amount_granted=1))
     # the status change undone: back to « idée », as it was
     last = audit.history(ctx, application.key)[0]
     undo(store, last.id)
-    assert crm.application(ctx, application.key).status == "idee"
+    assert applications.application(ctx, application.key).status == "idee"
     audit.erase_person(ctx, person.key)
     assert crm.interaction(ctx, meeting.key, personal=True).notes == "Anne rappelle"  # not her name
     assert store.neighbours(meeting.key, [RelType.INVOLVES]) and all(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from service import audit, crm, observatory
+from service import applications, audit, crm, observatory
 from service.api.deps import ERRORS, WRITE_ERRORS, Ctx, authorised, reader, writer
 from service.crm_schemas import (
     ApplicationCreate,
@@ -125,32 +125,32 @@ def add_outcome(key: str, body: Outcome, ctx: Ctx) -> GroupView:
 @router.post("/applications", status_code=201, response_model=ApplicationView,
              summary="Ouvrir une demande de financement", **WRITE)  # type: ignore[arg-type]
 def open_application(body: ApplicationCreate, ctx: Ctx) -> ApplicationView:
-    return crm.open_application(ctx, body)
+    return applications.open_application(ctx, body)
 
 
 @router.post("/applications/depuis-consortium", status_code=201,
              response_model=ApplicationView, summary="Demande depuis un consortium proposé",
              **WRITE)  # type: ignore[arg-type]
 def from_consortium(body: FromConsortium, ctx: Ctx) -> ApplicationView:
-    return crm.application_from_consortium(ctx, body)
+    return applications.application_from_consortium(ctx, body)
 
 
 @router.post("/applications/{key}/statut", response_model=ApplicationView,
              summary="Changer le statut d'une demande", **WRITE)  # type: ignore[arg-type]
 def set_status(key: str, body: StatusChange, ctx: Ctx) -> ApplicationView:
-    return crm.set_status(ctx, key, body)
+    return applications.set_status(ctx, key, body)
 
 
 @router.get("/applications/{key}", response_model=ApplicationView, dependencies=READ,
             summary="Une demande de financement")
 def get_application(key: str, ctx: Ctx) -> ApplicationView:
-    return crm.application(ctx, key)
+    return applications.application(ctx, key)
 
 
 @router.get("/pipeline", response_model=dict[str, list[ApplicationView]], dependencies=READ,
             summary="Demandes de financement par statut")
 def pipeline(ctx: Ctx) -> dict[str, list[ApplicationView]]:
-    return crm.pipeline(ctx)
+    return applications.pipeline(ctx)
 
 
 @router.get("/actors/{key}/suivi", response_model=Followup, dependencies=READ,
