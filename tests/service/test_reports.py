@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -25,7 +26,7 @@ KEYS = {
     "commune:86194": ["Identité", "Action internationale", "Place dans le réseau",
                       "Ailleurs en France, avec les mêmes partenaires",
                       "Partenaires recommandés", "Consortiums possibles et financements",
-                      "Prochaines étapes suggérées"],
+                      "Suivi du réseau", "Prochaines étapes suggérées"],
     "departement:79": ["En bref", "Collectivités engagées", "Collectivités à mobiliser",
                        "Pays et thèmes du territoire", "Carte des zones blanches",
                        "Opportunités", "Partenaires présents ou absents"],
@@ -38,6 +39,10 @@ KEYS = {
                           "Acteurs par département"],
     "reseau": ["Chiffres clés", "Répartition", "Les courtiers du réseau", "Communautés",
                "Qualité des données"],
+    "observatoire:2024": ["L'année 2024 en bref", "Nouveaux partenariats",
+                          "Partenariats arrêtés", "Collectivités nouvellement engagées",
+                          "Par département et par thème", "Vie du réseau",
+                          "Demandes de financement", "Méthode"],
 }
 
 
@@ -69,7 +74,7 @@ def test_every_kind_in_every_format(svc: Context, key: str) -> None:
     md = render(report, "md").decode()
     pdf = render(report, "pdf")
     for title in KEYS[key]:
-        assert f"<h2>{title}</h2>" in html
+        assert f"<h2>{escape(title)}</h2>" in html
         assert f"## {title}" in md
     assert pdf.startswith(b"%PDF")
     text = pdf_text(pdf)
