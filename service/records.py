@@ -63,10 +63,11 @@ def ref(node: Node, personal: bool = False) -> NodeRef:
 def record_of(ctx: Context, key: str, kind: NodeKind, what: str) -> Node:
     """The node ``key`` if it is of ``kind``; :class:`NotFound` (« échange inconnu : … »)."""
     try:
-        node = ctx.store.get_node(key) if kind_of(key) is kind else None
+        kind_of(key)
     except ValueError:  # not a key at all
-        node = None
-    if node is None:
+        raise NotFound(f"{what} : {key}") from None
+    node = ctx.store.get_node(key)  # read even for another kind: a stopped base says so
+    if node is None or node.kind is not kind:
         raise NotFound(f"{what} : {key}")
     return node
 

@@ -16,7 +16,7 @@ from tests.helpers import load
 SAMPLE = {"key": "commune:86194", "code": "86", "iso2": "BF", "kind": "epci",
           "source": "commune:86194", "target": "commune:79191", "layer": "departements",
           "item": "x", "theme": "eau", "rule": "zones-blanches", "from": "commune:86194",
-          "to": "commune:79191", "country": "BF", "q": "poitiers"}
+          "to": "commune:79191", "country": "BF", "q": "poitiers", "ref": "20261129T000000-abcdef"}
 
 
 @pytest.mark.skipif("os.environ.get('MAILLAGE_TEST_BOLT') == '0'")
