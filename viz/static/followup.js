@@ -4,7 +4,8 @@
 // api() from app.js; names from the data go in with textContent.
 "use strict";
 
-const FOLLOWUP = { vocabulary: null };
+// each load numbered: a slower, older answer never overwrites a newer one
+const FOLLOWUP = { vocabulary: null, loads: 0, observatories: 0 };
 
 function token() { return sessionStorage.getItem("maillage-token") || ""; }
 
@@ -68,9 +69,11 @@ function applicationLine(a) {
 
 async function loadFollowup() {
   if (!FOLLOWUP.vocabulary) await setupForms();
+  const mine = ++FOLLOWUP.loads;
   const [overdue, pipeline, groups, recent] = await Promise.all([
     api("/api/interactions/a-relancer"), api("/api/pipeline"), api("/api/groups"),
     api("/api/interactions")]);
+  if (mine !== FOLLOWUP.loads) return;
   $("follow-ups").replaceChildren(...(overdue.length ? overdue.map(interactionLine)
     : [el("li", "Rien à relancer.")]));
   $("interactions").replaceChildren(...(recent.length ? recent.slice(0, 20).map(interactionLine)
@@ -99,7 +102,9 @@ async function loadFollowup() {
 
 async function loadObservatory() {
   const year = $("obs-year").value || String(new Date().getFullYear());
+  const mine = ++FOLLOWUP.observatories;
   const view = await api("/api/observatory?year=" + encodeURIComponent(year));
+  if (mine !== FOLLOWUP.observatories) return;
   $("timeline").src = "/api/observatory.svg?year=" + encodeURIComponent(year);
   $("obs-report").href = "/api/reports/observatoire:" + encodeURIComponent(year) + "?format=html";
   const last = view.years[view.years.length - 1];
