@@ -50,23 +50,19 @@ def find_entry(store: GraphStore, ref: str) -> AuditEntry:
     return found[0]
 
 
-def _current(store: GraphStore, change: Change,
-             review: dict[str, Any]) -> dict[str, Any] | None:
-    if change.kind == "node":
-        node = store.get_node(change.key)
-        return image(node) if node else None
-    if change.kind == "rel":
-        rel = store.get_relationship(change.key)
-        return image(rel) if rel else None
-    item = review.get(change.key)
-    return image(item) if item else None
-
-
 def _conflicts(store: GraphStore, entry: AuditEntry) -> list[str]:
     """Records a later write changed since ``entry`` (they would be lost by an undo)."""
-    review = {i.key: i for i in store.review_items()}
-    changed = [c.key for c in entry.changes if _current(store, c, review) != c.after]
-    undone_rels = {c.key for c in entry.changes if c.kind == "rel"}
+    def keys(kind: str) -> list[str]:
+        return [c.key for c in entry.changes if c.kind == kind]
+
+    # the records as they are now, read in bulk
+    now: dict[str, Any] = {}
+    now.update({k: image(n) for k, n in store.get_nodes(keys("node")).items()})
+    now.update({k: image(r) for k, r in store.get_relationships(keys("rel")).items()})
+    wanted = set(keys("review"))
+    now.update({i.key: image(i) for i in store.review_items() if i.key in wanted})
+    changed = [c.key for c in entry.changes if now.get(c.key) != c.after]
+    undone_rels = set(keys("rel"))
     for change in entry.changes:
         if change.kind == "node" and change.before is None:
             # a relation a later write tied to a node this write created
@@ -86,8 +82,9 @@ def undo(store: GraphStore, ref: str) -> AuditEntry:
     with store.audited("undo", label=f"annulation de {entry.id} {entry.label}".strip()
                        ) as new:
         conflicts = _conflicts(store, entry)
-        undone = [e.id for e in store.audit_entries() if e.undoes == entry.id]
-        if conflicts and undone:
+        undone = [e.id for e in store.audit_entries() if e.undoes == entry.id] if conflicts \
+            else []
+        if undone:
             raise HistoryError(f"l'écriture {entry.id} est déjà annulée (par {undone[-1]}, "
                                "qui peut elle-même être annulée)")
         if conflicts:
@@ -103,14 +100,12 @@ def _revert(store: GraphStore, changes: list[Change]) -> None:
     def pick(kind: str, created: bool) -> list[Change]:
         return [c for c in changes if c.kind == kind and (c.before is None) == created]
 
-    for c in pick("rel", True):
-        store.delete_relationship(c.key)
+    store.delete_relationships([c.key for c in pick("rel", True)])
     store.delete_review_items([c.key for c in pick("review", True)])
     store.upsert_nodes([node_of(c.before) for c in pick("node", False) if c.before])
     store.upsert_relationships([rel_of(c.before) for c in pick("rel", False) if c.before])
     store.put_review_items([review_of(c.before) for c in pick("review", False) if c.before])
-    for c in pick("node", True):
-        store.delete_node(c.key)
+    store.delete_nodes([c.key for c in pick("node", True)])
 
 
 # -- GDPR ------------------------------------------------------------------------------

@@ -268,6 +268,14 @@ class Node(NodeBase):
 
     provenance: Provenance
 
+    @classmethod
+    def stored(cls, key: str, name: str, props: Properties, source: str, licence: str,
+               ingested_at: str) -> Node:
+        """A node read back from a store: validated when it was written, not again."""
+        return cls.model_construct(key=key, name=name, props=props, provenance=(
+            Provenance.model_construct(source=source, licence=licence,
+                                       ingested_at=ingested_at)))
+
     def content(self) -> dict[str, Any]:
         """What an upsert compares: everything but the ingestion time."""
         return {"name": self.name, "props": self.props,
@@ -323,6 +331,15 @@ class Relationship(BaseModel):
             # Stores find a relationship's type from its key: keep keys derived.
             raise ValueError(f"clé de relation « {self.key} » incohérente avec ses extrémités")
         return self
+
+    @classmethod
+    def stored(cls, key: str, type_: str, start: str, end: str, props: Properties,
+               source: str, licence: str, ingested_at: str) -> Relationship:
+        """A relationship read back from a store: validated when it was written."""
+        return cls.model_construct(key=key, type=RelType(type_), start=start, end=end,
+                                   props=props, provenance=Provenance.model_construct(
+                                       source=source, licence=licence,
+                                       ingested_at=ingested_at))
 
     def content(self) -> dict[str, Any]:
         return {"type": self.type.value, "start": self.start, "end": self.end,

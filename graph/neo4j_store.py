@@ -26,7 +26,6 @@ from graph.model import (
     Node,
     NodeKind,
     Properties,
-    Provenance,
     Relationship,
     RelType,
     ReviewItem,
@@ -89,16 +88,13 @@ def _props(p: dict[str, Any], meta: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _node(p: dict[str, Any]) -> Node:
-    return Node(key=p["key"], name=p["name"], props=_props(p, _NODE_META),
-                provenance=Provenance(source=p["source"], licence=p["licence"],
-                                      ingested_at=p["ingested_at"]))
+    return Node.stored(p["key"], p["name"], _props(p, _NODE_META), p["source"], p["licence"],
+                       p["ingested_at"])
 
 
 def _rel(type_: str, p: dict[str, Any], start: str, end: str) -> Relationship:
-    return Relationship(key=p["key"], type=RelType(type_), start=start, end=end,
-                        props=_props(p, _REL_META),
-                        provenance=Provenance(source=p["source"], licence=p["licence"],
-                                              ingested_at=p["ingested_at"]))
+    return Relationship.stored(p["key"], type_, start, end, _props(p, _REL_META), p["source"],
+                               p["licence"], p["ingested_at"])
 
 
 RETRY_SECONDS = 3.0

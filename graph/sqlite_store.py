@@ -21,7 +21,6 @@ from graph.model import (
     Node,
     NodeKind,
     Properties,
-    Provenance,
     Relationship,
     RelType,
     ReviewItem,
@@ -116,16 +115,14 @@ def _now_ms() -> int:
 
 
 def _node(row: sqlite3.Row) -> Node:
-    return Node(key=row["key"], name=row["name"], props=json.loads(row["props"]),
-                provenance=Provenance(source=row["source"], licence=row["licence"],
-                                      ingested_at=row["ingested_at"]))
+    return Node.stored(row["key"], row["name"], json.loads(row["props"]), row["source"],
+                       row["licence"], row["ingested_at"])
 
 
 def _rel(row: sqlite3.Row) -> Relationship:
-    return Relationship(key=row["key"], type=RelType(row["type"]), start=row["start"],
-                        end=row["end"], props=json.loads(row["props"]),
-                        provenance=Provenance(source=row["source"], licence=row["licence"],
-                                              ingested_at=row["ingested_at"]))
+    return Relationship.stored(row["key"], row["type"], row["start"], row["end"],
+                               json.loads(row["props"]), row["source"], row["licence"],
+                               row["ingested_at"])
 
 
 class SqliteStore(BaseStore):
@@ -317,10 +314,8 @@ class SqliteStore(BaseStore):
                 f'FROM rels r JOIN nodes n ON n.key = r."{there}" '
                 f'WHERE r."{here}" = ?{type_clause} ORDER BY r.key', params)
             for row in rows:
-                node = Node(key=row["n_key"], name=row["n_name"], props=json.loads(row["n_props"]),
-                            provenance=Provenance(source=row["n_source"],
-                                                  licence=row["n_licence"],
-                                                  ingested_at=row["n_ing"]))
+                node = Node.stored(row["n_key"], row["n_name"], json.loads(row["n_props"]),
+                                   row["n_source"], row["n_licence"], row["n_ing"])
                 result.append(Neighbour(relationship=_rel(row), node=node,
                                         outgoing=here == "start"))
         return result

@@ -110,7 +110,9 @@ class GraphStore(Protocol):
     def get_relationship(self, key: str) -> Relationship | None: ...
     def get_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]: ...
     def delete_node(self, key: str) -> bool: ...
+    def delete_nodes(self, keys: Sequence[str]) -> int: ...
     def delete_relationship(self, key: str) -> bool: ...
+    def delete_relationships(self, keys: Sequence[str]) -> int: ...
     def find_nodes(self, kind: NodeKind | None = None, text: str | None = None,
                    where: Properties | None = None, limit: int = 50,
                    offset: int = 0) -> list[Node]: ...
@@ -306,25 +308,32 @@ class BaseStore(UnitOfWork):
 
     def delete_node(self, key: str) -> bool:
         """Delete a node and its relations; ``False`` if there was none."""
+        return bool(self.delete_nodes([key]))
+
+    def delete_nodes(self, keys: Sequence[str]) -> int:
+        """Delete nodes and their relations in one write; how many there were."""
         with self.transaction():
-            old = self.get_node(key)
-            if old is None:
-                return False
-            rels = [nb.relationship for nb in self.neighbours(key)]
-            self._delete_node(key)
-            self._record("rel", [(r.key, r, None) for r in rels])
-            self._record("node", [(key, old, None)])
-            self._bump_generation(nodes=[key])
-        return True
+            old = self.get_nodes(sorted(set(keys)))
+            for key, node in old.items():
+                rels = [nb.relationship for nb in self.neighbours(key)]
+                self._delete_node(key)
+                self._record("rel", [(r.key, r, None) for r in rels])
+                self._record("node", [(key, node, None)])
+            if old:
+                self._bump_generation(nodes=sorted(old))
+        return len(old)
 
     def delete_relationship(self, key: str) -> bool:
+        return bool(self.delete_relationships([key]))
+
+    def delete_relationships(self, keys: Sequence[str]) -> int:
         with self.transaction():
-            old = self._fetch_relationships([key]).get(key)
-            if old is None or not self._delete_relationship(key):
-                return False
-            self._record("rel", [(key, old, None)])
-            self._bump_generation(rels=[key])
-        return True
+            old = self._fetch_relationships(sorted(set(keys)))
+            gone = [k for k in old if self._delete_relationship(k)]
+            self._record("rel", [(k, old[k], None) for k in gone])
+            if gone:
+                self._bump_generation(rels=gone)
+        return len(gone)
 
     def put_review_items(self, items: Sequence[ReviewItem]) -> None:
         with self.transaction():
