@@ -18,7 +18,8 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api import errors
 from service.api.guard import HostGuard, WriteGuard
@@ -78,11 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(OneProjection)
     app.add_middleware(HostGuard, hosts=settings.trusted_hosts.split(","))
 
-    @app.middleware("http")
-    async def no_sniffing(request: Request, call_next: Any) -> Any:
-        response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+    app.add_middleware(NoSniffing)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -109,6 +106,27 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             schema.get("components", {}).get("schemas", {}).pop(unused, None)
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+class NoSniffing:
+    """``X-Content-Type-Options: nosniff`` on every answer, as plain ASGI (Starlette's
+    ``BaseHTTPMiddleware`` streams every body through a task and a queue: a third of the
+    throughput of a cached read)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["X-Content-Type-Options"] = "nosniff"
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 class OneProjection:
