@@ -298,27 +298,29 @@ class SqliteStore(BaseStore):
                    direction: Direction = "both") -> list[Neighbour]:
         kind_of(key)
         wanted = [RelType(t).value for t in types] if types else None
-        result: list[Neighbour] = []
         sides = {"out": [("start", "end")], "in": [("end", "start")],
                  "both": [("start", "end"), ("end", "start")]}[direction]
-        for here, there in sides:
+        # both sides in one statement: one read of one commit, outgoing first
+        selects, params = [], []
+        for side, (here, there) in enumerate(sides):
             type_clause = ""
-            params: list[Any] = [key]
+            params.append(key)
             if wanted:
                 type_clause = f" AND r.type IN ({','.join('?' * len(wanted))})"
                 params.extend(wanted)
-            rows = self._query(
-                f'SELECT r.key, r.type, r.start, r."end", r.props, r.source, r.licence, '
-                f'r.ingested_at, n.key AS n_key, n.name AS n_name, n.props AS n_props, '
+            selects.append(
+                f'SELECT {int(here == "start")} AS outgoing, {side} AS side, r.key AS key, r.type, '
+                f'r.start, r."end", r.props, r.source, r.licence, r.ingested_at, '
+                f'n.key AS n_key, n.name AS n_name, n.props AS n_props, '
                 f'n.source AS n_source, n.licence AS n_licence, n.ingested_at AS n_ing '
                 f'FROM rels r JOIN nodes n ON n.key = r."{there}" '
-                f'WHERE r."{here}" = ?{type_clause} ORDER BY r.key', params)
-            for row in rows:
-                node = Node.stored(row["n_key"], row["n_name"], json.loads(row["n_props"]),
-                                   row["n_source"], row["n_licence"], row["n_ing"])
-                result.append(Neighbour(relationship=_rel(row), node=node,
-                                        outgoing=here == "start"))
-        return result
+                f'WHERE r."{here}" = ?{type_clause}')
+        rows = self._query(" UNION ALL ".join(selects) + " ORDER BY side, key", params)
+        return [Neighbour(relationship=_rel(row), outgoing=bool(row["outgoing"]),
+                          node=Node.stored(row["n_key"], row["n_name"],
+                                           json.loads(row["n_props"]), row["n_source"],
+                                           row["n_licence"], row["n_ing"]))
+                for row in rows]
 
     def export(self) -> tuple[list[Node], list[Relationship]]:
         with self._snapshot():
