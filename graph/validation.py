@@ -11,6 +11,8 @@ def french_reason(error: Mapping[str, Any]) -> str:
 
     >>> french_reason({"type": "string_too_long", "ctx": {"max_length": 2}, "msg": "…"})
     'au plus 2 caractères'
+    >>> french_reason({"type": "literal_error", "ctx": {"expected": "'a' or 'b'"}})
+    "valeur parmi : 'a' ou 'b'"
     >>> french_reason({"type": "value_error", "msg": "Value error, clé invalide « x »"})
     'clé invalide « x »'
     """
@@ -27,6 +29,10 @@ def french_reason(error: Mapping[str, Any]) -> str:
         "greater_than_equal": f"au moins {ctx.get('ge')}",
         "less_than_equal": f"au plus {ctx.get('le')}",
         "enum": f"valeur parmi : {ctx.get('expected')}",
+        "literal_error": "valeur parmi : " + str(ctx.get("expected")).replace(" or ", " ou "),
+        **dict.fromkeys(("date_parsing", "date_from_datetime_parsing",
+                         "date_from_datetime_inexact", "date_type"),
+                        "date attendue sous la forme AAAA-MM-JJ"),
         "json_invalid": "JSON illisible",
         "model_attributes_type": "objet JSON attendu",
         "dict_type": "objet JSON attendu",
