@@ -13,7 +13,7 @@ them without a schema of their own (Neo4j properties cannot hold maps).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from graph.model import Node, PropValue, Relationship
@@ -61,7 +61,8 @@ def _text(value: PropValue) -> str | None:
 
 def _encode(items: list[Attestation]) -> list[str]:
     ordered = sorted(items, key=lambda a: (a.at, a.origin))
-    return [json.dumps(asdict(a), ensure_ascii=False, sort_keys=True) for a in ordered]
+    # vars(): the fields as they are (asdict deep-copies, once per fact of an import)
+    return [json.dumps(vars(a), ensure_ascii=False, sort_keys=True) for a in ordered]
 
 
 def attested(rel: Relationship) -> Relationship:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -123,6 +124,7 @@ Properties = dict[str, PropValue]
 KEY_PATTERN = re.compile(r"^(?P<kind>[a-z]+):(?P<id>[^\s/?#\\\x00-\x1f\x7f]{1,200})$")
 
 
+@lru_cache(maxsize=1 << 17)  # names recur: in a file, in the index, in searches
 def normalize(text: str) -> str:
     """Lower-case, accent-free, single-spaced text, for search and matching.
 

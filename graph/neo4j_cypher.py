@@ -54,13 +54,22 @@ LIST_REVIEW = (
 # the audit trail (graph.audit): no ``kind``, so neither exports nor ``clear`` see it
 CREATE_AUDIT_CONSTRAINT = (
     "CREATE CONSTRAINT MaillageAudit_id IF NOT EXISTS FOR (n:MaillageAudit) REQUIRE n.id IS UNIQUE")
-APPEND_AUDIT = "CREATE (:MaillageAudit {id: $id, at: $at, seq: timestamp(), data: $data})"
-REPLACE_AUDIT = "MATCH (n:MaillageAudit {id: $id}) SET n.data = $data"
-LIST_AUDIT = "MATCH (n:MaillageAudit) RETURN n.data AS data ORDER BY n.seq, n.id"
+# An entry's text in parts: one Bolt message is bounded (16 MB on ArcadeDB), the images of
+# a national import are not.
+CREATE_AUDIT_PART_INDEX = (
+    "CREATE INDEX MaillageAuditPart_id IF NOT EXISTS FOR (n:MaillageAuditPart) ON (n.id)")
+APPEND_AUDIT = ("CREATE (:MaillageAudit {id: $id, at: $at, seq: timestamp(), data: $data, "
+                "parts: $parts})")
+APPEND_AUDIT_PART = "CREATE (:MaillageAuditPart {id: $id, n: $n, data: $data})"
+REPLACE_AUDIT = "MATCH (n:MaillageAudit {id: $id}) SET n.data = $data, n.parts = $parts"
+DELETE_AUDIT_PARTS = "MATCH (p:MaillageAuditPart {id: $id}) DELETE p"
+LIST_AUDIT = ("MATCH (n:MaillageAudit) RETURN n.id AS id, n.data AS data, "
+              "coalesce(n.parts, 1) AS parts ORDER BY n.seq, n.id")
+AUDIT_PARTS = "MATCH (p:MaillageAuditPart {id: $id}) RETURN p.data AS data ORDER BY p.n"
 # Constraints first: MERGE without them is slow, and they make keys unique.
 SCHEMA = (
     CREATE_META_CONSTRAINT, CREATE_REVIEW_CONSTRAINT, CREATE_WRITE_AT_INDEX,
-    CREATE_AUDIT_CONSTRAINT,
+    CREATE_AUDIT_CONSTRAINT, CREATE_AUDIT_PART_INDEX,
     *(q.format(label=kind.label) for kind in NodeKind
       for q in (CREATE_NODE_KEY_CONSTRAINT, CREATE_NODE_NAME_INDEX)),
     *(CREATE_REL_KEY_INDEX.format(type=t.value) for t in RelType))
@@ -82,6 +91,8 @@ FIND_NODES = (
     "MATCH (n{label}) WHERE n.kind IS NOT NULL "
     "AND ($text IS NULL OR n.name_norm CONTAINS $text) {where} "
     "RETURN properties(n) AS p ORDER BY n.key SKIP $offset LIMIT $limit")
+#: every node of one kind (internal bulk reads: the resolvers of an import)
+NODES_OF_KIND = "MATCH (n:{label}) WHERE n.kind IS NOT NULL RETURN properties(n) AS p ORDER BY n.key"
 COUNT_NODES = (
     "MATCH (n{label}) WHERE n.kind IS NOT NULL "
     "AND ($text IS NULL OR n.name_norm CONTAINS $text) {where} RETURN count(n) AS c")

@@ -34,6 +34,8 @@ from graph.model import (
 )
 from graph.neo4j_cypher import (
     APPEND_AUDIT,
+    APPEND_AUDIT_PART,
+    AUDIT_PARTS,
     BUMP_GENERATION,
     CLEAR,
     CLEAR_REVIEW,
@@ -42,6 +44,7 @@ from graph.neo4j_cypher import (
     COUNT_BY_TYPE,
     COUNT_NODES,
     CREATE_NODE,
+    DELETE_AUDIT_PARTS,
     DELETE_NODE,
     DELETE_REL,
     DELETE_REVIEW,
@@ -59,6 +62,7 @@ from graph.neo4j_cypher import (
     MERGE_REVIEW,
     NEIGHBOURS_IN,
     NEIGHBOURS_OUT,
+    NODES_OF_KIND,
     REPLACE_AUDIT,
     SCHEMA,
     SCHEMA_MARK,
@@ -85,6 +89,15 @@ _REL_META = ("key", "source", "licence", "ingested_at")
 
 def _props(p: dict[str, Any], meta: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in p.items() if k not in meta}
+
+
+#: characters per part of an audit entry: at most 4 bytes each in UTF-8, 4 MB a message
+AUDIT_PART_CHARS = 1_000_000
+
+
+def _parts(data: str) -> list[str]:
+    return [data[i:i + AUDIT_PART_CHARS]
+            for i in range(0, len(data), AUDIT_PART_CHARS)] or [""]
 
 
 def _node(p: dict[str, Any]) -> Node:
@@ -260,6 +273,10 @@ class Neo4jStore(BaseStore):
                          {**params, "limit": limit, "offset": offset})
         return [_node(r["p"]) for r in rows]
 
+    def nodes_of_kind(self, kind: NodeKind) -> list[Node]:
+        return [_node(r["p"]) for r in self._run(NODES_OF_KIND.format(
+            label=NodeKind(kind).label))]
+
     def count_nodes(self, kind: NodeKind | None = None, text: str | None = None,
                     where: Properties | None = None) -> int:
         label, clause, params = self._filters(kind, text, where)
@@ -314,13 +331,26 @@ class Neo4jStore(BaseStore):
         self._run(DELETE_REVIEW, {"keys": list(keys)}, write=True)
 
     def _append_audit(self, entry_id: str, at: str, data: str) -> None:
-        self._run(APPEND_AUDIT, {"id": entry_id, "at": at, "data": data}, write=True)
+        parts = _parts(data)
+        self._run(APPEND_AUDIT, {"id": entry_id, "at": at, "data": parts[0],
+                                 "parts": len(parts)}, write=True)
+        self._append_parts(entry_id, parts)
+
+    def _append_parts(self, entry_id: str, parts: list[str]) -> None:
+        for n, part in enumerate(parts[1:], start=1):
+            self._run(APPEND_AUDIT_PART, {"id": entry_id, "n": n, "data": part}, write=True)
 
     def _replace_audit(self, entry_id: str, data: str) -> None:
-        self._run(REPLACE_AUDIT, {"id": entry_id, "data": data}, write=True)
+        parts = _parts(data)
+        self._run(DELETE_AUDIT_PARTS, {"id": entry_id}, write=True)
+        self._run(REPLACE_AUDIT, {"id": entry_id, "data": parts[0], "parts": len(parts)},
+                  write=True)
+        self._append_parts(entry_id, parts)
 
     def _audit_data(self) -> list[str]:
-        return [str(r["data"]) for r in self._run(LIST_AUDIT)]
+        return [str(r["data"]) if r["parts"] == 1 else str(r["data"]) + "".join(
+            str(p["data"]) for p in self._run(AUDIT_PARTS, {"id": r["id"]}))
+                for r in self._run(LIST_AUDIT)]
 
     def review_items(self, status: str | None = None) -> list[ReviewItem]:
         return [ReviewItem.model_validate_json(r["data"])

@@ -290,23 +290,4 @@ def _shared_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, a: Evidence,
     return reasons
 
 
-def naive_suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10) -> list[str]:
-    """Reference implementation that scores every non-edge of the actor–evidence graph
-    with networkx (what happens when no candidate list is given). For benchmarks only."""
-    index = build_index(graph)
-    bipartite = nx.Graph()
-    for a, ev in index.by_actor.items():
-        for ev_kind, items in ev.items.items():
-            for item in items:
-                bipartite.add_edge(a, f"{ev_kind}|{item}")
-    scores = []
-    for u, v, p in nx.resource_allocation_index(bipartite):
-        other = v if u == actor else u if v == actor else None
-        if other in index.by_actor and p > 0:
-            scores.append((other, p))
-    scores.sort(key=lambda x: -x[1])
-    return [v for v, _ in scores[:k]]
-
-
-__all__ = ["Reason", "Suggestion", "candidates", "explain", "kind", "naive_suggest_partners",
-           "score_pair", "suggest_partners"]
+__all__ = ["Reason", "Suggestion", "candidates", "explain", "kind", "score_pair", "suggest_partners"]

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from graph.collection import paused
 from graph.model import Node, Relationship, personal_properties, public_name
 from graph.store import GraphStore, NodeRow, RelRow
-from graph.writelog import LOG_WINDOW_MS, LoggedWrite, WriteLog
+from graph.writelog import LOG_WINDOW_MS, LoggedWrite, new_writes
 
 #: Beyond this many keys changed since the last projection, it is rebuilt whole.
 MAX_DELTA_KEYS = 500
@@ -316,7 +317,7 @@ class ProjectionCache:
     def _refresh(self, store: GraphStore, current: _Projection | None) -> _Projection:
         if current is not None and current.clock_ms is not None:
             log = store.write_log(current.clock_ms - LOG_WINDOW_MS)
-            writes = _new_writes(log, current)
+            writes = new_writes(log, current.generation, current.seen, MAX_DELTA_KEYS)
             if log is not None and writes is not None:
                 graph, touched = apply_writes(store, current.graph, writes)
                 derived = (self._update(current.derived, current.graph, graph, touched)
@@ -331,29 +332,10 @@ class ProjectionCache:
             gc.unfreeze()  # the projection frozen last time may now be collected
             self._frozen = False
         # building makes objects by the million: collecting meanwhile only costs time
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with paused():
             graph = from_rows(*store.rows())
             derived = self._derive(graph) if self._derive else None
-        finally:
-            if collecting:
-                gc.enable()
         self._note("built")
         return _Projection(generation, graph, derived,
                            frozenset(w.id for w in log.writes) if log else frozenset(),
                            log.now_ms if log else None)
-
-
-def _new_writes(log: WriteLog | None, current: _Projection) -> list[LoggedWrite] | None:
-    """The writes ``current`` does not show yet, if the log accounts for all of them and
-    they are few enough to apply one by one."""
-    if log is None:
-        return None
-    new = [w for w in log.writes if w.id not in current.seen]
-    if current.generation + len(new) != log.generation:
-        return None  # writes the log does not list (pruned, or outside its window)
-    if any(w.everything for w in new) or \
-            sum(len(w.nodes) + len(w.rels) for w in new) > MAX_DELTA_KEYS:
-        return None
-    return new

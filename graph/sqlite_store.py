@@ -289,6 +289,11 @@ class SqliteStore(BaseStore):
                            "ORDER BY key LIMIT ? OFFSET ?", [*params, limit, offset])
         return [_node(r) for r in rows]
 
+    def nodes_of_kind(self, kind: NodeKind) -> list[Node]:
+        rows = self._query(f"SELECT {NODE_COLUMNS} FROM nodes WHERE kind = ? ORDER BY key",
+                           [NodeKind(kind).value])
+        return [_node(r) for r in rows]
+
     def count_nodes(self, kind: NodeKind | None = None, text: str | None = None,
                     where: Properties | None = None) -> int:
         clause, params = self._filters(kind, text, where)

@@ -3,7 +3,7 @@ update their projection instead of rebuilding it (see ``docs/architecture.md``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
 #: A write naming more keys than this is logged as "everything changed" (readers rebuild).
@@ -41,3 +41,18 @@ def log_entry(nodes: Iterable[str], rels: Iterable[str], everything: bool = Fals
     if everything or len(node_keys) + len(rel_keys) > LOG_MAX_KEYS:
         return [], [], True
     return node_keys, rel_keys, False
+
+
+def new_writes(log: WriteLog | None, generation: int, seen: Set[str],
+               max_keys: int) -> list[LoggedWrite] | None:
+    """The writes a reader that saw ``generation`` (and the logged ``seen`` ids) misses,
+    if the log accounts for all of them and they name at most ``max_keys`` keys; else
+    ``None``: the reader rebuilds."""
+    if log is None:
+        return None
+    new = [w for w in log.writes if w.id not in seen]
+    if generation + len(new) != log.generation:
+        return None  # writes the log does not list (pruned, or outside its window)
+    if any(w.everything for w in new) or sum(len(w.nodes) + len(w.rels) for w in new) > max_keys:
+        return None
+    return new

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from graph.attestations import attested, merge, merge_node
+from graph.collection import pausing
 from graph.model import Node, NodeKind, Relationship, RelType, ReviewItem
 from graph.store import GraphStore
+from graph.writelog import LOG_MAX_KEYS, LOG_WINDOW_MS, new_writes
 from ingest.errors import IngestError, RowError
 from ingest.joint import JOINT_TEMPLATE, co_signatories, possible_item
 from ingest.merge import duplicate_item, probable_duplicates
@@ -89,21 +91,63 @@ class ImportReport:
         return ", ".join(parts)
 
 
-_cache: dict[tuple[str, int, str | None], tuple[CollectiviteResolver, CountryResolver, PartnerResolver]] = {}
+#: Which resolver reads which kinds of node: a write that touches none of them keeps
+#: that resolver (a file of actions does not move the communes of France).
+_GROUPS: dict[str, tuple[NodeKind, ...]] = {
+    "places": (NodeKind.COMMUNE, NodeKind.EPCI, NodeKind.DEPARTEMENT, NodeKind.REGION),
+    "countries": (NodeKind.COUNTRY,),
+    "partners": (NodeKind.ORGANISATION, NodeKind.PROGRAMME),
+}
+
+
+@dataclass
+class _Built:
+    generation: int
+    seen: frozenset[str]
+    clock_ms: int | None
+    parts: dict[str, Any]
+
+
+_cache: dict[tuple[str, str | None], _Built] = {}
+
+
+def _build(store: GraphStore, group: str, home: str | None) -> Any:
+    nodes = collect(store, _GROUPS[group])
+    if group == "places":
+        return CollectiviteResolver(nodes, home)
+    return CountryResolver(nodes) if group == "countries" else PartnerResolver(nodes)
+
+
+@pausing
+def _resolver_parts(store: GraphStore, home: str | None) -> dict[str, Any]:
+    """The three resolvers, rebuilding only those whose kinds of node were written since
+    they were built (the store's write log says which); all when the log cannot tell."""
+    cached = _cache.get((store.url, home))
+    stale = set(_GROUPS)
+    log = None
+    if cached is not None and cached.clock_ms is not None:
+        log = store.write_log(cached.clock_ms - LOG_WINDOW_MS)
+        writes = new_writes(log, cached.generation, cached.seen, LOG_MAX_KEYS)
+        if writes is not None:
+            touched = {key.partition(":")[0] for w in writes for key in w.nodes}
+            stale = {g for g, kinds in _GROUPS.items() if touched & {k.value for k in kinds}}
+    # read before the nodes: the resolvers show at least this generation
+    log = log if log is not None and cached is not None else store.write_log()
+    parts = dict(cached.parts) if cached is not None else {}
+    for group in sorted(stale):
+        parts[group] = _build(store, group, home)
+    _cache.clear()  # one store at a time: the national resolvers weigh tens of MB
+    _cache[(store.url, home)] = _Built(
+        log.generation if log else store.generation(),
+        frozenset(w.id for w in log.writes) if log else frozenset(),
+        log.now_ms if log else None, parts)
+    return parts
 
 
 def resolvers_for(store: GraphStore, home: str | None = HOME_REGION) -> Resolvers:
     """Resolvers over the store's current content, rebuilt only when the store changed;
     homonyms are read in the ``home`` région first."""
-    key = (store.url, store.generation(), home)
-    if key not in _cache:
-        geo = collect(store, (NodeKind.COMMUNE, NodeKind.EPCI, NodeKind.DEPARTEMENT,
-                              NodeKind.REGION))
-        _cache.clear()
-        _cache[key] = (CollectiviteResolver(geo, home),
-                       CountryResolver(collect(store, (NodeKind.COUNTRY,))),
-                       PartnerResolver(collect(store, (NodeKind.ORGANISATION,
-                                                       NodeKind.PROGRAMME))))
+    parts = _resolver_parts(store, home)
     settled = {i.key: i.resolution for i in store.review_items("settled") if i.resolution}
 
     def ties(node: str) -> set[str]:
@@ -112,7 +156,8 @@ def resolvers_for(store: GraphStore, home: str | None = HOME_REGION) -> Resolver
     projects: dict[str, str] = {}
     for project in sorted(collect(store, (NodeKind.PROJECT,)), key=lambda n: n.key):
         projects.setdefault(project.key.split(":", 1)[1].split("-", 1)[-1], project.key)
-    return Resolvers(*_cache[key], settled=settled, ties=ties, projects=projects)
+    return Resolvers(parts["places"], parts["countries"], parts["partners"], settled=settled,
+                     ties=ties, projects=projects)
 
 
 def _rows(table: Table, mapping: dict[str, str]) -> list[tuple[int, dict[str, str]]]:
@@ -120,6 +165,7 @@ def _rows(table: Table, mapping: dict[str, str]) -> list[tuple[int, dict[str, st
             for line, cells in table.rows]
 
 
+@pausing  # a file's rows make objects by the thousand; the resolvers of France stay
 def import_table(store: GraphStore, table: Table, *, template: Template | None = None,
                  mapping: dict[str, str] | None = None, dry_run: bool = False,
                  partial: bool = False, licence: str | None = None,

@@ -16,7 +16,8 @@ import json
 import math
 import re
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from graph.attestations import merge
 from graph.model import Node, Relationship, ReviewItem, now_iso
@@ -55,17 +56,39 @@ def probable_duplicates(new: list[Node], known: list[Node]) -> list[tuple[Node, 
     by_country: dict[object, list[Node]] = {}
     for b in known:
         by_country.setdefault(b.props.get("country"), []).append(b)
-    out = []
+    mine: dict[object, list[Node]] = {}
     for a in new:
-        x = cores[a.key]
-        for b in by_country.get(a.props.get("country"), []):
-            y = cores[b.key]
-            # « Partenaire 12 » and « Partenaire 13 », « Golfe 1 » and « Golfe 4 »: distinct
-            if a.key == b.key or not x or not y or numbers[a.key] != numbers[b.key]:
+        mine.setdefault(a.props.get("country"), []).append(a)
+    out = []
+    for country, group in mine.items():
+        others = by_country.get(country, [])
+        if not others:
+            continue
+        # all the ratios of the country at once (C), then the prefixes by word-prefix
+        close = process.cdist([cores[a.key] for a in group], [cores[b.key] for b in others],
+                              scorer=fuzz.ratio, score_cutoff=CLOSE_NAMES, dtype=np.uint8)
+        at: dict[str, list[int]] = {}  # a known name → its places
+        begins: dict[str, list[int]] = {}  # the first words of a known name → its places
+        for j, b in enumerate(others):
+            y = cores[b.key].split(" ")
+            at.setdefault(" ".join(y), []).append(j)
+            for n in range(1, len(y) + 1):
+                begins.setdefault(" ".join(y[:n]), []).append(j)
+        for i, a in enumerate(group):
+            x = cores[a.key]
+            if not x:
                 continue
-            starts = f"{x} ".startswith(f"{y} ") or f"{y} ".startswith(f"{x} ")
-            if (starts or fuzz.ratio(x, y) >= CLOSE_NAMES) and not _far_apart(a, b):
-                out.append((a, b))
+            words = x.split(" ")
+            found = {j for n in range(1, len(words) + 1)
+                     for j in at.get(" ".join(words[:n]), ())}  # b's name begins a's
+            found.update(begins.get(x, ()))  # a's name begins b's
+            found.update(np.flatnonzero(close[i]).tolist())
+            for j in sorted(found):
+                b = others[j]
+                # « Partenaire 12 » and « Partenaire 13 », « Golfe 1 » and « Golfe 4 »
+                if a.key != b.key and cores[b.key] and numbers[a.key] == numbers[b.key] \
+                        and not _far_apart(a, b):
+                    out.append((a, b))
     return out
 
 

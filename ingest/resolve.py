@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -38,6 +39,8 @@ _PREFIXES: list[tuple[NodeKind, re.Pattern[str]]] = [
 _SUFFIX_EPCI = re.compile(r"\s+(metropole|agglomeration|agglo)$")
 
 
+# a file repeats its names and the resolvers clean every name of France: once each
+@lru_cache(maxsize=1 << 17)
 def clean(text: str) -> str:
     """Comparable form of a name: accents, case, hyphens, apostrophes and St/Ste.
 

@@ -28,14 +28,8 @@ class Resolvers:
 
 
 def collect(store: GraphStore, kinds: Iterable[NodeKind]) -> list[Node]:
-    """Every node of these kinds, page by page."""
-    nodes: list[Node] = []
-    for kind in kinds:
-        offset = 0
-        while page := store.find_nodes(kind=kind, limit=1000, offset=offset):
-            nodes.extend(page)
-            offset += len(page)
-    return nodes
+    """Every node of these kinds (one read per kind)."""
+    return [node for kind in kinds for node in store.nodes_of_kind(kind)]
 
 
 def project_key(title: str, countries: list[str], resolvers: Resolvers) -> str:

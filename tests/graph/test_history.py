@@ -138,3 +138,26 @@ def test_erasing_a_person_leaves_no_trace(store: GraphStore) -> None:
     assert erased[0].counts["nœud(s) supprimé(s)"] == 1
     with pytest.raises(HistoryError, match="personne inconnue"):
         erase_person(store, "person:p1")
+
+
+def test_long_entries_are_kept_whole(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # on Bolt an entry is written in parts (one message is bounded: 16 MB on ArcadeDB, less
+    # than the images of a national import); tiny parts here, so that this one has many
+    monkeypatch.setattr("graph.neo4j_store.AUDIT_PART_CHARS", 300)
+    load(store)
+    before = store.audit_entries()
+    names = [f"Lieu {i} " + "é" * 150 for i in range(12)]
+    with store.audited("crm", who="test", label="long"):
+        store.upsert_nodes([node(f"territory:bf-lieu-{i}", name) for i, name in enumerate(names)]
+                           + [node("person:p2", "Jean Essai", legal_basis="consentement",
+                                   purpose="essai")])
+    (entry,) = _new(store, before)
+    assert len(entry.model_dump_json()) > 10 * 300
+    dumped = entry.model_dump_json()
+    assert all(json.dumps(name)[1:-1] in dumped or name in dumped for name in names)
+    # rewritten in parts (an erasure redacts it), still whole and still undoable
+    erase_person(store, "person:p2")
+    kept = next(e for e in store.audit_entries() if e.id == entry.id)
+    assert "Jean Essai" not in kept.model_dump_json() and kept.redacted
+    assert all(name in kept.model_dump_json(ensure_ascii=False) for name in names)
+    assert len(store.audit_entries()) == len(before) + 2

@@ -89,6 +89,12 @@ def test_paging_and_search(store: GraphStore) -> None:
     assert [n.key for n in store.find_nodes(text="étienne 24")] == ["commune:00024"]
     assert store.count_nodes(where={"rank": 0}) == 9
     assert store.count_nodes(kind=NodeKind.COUNTRY, where={"rank": 0}) == 0
+    # one read of a whole kind, past the page size, in key order, with properties
+    whole = store.nodes_of_kind(NodeKind.COMMUNE)
+    assert [n.key for n in whole] == keys and whole[3].props["rank"] == 0
+    assert whole[3].provenance.source == pages[0][3].provenance.source
+    assert [n.key for n in store.nodes_of_kind(NodeKind.COUNTRY)] == ["country:FR"]
+    assert store.nodes_of_kind(NodeKind.EPCI) == []
     with pytest.raises(StoreError):
         store.find_nodes(limit=0)
     with pytest.raises(StoreError):

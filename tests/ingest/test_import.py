@@ -232,3 +232,32 @@ def test_a_zip_bomb_and_a_directory_are_refused_in_french(ref_store: SqliteStore
     with pytest.raises(IngestError, match="dossier"):
         import_file(ref_store, tmp_path)
     assert ref_store.export() == before
+
+
+def test_resolvers_are_read_again_only_for_what_a_write_touched(ref_store: SqliteStore) -> None:
+    from graph.model import Node, Provenance
+    from ingest.importer import resolvers_for
+
+    first = resolvers_for(ref_store)
+    prov = Provenance(source="test", licence="test")
+    # a foreign place: no resolver reads territories, the same objects serve
+    ref_store.upsert_nodes([Node(key="territory:de-testort", name="Testort",
+                                 props={"country": "DE"}, provenance=prov)])
+    second = resolvers_for(ref_store)
+    assert second.collectivites is first.collectivites
+    assert second.partners is first.partners and second.countries is first.countries
+    # a commune renamed: the places are read again and the new name resolves
+    poitiers = ref_store.get_node("commune:86194")
+    assert poitiers is not None and first.collectivites.resolve("Poitiers-sur-Essai").key is None
+    ref_store.upsert_nodes([poitiers.model_copy(update={"name": "Poitiers-sur-Essai"})])
+    third = resolvers_for(ref_store)
+    assert third.collectivites is not first.collectivites
+    assert third.partners is first.partners
+    assert third.collectivites.resolve("Poitiers-sur-Essai").key == "commune:86194"
+    # a new partner organisation: only the partners are read again
+    ref_store.upsert_nodes([Node(key="organisation:essai-partenaire", name="Essai Partenaire",
+                                 props={"category": "association"}, provenance=prov)])
+    fourth = resolvers_for(ref_store)
+    assert fourth.collectivites is third.collectivites
+    assert fourth.partners is not third.partners
+    assert fourth.partners.mentioned("Essai Partenaire") == ["organisation:essai-partenaire"]
