@@ -106,6 +106,9 @@ NEIGHBOURS_IN = (
     "MATCH (n:{label} {{key: $key}})<-[r]-(m) WHERE $types IS NULL OR type(r) IN $types "
     "RETURN type(r) AS type, properties(r) AS rp, m.key AS start, n.key AS end, "
     "properties(m) AS mp ORDER BY r.key")
+RELATIONSHIPS_TO = (
+    "MATCH (m)-[r]->(n:{label}) WHERE n.key IN $keys AND type(r) IN $types "
+    "RETURN type(r) AS type, properties(r) AS rp, m.key AS start, n.key AS end")
 EXPORT_NODES = "MATCH (n) WHERE n.kind IS NOT NULL RETURN properties(n) AS p ORDER BY n.key"
 EXPORT_RELS = (
     "MATCH (a)-[r]->(b) WHERE r.key IS NOT NULL "

@@ -63,6 +63,7 @@ from graph.neo4j_cypher import (
     NEIGHBOURS_IN,
     NEIGHBOURS_OUT,
     NODES_OF_KIND,
+    RELATIONSHIPS_TO,
     REPLACE_AUDIT,
     SCHEMA,
     SCHEMA_MARK,
@@ -276,6 +277,17 @@ class Neo4jStore(BaseStore):
     def nodes_of_kind(self, kind: NodeKind) -> list[Node]:
         return [_node(r["p"]) for r in self._run(NODES_OF_KIND.format(
             label=NodeKind(kind).label))]
+
+    def relationships_to(self, keys: Sequence[str], types: Sequence[str]
+                         ) -> list[Relationship]:
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(set(keys)):
+            by_label[_label(key)].append(key)
+        found = [_rel(r["type"], r["rp"], r["start"], r["end"])
+                 for label, group in by_label.items()
+                 for r in self._run(RELATIONSHIPS_TO.format(label=label), {
+                     "keys": group, "types": [RelType(t).value for t in types]})]
+        return sorted(found, key=lambda r: r.key)
 
     def count_nodes(self, kind: NodeKind | None = None, text: str | None = None,
                     where: Properties | None = None) -> int:

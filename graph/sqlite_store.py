@@ -1,7 +1,7 @@
 """Embedded store on SQLite: a real on-disk database, no server to install.
 
 WAL journal, one transaction per unit of work, properties as JSON. All SQL of the
-project lives in this module.
+project lives in this module and in :mod:`graph.sqlite_sql` (the schema, the upserts).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from graph.model import (
     kind_of,
     normalize,
 )
+from graph.sqlite_sql import NODE_COLUMNS, REL_COLUMNS, SCHEMA, UPSERT_NODE, UPSERT_REL
 from graph.store import (
     BaseStore,
     Direction,
@@ -38,72 +39,6 @@ from graph.store import (
 )
 from graph.writelog import LOG_WINDOW_MS, LoggedWrite, log_entry
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
-INSERT OR IGNORE INTO meta (k, v) VALUES ('schema_version', 1), ('generation', 0);
-CREATE TABLE IF NOT EXISTS nodes (
-    key TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    name TEXT NOT NULL,
-    name_norm TEXT NOT NULL,
-    props TEXT NOT NULL,
-    source TEXT NOT NULL,
-    licence TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, key);
-CREATE INDEX IF NOT EXISTS nodes_name ON nodes (name_norm);
-CREATE TABLE IF NOT EXISTS rels (
-    key TEXT PRIMARY KEY,
-    type TEXT NOT NULL,
-    start TEXT NOT NULL REFERENCES nodes (key) ON DELETE CASCADE,
-    "end" TEXT NOT NULL REFERENCES nodes (key) ON DELETE CASCADE,
-    props TEXT NOT NULL,
-    source TEXT NOT NULL,
-    licence TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS rels_start ON rels (start, type);
-CREATE INDEX IF NOT EXISTS rels_end ON rels ("end", type);
-CREATE INDEX IF NOT EXISTS rels_type ON rels (type);
--- what each write touched, kept a few minutes: readers update their projection from it
-CREATE TABLE IF NOT EXISTS writes (
-    generation INTEGER PRIMARY KEY,
-    at INTEGER NOT NULL,
-    nodes TEXT NOT NULL,
-    rels TEXT NOT NULL,
-    everything INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS writes_at ON writes (at);
-CREATE TABLE IF NOT EXISTS review (
-    key TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    data TEXT NOT NULL
-);
--- the audit trail: one entry per committed write (graph.audit)
-CREATE TABLE IF NOT EXISTS audit (
-    id TEXT PRIMARY KEY,
-    at TEXT NOT NULL,
-    data TEXT NOT NULL
-);
-"""
-
-UPSERT_NODE = """
-INSERT INTO nodes (key, kind, name, name_norm, props, source, licence, ingested_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, name = excluded.name,
-    name_norm = excluded.name_norm, props = excluded.props, source = excluded.source,
-    licence = excluded.licence, ingested_at = excluded.ingested_at
-"""
-UPSERT_REL = """
-INSERT INTO rels (key, type, start, "end", props, source, licence, ingested_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (key) DO UPDATE SET type = excluded.type, start = excluded.start,
-    "end" = excluded."end", props = excluded.props, source = excluded.source,
-    licence = excluded.licence, ingested_at = excluded.ingested_at
-"""
-NODE_COLUMNS = "key, name, props, source, licence, ingested_at"
-REL_COLUMNS = 'key, type, start, "end", props, source, licence, ingested_at'
 # SQLite allows 32766 host parameters; stay well below it.
 IN_CHUNK = 900
 #: Log entries older than this (ms) are dropped; readers that far behind rebuild.
@@ -293,6 +228,15 @@ class SqliteStore(BaseStore):
         rows = self._query(f"SELECT {NODE_COLUMNS} FROM nodes WHERE kind = ? ORDER BY key",
                            [NodeKind(kind).value])
         return [_node(r) for r in rows]
+
+    def relationships_to(self, keys: Sequence[str], types: Sequence[str]
+                         ) -> list[Relationship]:
+        """The relations of these types ending at these nodes, in key order (one read per
+        900 keys: an import asks for every foreign place it names)."""
+        wanted = ",".join(f"'{RelType(t).value}'" for t in types)  # checked names only
+        rows = self._in_chunks(f'SELECT {REL_COLUMNS} FROM rels WHERE "end" IN ({{marks}}) '
+                               f"AND type IN ({wanted})", sorted(set(keys)))
+        return sorted((_rel(r) for r in rows), key=lambda r: r.key)
 
     def count_nodes(self, kind: NodeKind | None = None, text: str | None = None,
                     where: Properties | None = None) -> int:

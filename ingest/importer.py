@@ -280,10 +280,8 @@ def _joint(store: GraphStore, stated: list[Relationship]) -> list[Relationship]:
     facts = [r for r in stated if r.type in JOINT_TYPES and "#" in r.key
              and r.end.startswith("territory:")]
     places = sorted({r.end for r in facts})
-    known = [n.relationship for place in places
-             for n in store.neighbours(place, types=[t.value for t in JOINT_TYPES],
-                                       direction="in")
-             if "#" in n.relationship.key]
+    known = [r for r in store.relationships_to(places, [t.value for t in JOINT_TYPES])
+             if "#" in r.key]
     everyone = {r.key: r for r in [*known, *facts]}
     parties = store.get_nodes(sorted({r.start for r in everyone.values()}))
     return co_signatories(list(everyone.values()), parties)
@@ -294,9 +292,8 @@ def _duplicates(store: GraphStore, file: str, nodes: list[Node],
     """Review items for the new foreign places that probably repeat a known one."""
     new = [n for n in nodes if n.kind is NodeKind.TERRITORY]
     countries = sorted({str(n.props.get("country")) for n in new if n.props.get("country")})
-    known = [n for iso in countries
-             for n in store.find_nodes(kind=NodeKind.TERRITORY, where={"country": iso},
-                                       limit=1000)]
+    known = [n for n in store.nodes_of_kind(NodeKind.TERRITORY)
+             if str(n.props.get("country")) in countries]
     line = {n.key: r.line for r in reversed(good) for n in r.nodes}
     pairs = {tuple(sorted((a.key, b.key))): (a, b)
              for a, b in probable_duplicates(new, known + new)}

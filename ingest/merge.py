@@ -52,20 +52,26 @@ def probable_duplicates(new: list[Node], known: list[Node]) -> list[tuple[Node, 
     [('territory:bf-kaya-ville', 'territory:bf-kaya')]
     """
     cores = {n.key: _core(n) for n in [*new, *known]}
-    numbers = {key: re.findall(r"\d+", core) for key, core in cores.items()}
-    by_country: dict[object, list[Node]] = {}
+
+    def group_of(n: Node) -> tuple[object, tuple[str, ...]]:
+        # « Partenaire 12 » and « Partenaire 13 », « Golfe 1 » and « Golfe 4 » are distinct:
+        # only names of one country with the same numbers are compared
+        return n.props.get("country"), tuple(re.findall(r"\d+", cores[n.key]))
+
+    rank = {id(b): j for j, b in enumerate(known)}
+    by_group: dict[tuple[object, tuple[str, ...]], list[Node]] = {}
     for b in known:
-        by_country.setdefault(b.props.get("country"), []).append(b)
-    mine: dict[object, list[Node]] = {}
-    for a in new:
-        mine.setdefault(a.props.get("country"), []).append(a)
-    out = []
-    for country, group in mine.items():
-        others = by_country.get(country, [])
+        by_group.setdefault(group_of(b), []).append(b)
+    mine: dict[tuple[object, tuple[str, ...]], list[tuple[int, Node]]] = {}
+    for i, a in enumerate(new):
+        mine.setdefault(group_of(a), []).append((i, a))
+    found_pairs: list[tuple[int, int, Node, Node]] = []
+    for key, group in mine.items():
+        others = by_group.get(key, [])
         if not others:
             continue
-        # all the ratios of the country at once (C), then the prefixes by word-prefix
-        close = process.cdist([cores[a.key] for a in group], [cores[b.key] for b in others],
+        # all the ratios of the group at once (C), then the prefixes by word-prefix
+        close = process.cdist([cores[a.key] for _, a in group], [cores[b.key] for b in others],
                               scorer=fuzz.ratio, score_cutoff=CLOSE_NAMES, dtype=np.uint8)
         at: dict[str, list[int]] = {}  # a known name → its places
         begins: dict[str, list[int]] = {}  # the first words of a known name → its places
@@ -74,7 +80,7 @@ def probable_duplicates(new: list[Node], known: list[Node]) -> list[tuple[Node, 
             at.setdefault(" ".join(y), []).append(j)
             for n in range(1, len(y) + 1):
                 begins.setdefault(" ".join(y[:n]), []).append(j)
-        for i, a in enumerate(group):
+        for row, (i, a) in enumerate(group):
             x = cores[a.key]
             if not x:
                 continue
@@ -82,14 +88,12 @@ def probable_duplicates(new: list[Node], known: list[Node]) -> list[tuple[Node, 
             found = {j for n in range(1, len(words) + 1)
                      for j in at.get(" ".join(words[:n]), ())}  # b's name begins a's
             found.update(begins.get(x, ()))  # a's name begins b's
-            found.update(np.flatnonzero(close[i]).tolist())
-            for j in sorted(found):
+            found.update(np.flatnonzero(close[row]).tolist())
+            for j in found:
                 b = others[j]
-                # « Partenaire 12 » and « Partenaire 13 », « Golfe 1 » and « Golfe 4 »
-                if a.key != b.key and cores[b.key] and numbers[a.key] == numbers[b.key] \
-                        and not _far_apart(a, b):
-                    out.append((a, b))
-    return out
+                if a.key != b.key and cores[b.key] and not _far_apart(a, b):
+                    found_pairs.append((i, rank[id(b)], a, b))
+    return [(a, b) for _, _, a, b in sorted(found_pairs, key=lambda t: t[:2])]
 
 
 def position(node: Node) -> tuple[float, float] | None:

@@ -39,7 +39,9 @@ class BoltServer:
                 self.process.kill()
 
 
-def start_arcadedb(timeout: float = 60.0) -> BoltServer:
+def start_arcadedb(timeout: float = 60.0, heap: str = "512m") -> BoltServer:
+    """ArcadeDB's Bolt server on loopback; ``heap``: the JVM's maximum (a transaction is
+    held in memory until it commits: a national import in one unit of work needs more)."""
     import arcadedb_embedded
 
     pkg = Path(arcadedb_embedded.__file__).parent
@@ -49,7 +51,7 @@ def start_arcadedb(timeout: float = 60.0) -> BoltServer:
     bolt_port, http_port = free_port(), free_port()
     log = root / "server.log"
     cmd = [
-        str(java), "-Xmx512m", "-cp", f"{pkg / 'jars'}/*",
+        str(java), f"-Xmx{heap}", "-cp", f"{pkg / 'jars'}/*",
         f"-Darcadedb.server.rootPath={root}",
         f"-Darcadedb.server.rootPassword={password}",
         f"-Darcadedb.server.defaultDatabases=neo4j[root:{password}:admin]",

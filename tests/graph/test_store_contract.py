@@ -110,6 +110,17 @@ def test_neighbours(store: GraphStore) -> None:
     incoming = store.neighbours("country:BF", direction="in")
     assert sorted(n.node.key for n in incoming) == ["commune:79191", "commune:86194"]
     assert store.neighbours("country:BF", direction="out") == []
+    # several nodes at once, by type: what ends at them, in key order, as neighbours say
+    to = store.relationships_to(["country:BF", "departement:86", "commune:00000"],
+                                ["COOPERATES_WITH", "LOCATED_IN"])
+    assert [(r.type.value, r.start, r.end) for r in to] == sorted(
+        (n.relationship.type.value, n.node.key, k) for k in ("country:BF", "departement:86")
+        for n in store.neighbours(k, types=["COOPERATES_WITH", "LOCATED_IN"], direction="in"))
+    assert [r.key for r in to] == sorted(r.key for r in to) and len(to) == 3
+    assert to == sorted((n.relationship for k in ("country:BF", "departement:86")
+                         for n in store.neighbours(k, direction="in")
+                         if n.relationship.type.value != "MEMBER_OF"), key=lambda r: r.key)
+    assert store.relationships_to(["country:BF"], ["TWINNED_WITH"]) == []
     only = store.neighbours("commune:86194", types=["MEMBER_OF"])
     assert [n.node.key for n in only] == ["epci:200069854"]
     assert only[0].relationship.props == {"since": 2017}
