@@ -81,7 +81,8 @@ def main() -> None:
              "Commande : `.venv/bin/python bench/opportunities_speed.py`. Graphe généré par "
              "`bench/synthetic.py` (graine 7), calé sur les chiffres de l'Atlas national ; "
              "aucune donnée réelle.", "",
-             f"Par acteur, {SAMPLE} acteurs tirés au hasard (graine 1), mêmes acteurs, même "
+             f"Par acteur, {SAMPLE} acteurs tirés au hasard (graine 1 ; tous s'ils sont moins "
+             "nombreux), mêmes acteurs, même "
              "index, même réservoir de collectivités pour les deux méthodes. Référence "
              "équitable : `networkx.resource_allocation_index` de l'acteur avec chaque "
              "collectivité du réservoir sur le graphe acteurs–indices construit une fois par "
@@ -102,7 +103,8 @@ def main() -> None:
         gaps = time.perf_counter() - start
         for label, index in (("région", focused(full, g, REGION)), ("France", full)):
             bipartite = actor_evidence_graph(index)
-            actors = random.Random(1).sample(sorted(index.by_actor), SAMPLE)
+            pool = sorted(index.by_actor)
+            actors = random.Random(1).sample(pool, min(SAMPLE, len(pool)))
             suggest_partners(g, actors[0], 10, index)  # the model and pool caches, as served
             ours = timed(lambda a, i=index, h=g: suggest_partners(h, a, 10, i), actors)
             fair = timed(lambda a, i=index, b=bipartite, h=g: fair_baseline(h, i, b, a),
