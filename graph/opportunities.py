@@ -26,7 +26,17 @@ from graph.evidence import (
     kind,
 )
 from graph.model import COLLECTIVITE_KINDS
-from graph.ranking import FEATURES, RECENT_YEARS, Model, likely_items, load, pair_features
+from graph.ranking import (
+    FEATURES,
+    FOCUS_KINDS,
+    RECENT_YEARS,
+    Model,
+    holder_rows,
+    likely_items,
+    load,
+    pair_features,
+    positions,
+)
 
 
 @dataclass
@@ -209,16 +219,13 @@ def suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10,
     items = sorted(likely)
     chance = dict(zip(items, model.items.score(np.array([likely[i] for i in items]))
                       if items else [], strict=True))
-    position = {c: i for i, c in enumerate(pool)}
-    covers: list[list[tuple[str, str]]] = [[] for _ in pool]
-    for item in items:
-        for holder in index.holders.get(item, ()):
-            j = position.get(holder)
-            if j is not None:
-                covers[j].append(item)
+    at = positions(index, pool)
+    held = {item: holder_rows(index, at, item) for item in items}
     # what each candidate would add: the chance of the likely items it covers that the
     # suggestions already chosen do not, plus its pair score; kept up to date as we go
-    fresh = np.array([sum(float(chance[x]) for x in c) for c in covers])
+    fresh = np.zeros(len(pool))
+    for item in items:
+        fresh[held[item]] += float(chance[item])
     base = model.blend * pair_scores
     recent, activity = FEATURES.index("recent"), FEATURES.index("activity")
     alive = np.ones(len(pool), dtype=bool)
@@ -231,14 +238,13 @@ def suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10,
         alive[best] = False
         score = round(float(total[best]), 4)
         other = pool[best]
-        new = sorted((x for x in covers[best] if x not in covered),
+        mine = index.by_actor[other].items
+        new = sorted((x for x in ((k, i) for k in FOCUS_KINDS for i in mine[k])
+                      if x in chance and x not in covered),
                      key=lambda x: (-float(chance[x]), x))
         for item in new:
             covered.add(item)
-            for holder in index.holders.get(item, ()):
-                j = position.get(holder)
-                if j is not None:
-                    fresh[j] -= float(chance[item])
+            fresh[held[item]] -= float(chance[item])
         reasons = (_shared_reasons(graph, index, ev, index.by_actor[other])
                    + _likely_reasons(graph, index, ev, new[:2], likely)
                    + _feature_reasons(graph, index, other,
@@ -253,11 +259,14 @@ def _likely_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, ev: Evidence,
                     items: list[tuple[str, str]],
                     likely: dict[tuple[str, str], tuple[float, ...]]) -> list[Reason]:
     """Why a place or partner the candidate has may matter to the actor."""
-    deps = set(ev.items["departement"])
+    # the actors of its départements, from the reverse index (not each holder's evidence)
+    near: set[str] = set()
+    for dep_key in ev.items["departement"]:
+        near |= index.holders.get(("departement", dep_key), set())
     out = []
     for ev_kind, item in items:
         holders = index.holders.get((ev_kind, item), set()) - {ev.actor}
-        local = sorted(h for h in holders if deps & set(index.by_actor[h].items["departement"]))
+        local = sorted(holders & near)
         pop, dep, cooc, themes, _ = likely[(ev_kind, item)]
         where = f"agit en {name(graph, item)}" if ev_kind == "country" else \
             f"est lié à {name(graph, item)}"

@@ -79,6 +79,39 @@ def _by_kind(index: EvidenceIndex) -> dict[str, set[str]]:
     return out
 
 
+def positions(index: EvidenceIndex, candidates: list[str]) -> np.ndarray:
+    """For every actor of the index (by its number, see :func:`holder_rows`), its row among
+    ``candidates``, or -1."""
+    ids = _ids(index)
+    out = np.full(len(ids), -1, dtype=np.int64)
+    for i, c in enumerate(candidates):
+        j = ids.get(c)
+        if j is not None:
+            out[j] = i
+    return out
+
+
+def holder_rows(index: EvidenceIndex, at: np.ndarray, item: tuple[str, str]) -> np.ndarray:
+    """The rows (per :func:`positions`) of the candidates that hold ``item``: one array
+    operation per item, not one per holder (a country of France has thousands)."""
+    arrays = index.memo.setdefault("ranking.holder_ids", {})
+    assert isinstance(arrays, dict)
+    found = arrays.get(item)
+    if found is None:
+        ids = _ids(index)
+        found = arrays[item] = np.array(sorted(ids[h] for h in index.holders.get(item, ())),
+                                        dtype=np.int64)
+    rows = at[found]
+    return rows[rows >= 0]
+
+
+def _ids(index: EvidenceIndex) -> dict[str, int]:
+    cached = index.memo.get("ranking.ids")
+    if not isinstance(cached, dict):
+        cached = index.memo["ranking.ids"] = {a: i for i, a in enumerate(sorted(index.by_actor))}
+    return cached
+
+
 def _share(holders: set[str], group: set[str]) -> float:
     return len(holders & group) / len(group) if group else 0.0
 
@@ -132,21 +165,22 @@ def pair_features(graph: nx.MultiDiGraph, index: EvidenceIndex, ev: Evidence,
     rows = np.zeros((len(candidates), len(FEATURES)), dtype=np.float64)
     column = {name: i for i, name in enumerate(FEATURES)}
     position = {c: i for i, c in enumerate(candidates)}
+    at = positions(index, candidates)
     # rarity-weighted overlap, accumulated from the actor's own items (sparse)
     for ev_kind in SHARED:
         for item in ev.items[ev_kind]:
-            holders = index.holders.get((ev_kind, item), set())
-            weight = 1.0 / max(len(holders), 2)
-            for other in holders:
-                if other in position:
-                    rows[position[other], column[ev_kind]] += weight
+            weight = 1.0 / max(len(index.holders.get((ev_kind, item), ())), 2)
+            rows[holder_rows(index, at, (ev_kind, item)), column[ev_kind]] += weight
     if likely is None:
         likely = likely_items(index, ev, set(position))
     first = column[LIKELY[0]]
-    for (item_kind, item), values in likely.items():
-        for other in index.holders.get((item_kind, item), set()):
-            if other in position:
-                rows[position[other], first:first + len(LIKELY)] += values
+    if likely:
+        held = [holder_rows(index, at, item) for item in likely]
+        where = np.concatenate(held)
+        values = np.repeat(np.array(list(likely.values())), [len(h) for h in held], axis=0)
+        for c in range(len(LIKELY)):
+            rows[:, first + c] += np.bincount(where, weights=values[:, c],
+                                              minlength=len(candidates))
     static = _static(graph, index, year)
     if candidates:
         rows[:, [column[n] for n in STATIC]] = [static.get(c, _ZERO) for c in candidates]
