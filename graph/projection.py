@@ -62,6 +62,10 @@ def from_rows(nodes: Iterable[NodeRow], rels: Iterable[RelRow]) -> nx.MultiDiGra
     ({'kind': 'commune', 'name': 'A', 'source': 's', 'licence': 'l'}, [2020])
     """
     graph = nx.MultiDiGraph()
+    # one string object per distinct kind, type, source and licence: each row read brings
+    # its own copy, 150,000 relations would keep them all
+    one: dict[str, str] = {}
+    common = one.setdefault
 
     def node_data(row: NodeRow) -> dict[str, object]:
         props, name = row.props, row.name
@@ -69,15 +73,30 @@ def from_rows(nodes: Iterable[NodeRow], rels: Iterable[RelRow]) -> nx.MultiDiGra
         if personal:
             name = public_name(row.kind, name, props)
             props = {k: v for k, v in props.items() if k not in personal}
-        return {"kind": row.kind, "name": name, "source": row.source,
-                "licence": row.licence, **props}
+        return {"kind": common(row.kind, row.kind), "name": name,
+                "source": common(row.source, row.source),
+                "licence": common(row.licence, row.licence), **props}
 
     graph.add_nodes_from((row.key, node_data(row)) for row in nodes)
-    present = graph._node
-    graph.add_edges_from(
-        (r.start, r.end, r.key, {"type": r.type, "source": r.source, "licence": r.licence,
-                                 **r.props})
-        for r in rels if r.start in present and r.end in present)
+    present, succ, pred = graph._node, graph._adj, graph._pred
+    # relations with no property of their own (the geography: a commune in its EPCI) share
+    # one attribute dict per type and source: attribute dicts are replaced, never changed
+    # in place (see _Edit), and there are tens of thousands of them
+    bare: dict[tuple[str, str, str], dict[str, object]] = {}
+    for r in rels:
+        if r.start not in present or r.end not in present:
+            continue
+        sig = (r.type, r.source, r.licence)
+        data = bare.get(sig) if not r.props else None
+        if data is None:
+            data = {"type": common(r.type, r.type), "source": common(r.source, r.source),
+                    "licence": common(r.licence, r.licence), **r.props}
+            if not r.props:
+                bare[sig] = data
+        pair = succ[r.start].get(r.end)
+        if pair is None:  # as in networkx: succ[u][v] and pred[v][u] are one dict
+            pair = succ[r.start][r.end] = pred[r.end][r.start] = {}
+        pair[r.key] = data
     return graph
 
 
@@ -333,7 +352,8 @@ class ProjectionCache:
             self._frozen = False
         # building makes objects by the million: collecting meanwhile only costs time
         with paused():
-            graph = from_rows(*store.rows())
+            with store.streamed_rows() as (nodes, rels):
+                graph = from_rows(nodes, rels)
             derived = self._derive(graph) if self._derive else None
         self._note("built")
         return _Projection(generation, graph, derived,

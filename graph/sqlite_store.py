@@ -278,18 +278,24 @@ class SqliteStore(BaseStore):
         return nodes, rels
 
     def rows(self) -> tuple[list[NodeRow], list[RelRow]]:
-        """Every record as stored, one commit, without building models (the projection's
-        path: four times faster than :meth:`export` on the national graph)."""
+        """Every record as stored, one commit, without building models."""
+        with self.streamed_rows() as (nodes, rels):
+            return list(nodes), list(rels)
+
+    @contextmanager
+    def streamed_rows(self) -> Iterator[tuple[Iterator[NodeRow], Iterator[RelRow]]]:
+        """Every record as stored, read from the cursors as they are consumed inside the
+        block, all of one commit (the projection's path: the national graph is never held
+        twice, as rows and as a graph)."""
         loads = json.loads
         with self._snapshot():
-            nodes = [NodeRow(k, kind, name, loads(props), source, licence)
-                     for k, kind, name, props, source, licence in self._conn.execute(
-                         "SELECT key, kind, name, props, source, licence FROM nodes ORDER BY key")]
-            rels = [RelRow(k, type_, start, end, loads(props), source, licence)
+            yield ((NodeRow(k, kind, name, loads(props), source, licence)
+                    for k, kind, name, props, source, licence in self._conn.execute(
+                        "SELECT key, kind, name, props, source, licence FROM nodes ORDER BY key")),
+                   (RelRow(k, type_, start, end, loads(props), source, licence)
                     for k, type_, start, end, props, source, licence in self._conn.execute(
                         'SELECT key, type, start, "end", props, source, licence FROM rels '
-                        "ORDER BY key")]
-        return nodes, rels
+                        "ORDER BY key")))
 
     def counts(self) -> Counts:
         with self._snapshot():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import abc
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from itertools import islice
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar, runtime_checkable
 
@@ -125,6 +125,8 @@ class GraphStore(Protocol):
                    direction: Direction = "both") -> list[Neighbour]: ...
     def export(self) -> tuple[list[Node], list[Relationship]]: ...
     def rows(self) -> tuple[list[NodeRow], list[RelRow]]: ...
+    def streamed_rows(self) -> AbstractContextManager[
+        tuple[Iterator[NodeRow], Iterator[RelRow]]]: ...
     def counts(self) -> Counts: ...
     def generation(self) -> int: ...
     def write_log(self, since_ms: int | None = None) -> WriteLog | None: ...
@@ -211,6 +213,16 @@ class BaseStore(UnitOfWork):
     def _logged_since(self, since_ms: int | None) -> tuple[int, list[LoggedWrite]]:
         """The store's clock (ms) and the logged writes from ``since_ms`` (default: the
         clock less :data:`LOG_WINDOW_MS`)."""
+
+    @abc.abstractmethod
+    def rows(self) -> tuple[list[NodeRow], list[RelRow]]:
+        """Every record as stored, one commit, without building models."""
+
+    @contextmanager
+    def streamed_rows(self) -> Iterator[tuple[Iterator[NodeRow], Iterator[RelRow]]]:
+        """Every record as stored, for one pass inside the block (here: :meth:`rows`)."""
+        nodes, rels = self.rows()
+        yield iter(nodes), iter(rels)
 
     def write_log(self, since_ms: int | None = None) -> WriteLog | None:
         """The writes logged since ``since_ms``, or ``None`` if writers kept the read

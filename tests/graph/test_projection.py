@@ -160,6 +160,10 @@ def test_rows_give_the_same_projection_as_records(store: GraphStore) -> None:
                                     years=[2019, 2024])])
     fast = from_rows(*store.rows())
     assert _contents(fast) == _contents(to_networkx(*store.export()))
+    with store.streamed_rows() as (nodes, rels):  # what the server builds from
+        streamed = from_rows(nodes, rels)
+    assert _contents(streamed) == _contents(fast)
+    assert streamed.number_of_edges() == fast.number_of_edges() > 0
     assert "courriel" not in fast.nodes["organisation:ps-eau"]
     assert "ville_natale" not in fast.nodes["person:1"] and \
         fast.nodes["person:1"]["function"] == "maire"
