@@ -10,8 +10,10 @@ Pure functions of a graph: no I/O.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import networkx as nx
 
@@ -59,11 +61,20 @@ class Evidence:
 
 
 def kind(graph: nx.MultiDiGraph, key: str) -> str:
-    return str(graph.nodes[key].get("kind", ""))
+    # the node dict itself, not the NodeView: called for every relation of every actor
+    return str(graph._node[key].get("kind", ""))
+
+
+def _out(graph: nx.MultiDiGraph, key: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(target, data) of each relation leaving ``key``, as ``out_edges(data=True)`` gives
+    them, without building views (the index reads every relation of every actor)."""
+    for target, edges in graph._adj[key].items():
+        for data in edges.values():
+            yield target, data
 
 
 def _country_of(graph: nx.MultiDiGraph, territory: str) -> str | None:
-    for _, target, data in graph.out_edges(territory, data=True):
+    for target, data in _out(graph, territory):
         if data.get("type") == RelType.LOCATED_IN and kind(graph, target) == NodeKind.COUNTRY:
             return str(target)
     return None
@@ -90,12 +101,12 @@ def actor_evidence(graph: nx.MultiDiGraph, actor: str, year: int | None = None) 
     ev = Evidence(actor)
     # the adjacency mappings, not edge views: a département has hundreds of communes
     # pointing at it, looked at for every index build
-    for side in (graph.succ[actor], graph.pred[actor]):
+    for side in (graph._adj[actor], graph._pred[actor]):
         for other, edges in side.items():
             if other != actor and kind(graph, other) in COLLECTIVITE_KINDS and \
                     any(d.get("type") in JOINT_RELS for d in edges.values()):
                 ev.allies.add(other)
-    for _, target, data in graph.out_edges(actor, data=True):
+    for target, data in _out(graph, actor):
         if relation_status(data, year) == Status.ENDED:
             continue  # the source says it stopped: not a current engagement
         rel, target_kind, source = data.get("type"), kind(graph, target), data.get("source")
@@ -119,7 +130,7 @@ def actor_evidence(graph: nx.MultiDiGraph, actor: str, year: int | None = None) 
             ev.add("theme", target, source)
         elif target_kind == NodeKind.PROJECT:
             ev.projects.add(target)
-            for _, place, pdata in graph.out_edges(target, data=True):
+            for place, pdata in _out(graph, target):
                 place_kind = kind(graph, place)
                 if pdata.get("type") == RelType.TAKES_PLACE_IN and place_kind in FOREIGN_KINDS:
                     ev.add(place_kind, place, source)
@@ -134,13 +145,13 @@ def actor_evidence(graph: nx.MultiDiGraph, actor: str, year: int | None = None) 
                 ev.projects.add(source_key)
     if kind(graph, actor) == NodeKind.COMMUNE:
         for epci in sorted(ev.items["epci"]):
-            for _, dep, data in graph.out_edges(epci, data=True):
+            for dep, data in _out(graph, epci):
                 if data.get("type") == RelType.LOCATED_IN and kind(graph, dep) == NodeKind.DEPARTEMENT:
                     ev.items["departement"].setdefault(dep, set())
     if kind(graph, actor) == NodeKind.DEPARTEMENT:
         ev.add("departement", actor, None)
     if kind(graph, actor) == NodeKind.EPCI:
-        for _, dep, data in graph.out_edges(actor, data=True):
+        for dep, data in _out(graph, actor):
             if data.get("type") == RelType.LOCATED_IN:
                 ev.add("departement", dep, None)
     return ev
@@ -166,10 +177,10 @@ _REACHING = FOREIGN_KINDS | PARTNER_KINDS | {NodeKind.PROJECT}
 
 def _indexed(graph: nx.MultiDiGraph, key: str, year: int | None) -> Evidence | None:
     """The evidence of ``key`` if the index holds it: an actor with international action."""
-    if key not in graph or graph.nodes[key].get("kind") not in ACTOR_KINDS:
+    if key not in graph or graph._node[key].get("kind") not in ACTOR_KINDS:
         return None
-    nodes = graph.nodes
-    if not any(nodes[t].get("kind") in _REACHING for t in graph.successors(key)):
+    nodes = graph._node
+    if not any(nodes[t].get("kind") in _REACHING for t in graph._adj[key]):
         return None  # most communes: only their EPCI and département, no need to look closer
     ev = actor_evidence(graph, key, year)
     return ev if ev.international else None
