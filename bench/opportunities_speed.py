@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -106,9 +107,8 @@ def main() -> None:
             pool = sorted(index.by_actor)
             actors = random.Random(1).sample(pool, min(SAMPLE, len(pool)))
             suggest_partners(g, actors[0], 10, index)  # the model and pool caches, as served
-            ours = timed(lambda a, i=index, h=g: suggest_partners(h, a, 10, i), actors)
-            fair = timed(lambda a, i=index, b=bipartite, h=g: fair_baseline(h, i, b, a),
-                         actors)
+            ours = timed(partial(suggest_partners, g, k=10, index=index), actors)
+            fair = timed(partial(fair_baseline, g, index, bipartite), actors)
             p99, base99 = percentile(ours, 0.99), percentile(fair, 0.99)
             if scale == 1.0:
                 national[label] = p99

@@ -324,6 +324,7 @@ def serve(
 
     import uvicorn
 
+    from graph.collection import large_blocks_to_system
     from service.api import create_app
 
     loopback = host in ("127.0.0.1", "localhost", "::1")
@@ -339,4 +340,5 @@ def serve(
         err.print("[yellow]Attention :[/yellow] aucun MAILLAGE_API_TOKEN : lectures et "
                   "écritures refusées hors de la boucle locale.")
     console.print(f"Maillage sur http://{host}:{port}/ (base : {settings.store_url})")
+    large_blocks_to_system()  # a long-lived server: big temporaries go back when freed
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
