@@ -31,7 +31,7 @@ MERGE_RELS = (
     "MATCH (a:{start} {{key: row.start}}) "
     "MATCH (b:{end} {{key: row.end}}) "
     "MERGE (a)-[r:{type} {{key: row.key}}]->(b) "
-    "SET r = row.props")
+    "SET r = row.props RETURN count(r) AS written")
 # One new node per write transaction, never one shared counter (no hot node; the count only
 # grows), logging what the write touched for readers to update their projection from.
 BUMP_GENERATION = ("CREATE (:MaillageWrite {id: $id, at: timestamp(), nodes: $nodes, "

@@ -232,8 +232,17 @@ class Neo4jStore(BaseStore):
             groups[(r.type.value, _label(r.start), _label(r.end))].append(
                 {"key": r.key, "start": r.start, "end": r.end, "props": props})
         for (type_, start, end), rows in groups.items():
-            self._run(MERGE_RELS.format(type=type_, start=start, end=end), {"rows": rows},
-                      write=True)
+            written = self._run(MERGE_RELS.format(type=type_, start=start, end=end),
+                                {"rows": rows}, write=True)
+            if int(written[0]["written"]) < len(rows):
+                # a row matched no node at one of its ends: say which (the transaction,
+                # still open, is rolled back by the error)
+                super()._check_endpoints([r for r in rels if r.key in
+                                          {row["key"] for row in rows}])
+
+    def _check_endpoints(self, rels: Sequence[Relationship]) -> None:
+        """Checked by the write itself (no read before each batch: it cost as much as the
+        write on a Bolt server)."""
 
     def _bump_generation(self, nodes: Iterable[str] = (), rels: Iterable[str] = (),
                          everything: bool = False) -> None:

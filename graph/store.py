@@ -214,6 +214,15 @@ class BaseStore(UnitOfWork):
         """The store's clock (ms) and the logged writes from ``since_ms`` (default: the
         clock less :data:`LOG_WINDOW_MS`)."""
 
+    def _check_endpoints(self, rels: Sequence[Relationship]) -> None:
+        """Refuse relations whose ends the store lacks, before writing them (an adapter
+        whose write says what it could not tie may check after instead)."""
+        endpoints = sorted({r.start for r in rels} | {r.end for r in rels})
+        found = self.existing_keys(endpoints)
+        missing = [k for k in endpoints if k not in found]
+        if missing:
+            raise MissingEndpointError("relation vers un nœud absent : " + ", ".join(missing[:5]))
+
     @abc.abstractmethod
     def rows(self) -> tuple[list[NodeRow], list[RelRow]]:
         """Every record as stored, one commit, without building models."""
@@ -303,12 +312,7 @@ class BaseStore(UnitOfWork):
         touched: list[str] = []
         with self.transaction():
             for batch in batched(_last_wins(rels), batch_size):
-                endpoints = sorted({r.start for r in batch} | {r.end for r in batch})
-                found = self.existing_keys(endpoints)
-                missing = [k for k in endpoints if k not in found]
-                if missing:
-                    raise MissingEndpointError(
-                        "relation vers un nœud absent : " + ", ".join(missing[:5]))
+                self._check_endpoints(batch)
                 plan, old_rels = self._plan_relationships(batch)
                 changed = [r for r in batch if plan[r.key] != "unchanged"]
                 if changed:
