@@ -99,15 +99,27 @@ def fruchterman_reingold(adjacency: np.ndarray, iterations: int = 50,
     rng = np.random.default_rng(seed)
     pos = rng.random((n, 2), dtype=np.float32)
     k = np.float32(1 / math.sqrt(n))
+    kk = np.float32(k * k)
+    attract = adjacency / k
     temperature = 0.1
     cooling = temperature / (iterations + 1)
+    # the pair matrices are made once and reused: a large block is mapped and unmapped
+    # at each allocation (see graph.collection.large_blocks_to_system)
+    dx = np.empty((n, n), dtype=np.float32)
+    dy, d2, force, work = (np.empty_like(dx) for _ in range(4))
     for _ in range(iterations):
-        dx = pos[:, 0, None] - pos[None, :, 0]
-        dy = pos[:, 1, None] - pos[None, :, 1]
-        d2 = dx * dx + dy * dy
+        np.subtract(pos[:, 0, None], pos[None, :, 0], out=dx)
+        np.subtract(pos[:, 1, None], pos[None, :, 1], out=dy)
+        np.multiply(dx, dx, out=d2)
+        np.multiply(dy, dy, out=work)
+        d2 += work
         np.maximum(d2, 1e-4, out=d2)
-        force = k * k / d2 - adjacency * np.sqrt(d2) / k
-        mx, my = (dx * force).sum(1), (dy * force).sum(1)
+        np.divide(kk, d2, out=force)  # repulsion between every pair
+        np.sqrt(d2, out=work)
+        work *= attract  # attraction along the links
+        force -= work
+        mx = np.multiply(dx, force, out=work).sum(1)
+        my = np.multiply(dy, force, out=work).sum(1)
         length = np.sqrt(mx * mx + my * my)
         np.maximum(length, 1e-4, out=length)
         step = temperature / length
