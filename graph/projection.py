@@ -321,12 +321,15 @@ class ProjectionCache:
         try:
             current = self._current
             if current is None or current.generation != store.generation():
+                replaced = current is not None
                 current = self._current = self._refresh(store, current)
                 if self.refreshes[-1] == "built" and \
                         current.graph.number_of_nodes() > FREEZE_ABOVE:
-                    # once the last projection is let go and collected (it would be frozen
-                    # with it): one full collection per full build, none per request
-                    gc.collect()
+                    if replaced:
+                        # the last projection, let go, is collected first (it would be
+                        # frozen with it); the first build has none to let go, and a full
+                        # collection over the new one would cost a third of a second
+                        gc.collect()
                     gc.freeze()
                     self._frozen = True
             return current.graph, current.derived
