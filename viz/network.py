@@ -93,38 +93,46 @@ def fruchterman_reingold(adjacency: np.ndarray, iterations: int = 50,
     """Force-directed positions in the unit square, vectorised over all pairs.
 
     networkx's own spring layout loops over nodes in Python above 500 nodes; this one
-    keeps the whole step in numpy (float32), which lays out 1,000 nodes in under a second.
+    keeps the whole step in numpy (float32). Repulsion acts between every pair, through
+    matrix products: the squared distances are one product of ``[x, y, |p|², 1]`` by
+    ``[-2x, -2y, 1, |p|²]``, and each node's push is ``p_i Σ_j f_ij - (F p)_i``; attraction
+    acts along the links only. Each node moves by the current temperature, which cools
+    to zero. 1,100 nodes in 80 ms (three passes over the pair matrix per iteration, not
+    twelve).
+
+    >>> ring = np.roll(np.eye(6, dtype=np.float32), 1, axis=1)
+    >>> pos = fruchterman_reingold(ring + ring.T)
+    >>> pos.shape, bool(np.isfinite(pos).all())
+    ((6, 2), True)
     """
     n = adjacency.shape[0]
     rng = np.random.default_rng(seed)
     pos = rng.random((n, 2), dtype=np.float32)
     k = np.float32(1 / math.sqrt(n))
     kk = np.float32(k * k)
-    attract = adjacency / k
+    src, dst = np.nonzero(adjacency)  # both directions of each link
     temperature = 0.1
     cooling = temperature / (iterations + 1)
-    # the pair matrices are made once and reused: a large block is mapped and unmapped
-    # at each allocation (see graph.collection.large_blocks_to_system)
-    dx = np.empty((n, n), dtype=np.float32)
-    dy, d2, force, work = (np.empty_like(dx) for _ in range(4))
+    ones = np.ones(n, dtype=np.float32)
+    diagonal = np.arange(n)
+    # made once and reused: a large block is mapped and unmapped at each allocation
+    # (see graph.collection.large_blocks_to_system)
+    force = np.empty((n, n), dtype=np.float32)
     for _ in range(iterations):
-        np.subtract(pos[:, 0, None], pos[None, :, 0], out=dx)
-        np.subtract(pos[:, 1, None], pos[None, :, 1], out=dy)
-        np.multiply(dx, dx, out=d2)
-        np.multiply(dy, dy, out=work)
-        d2 += work
-        np.maximum(d2, 1e-4, out=d2)
-        np.divide(kk, d2, out=force)  # repulsion between every pair
-        np.sqrt(d2, out=work)
-        work *= attract  # attraction along the links
-        force -= work
-        mx = np.multiply(dx, force, out=work).sum(1)
-        my = np.multiply(dy, force, out=work).sum(1)
-        length = np.sqrt(mx * mx + my * my)
+        norms = (pos * pos).sum(axis=1)
+        np.matmul(np.column_stack([pos, norms, ones]),
+                  np.column_stack([-2 * pos, ones, norms]).T, out=force)
+        np.maximum(force, 1e-4, out=force)
+        np.divide(kk, force, out=force)  # repulsion between every pair
+        force[diagonal, diagonal] = 0
+        move = pos * force.sum(axis=1)[:, None] - force @ pos
+        along = pos[src] - pos[dst]
+        pull = along * (np.sqrt(np.maximum((along * along).sum(axis=1), 1e-4)) / k)[:, None]
+        move[:, 0] -= np.bincount(src, pull[:, 0], minlength=n)
+        move[:, 1] -= np.bincount(src, pull[:, 1], minlength=n)
+        length = np.sqrt((move * move).sum(axis=1))
         np.maximum(length, 1e-4, out=length)
-        step = temperature / length
-        pos[:, 0] += mx * step
-        pos[:, 1] += my * step
+        pos += move * (temperature / length)[:, None]
         temperature -= cooling
     return pos
 
@@ -142,9 +150,14 @@ def layout(graph: nx.Graph, seed: int = 1) -> dict[str, tuple[float, float]]:
         return {}
     if n == 1:
         return {str(nodes[0]): (0.0, 0.0)}
-    adjacency = nx.to_numpy_array(nx.Graph(graph), nodelist=nodes, dtype=np.float32,
-                                  weight=None)
-    np.minimum(adjacency + adjacency.T, 1, out=adjacency)
+    # straight from the edges: networkx's conversion (an undirected copy, then the
+    # matrix) took a third of a 1,000-node view's layout
+    row = {key: i for i, key in enumerate(nodes)}
+    adjacency = np.zeros((n, n), dtype=np.float32)
+    ends = np.array([(row[u], row[v]) for u, v in graph.edges() if u != v],
+                    dtype=np.int64).reshape(-1, 2)
+    adjacency[ends[:, 0], ends[:, 1]] = 1
+    adjacency[ends[:, 1], ends[:, 0]] = 1
     if n <= KAMADA_KAWAI_UP_TO:
         # small views: spaced by distance in the graph, so that a tight knot of linked
         # nodes (a département, its région, its EPCI, their themes) does not overlap
@@ -227,13 +240,40 @@ def labelled(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
     return shown
 
 
+class _Ids(list[str]):
+    """pyvis's list of node ids, with a set beside it for its membership checks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._known: set[str] = set()
+
+    def append(self, key: str) -> None:
+        super().append(key)
+        self._known.add(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._known
+
+
+class _Network(Network):  # type: ignore[misc]
+    """pyvis's network, its membership checks in a set: pyvis scans its list of ids once
+    per node added and twice per edge (0.12 s of a 1,000-node view; 0.001 s now)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.node_ids = _Ids()
+
+    def get_nodes(self) -> Any:
+        return self.node_ids
+
+
 def vis_data(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
              focus: str | None = None) -> dict[str, Any]:
     """vis-network nodes and edges, built with pyvis: shapes and colours by kind, edge
     colour and line by relation type, the ``focus`` node highlighted. Labels are drawn on
     the canvas (no HTML), and no ``title`` is set: names never become markup (the page
     shows the others' names on hover, as text)."""
-    net = Network(directed=True)
+    net = _Network(directed=True)
     biggest = max((float(n.get("size") or 0) for n in nodes), default=1.0) or 1.0
     named = labelled(nodes, edges, focus)
     # in a large view, drawn small, the few names shown are written big enough to read

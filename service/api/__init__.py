@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.context = Context.open(settings, who=settings.api_writer)
+        _prepare_routes(app)
         # imports run in their own process (started at the first one, then kept)
         app.state.importer = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"))
@@ -86,6 +87,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _pages(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _prepare_routes(app: FastAPI) -> None:
+    """Have FastAPI prepare every route now, before the server says it is ready: it does
+    so at the first request that reaches a router, which then waited 0.12 s longer."""
+    nowhere = {"type": "http", "method": "GET", "path": "/", "root_path": "",
+               "query_string": b"", "headers": []}
+    for route in app.router.routes:
+        route.matches(dict(nowhere))
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -124,6 +124,10 @@ def test_loads_offline_without_errors(browser: object, site: str) -> None:
     page.open()
     page.shot("explorateur-reseau")
     assert page.errors == []
+    # the first view is asked for by the page's head, once, before the selectors' lists
+    api = [u.removeprefix(site) for u in page.requests if "/api/" in u]
+    assert api.count("/api/vis?limit=1500") == 1, api
+    assert api.index("/api/vis?limit=1500") < api.index("/api/vocabulary"), api
     outside = [u for u in page.requests if not u.startswith(site) and not u.startswith(("data:", "blob:"))]
     assert outside == []
     status = page.page.inner_text("#status")
@@ -212,6 +216,11 @@ def test_thousand_node_view_settles(browser: object, site: str) -> None:
     page.open(f"#departement={DEPARTEMENT}&limit=2000")
     nodes = int(page.page.evaluate("document.body.dataset.nodes"))
     assert nodes >= 1000
+    # the view is asked for as the script starts, before the selectors' lists (the server
+    # lays it out meanwhile), and once only: show() takes that answer
+    api = [u.removeprefix(site) for u in page.requests if "/api/" in u]
+    view = f"/api/vis?departement={DEPARTEMENT.replace(':', '%3A')}&limit=2000"
+    assert api.count(view) == 1 and api.index(view) < api.index("/api/vocabulary"), api
     # physics is off: the drawing is final once drawn
     assert page.page.evaluate("window.maillageNetwork.physics.options.enabled") is False
     page.shot("explorateur-1000-noeuds")

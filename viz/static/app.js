@@ -22,7 +22,10 @@ function safeLink(url, text) {
 }
 
 async function api(path) {
-  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  return answer(await fetch(path, { headers: { Accept: "application/json" } }));
+}
+
+async function answer(response) {
   if (!response.ok) {
     let detail = response.statusText;
     try { detail = (await response.json()).detail; } catch (e) { /* not JSON */ }
@@ -51,6 +54,17 @@ function viewHash() {
   const p = new URLSearchParams({ vue: $("view").value });
   for (const [k, v] of viewParams()) if (k !== "limit") p.set(k, v);
   return p.toString();
+}
+
+// the first view, asked for by early.js before the page was read (see there)
+function viewData(query) {
+  const early = window.maillageEarly;
+  if (early && early.data && early.query === query) {
+    const data = early.data.then(answer);
+    early.data = null; // once: later visits ask again (the data may have changed)
+    return data;
+  }
+  return api("/api/vis?" + query);
 }
 
 function applyHash(hash) {
@@ -102,7 +116,7 @@ async function show(params, fromHistory) {
   status("Chargement…");
   let data;
   try {
-    data = await api("/api/vis?" + state.params.toString());
+    data = await viewData(state.params.toString());
   } catch (error) {
     status("Erreur : " + error.message);
     return;
@@ -607,7 +621,7 @@ function syncControls() {
 }
 
 async function start() {
-  const vocabulary = await api("/api/vocabulary");
+  const [vocabulary, first] = await Promise.all([api("/api/vocabulary"), api("/api/vis?limit=1")]);
   REGION_NAME = vocabulary.region.name;
   $("subtitle").textContent = `partenariats de coopération décentralisée : ${REGION_NAME}`;
   $("na-map").setAttribute("aria-label", `Carte : ${REGION_NAME}`);
@@ -618,7 +632,6 @@ async function start() {
   fill($("theme"), vocabulary.themes, (t) => t.name);
   fill($("departement"), vocabulary.departements, (d) => `${d.key.split(":")[1]} ${d.name}`);
   KIND_LABELS = vocabulary.kind_labels || {};
-  const first = await api("/api/vis?limit=1");
   state.legendAll = first.legend;
   state.edgeLegend = first.edge_legend;
   buildFilters(vocabulary);
