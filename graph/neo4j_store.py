@@ -44,6 +44,7 @@ from graph.neo4j_cypher import (
     COUNT_BY_TYPE,
     COUNT_NODES,
     CREATE_NODE,
+    CREATE_NODES,
     DELETE_AUDIT_PARTS,
     DELETE_NODE,
     DELETE_REL,
@@ -57,11 +58,11 @@ from graph.neo4j_cypher import (
     LIST_AUDIT,
     LIST_REVIEW,
     LOGGED_SINCE,
-    MERGE_NODES,
     MERGE_RELS,
     MERGE_REVIEW,
     NEIGHBOURS_IN,
     NEIGHBOURS_OUT,
+    NODE_IDS,
     NODES_OF_KIND,
     RELATIONSHIPS_TO,
     REPLACE_AUDIT,
@@ -69,8 +70,13 @@ from graph.neo4j_cypher import (
     SCHEMA_MARK,
     SCHEMA_VERSION,
     SET_SCHEMA_MARK,
+    UPDATE_NODES,
     WHERE_PROPERTY,
 )
+from graph.neo4j_records import NODE_META, REL_META, own_props
+from graph.neo4j_records import node_props as _node_props
+from graph.neo4j_records import node_record as _node
+from graph.neo4j_records import rel_record as _rel
 from graph.store import (
     BaseStore,
     Direction,
@@ -84,14 +90,6 @@ from graph.store import (
 )
 from graph.writelog import LOG_WINDOW_MS, LoggedWrite, log_entry
 
-_NODE_META = ("key", "kind", "name", "name_norm", "source", "licence", "ingested_at")
-_REL_META = ("key", "source", "licence", "ingested_at")
-
-
-def _props(p: dict[str, Any], meta: tuple[str, ...]) -> dict[str, Any]:
-    return {k: v for k, v in p.items() if k not in meta}
-
-
 #: characters per part of an audit entry: at most 4 bytes each in UTF-8, 4 MB a message
 AUDIT_PART_CHARS = 1_000_000
 
@@ -99,16 +97,6 @@ AUDIT_PART_CHARS = 1_000_000
 def _parts(data: str) -> list[str]:
     return [data[i:i + AUDIT_PART_CHARS]
             for i in range(0, len(data), AUDIT_PART_CHARS)] or [""]
-
-
-def _node(p: dict[str, Any]) -> Node:
-    return Node.stored(p["key"], p["name"], _props(p, _NODE_META), p["source"], p["licence"],
-                       p["ingested_at"])
-
-
-def _rel(type_: str, p: dict[str, Any], start: str, end: str) -> Relationship:
-    return Relationship.stored(p["key"], type_, start, end, _props(p, _REL_META), p["source"],
-                               p["licence"], p["ingested_at"])
 
 
 RETRY_SECONDS = 3.0
@@ -201,48 +189,62 @@ class Neo4jStore(BaseStore):
         return found
 
     def _fetch_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]:
-        by_type: dict[str, list[str]] = defaultdict(list)
+        # a key is TYPE:start>end[#…] (a start holding ">" gives several candidates): read
+        # from the start nodes, an index seek, not among every relation of the type
+        starts: dict[tuple[str, str], set[str]] = defaultdict(set)
+        wanted: dict[tuple[str, str], list[str]] = defaultdict(list)
         for key in keys:
-            type_ = key.split(":", 1)[0]
-            if type_ in RelType.__members__:
-                by_type[type_].append(key)
+            type_, _, ends = key.partition(":")
+            parts = ends.split(">")
+            if type_ in RelType.__members__ and len(parts) > 1:
+                at = (type_, _label(parts[0]))
+                starts[at].update(">".join(parts[:i]) for i in range(1, len(parts)))
+                wanted[at].append(key)
         found: dict[str, Relationship] = {}
-        for type_, group in by_type.items():
-            for row in self._run(GET_RELS.format(type=RelType(type_).value), {"keys": group}):
+        for (type_, label), group in wanted.items():
+            for row in self._run(GET_RELS.format(type=type_, label=label),
+                                 {"starts": sorted(starts[(type_, label)]), "keys": group}):
                 rel = _rel(type_, row["p"], row["start"], row["end"])
                 found[rel.key] = rel
         return found
 
     def _insert_node(self, node: Node) -> None:
-        self._run(CREATE_NODE.format(label=node.kind.label), {"props": _node_props(node)},
-                  write=True)
+        self._run(CREATE_NODE.format(label=node.kind.label), {"props": _node_props(node)}, write=True)
+
+    def _ids(self, keys: Iterable[str]) -> dict[str, str]:
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(set(keys)):
+            by_label[_label(key)].append(key)
+        return {row["key"]: row["id"] for label, group in by_label.items()
+                for row in self._run(NODE_IDS.format(label=label), {"keys": group})}
 
     def _write_nodes(self, nodes: Sequence[Node]) -> None:
-        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for n in nodes:
-            by_label[n.kind.label].append({"key": n.key, "props": _node_props(n)})
-        for label, rows in by_label.items():
-            self._run(MERGE_NODES.format(label=label), {"rows": rows}, write=True)
+            by_label[n.kind.label][n.key] = _node_props(n)
+        known = self._ids(n.key for n in nodes)
+        for label, props in by_label.items():
+            new = [{"props": p} for key, p in props.items() if key not in known]
+            old = {key: p for key, p in props.items() if key in known}
+            if new:  # the key constraint refuses a concurrent create of the same key
+                self._run(CREATE_NODES.format(label=label), {"rows": new}, write=True)
+            if old:
+                self._run(UPDATE_NODES.format(label=label), {"keys": list(old), "props": old}, write=True)
 
     def _write_relationships(self, rels: Sequence[Relationship]) -> None:
-        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        ids = self._ids(k for r in rels for k in (r.start, r.end))
+        if any(r.start not in ids or r.end not in ids for r in rels):
+            super()._check_endpoints(rels)  # says which (the transaction is rolled back)
+        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in rels:
             props = {**r.props, "key": r.key, "source": r.provenance.source,
                      "licence": r.provenance.licence, "ingested_at": r.provenance.ingested_at}
-            groups[(r.type.value, _label(r.start), _label(r.end))].append(
-                {"key": r.key, "start": r.start, "end": r.end, "props": props})
-        for (type_, start, end), rows in groups.items():
-            written = self._run(MERGE_RELS.format(type=type_, start=start, end=end),
-                                {"rows": rows}, write=True)
-            if int(written[0]["written"]) < len(rows):
-                # a row matched no node at one of its ends: say which (the transaction,
-                # still open, is rolled back by the error)
-                super()._check_endpoints([r for r in rels if r.key in
-                                          {row["key"] for row in rows}])
+            groups[r.type.value].append(dict(key=r.key, start=ids[r.start], end=ids[r.end], props=props))
+        for type_, rows in groups.items():
+            self._run(MERGE_RELS.format(type=type_), {"rows": rows}, write=True)
 
     def _check_endpoints(self, rels: Sequence[Relationship]) -> None:
-        """Checked by the write itself (no read before each batch: it cost as much as the
-        write on a Bolt server)."""
+        """Checked by the write itself, from the ids it reads (no read before each batch)."""
 
     def _bump_generation(self, nodes: Iterable[str] = (), rels: Iterable[str] = (),
                          everything: bool = False) -> None:
@@ -323,9 +325,9 @@ class Neo4jStore(BaseStore):
         return nodes, rels
 
     def rows(self) -> tuple[list[NodeRow], list[RelRow]]:
-        nodes = [NodeRow(p["key"], p["kind"], p["name"], _props(p, _NODE_META), p["source"],
+        nodes = [NodeRow(p["key"], p["kind"], p["name"], own_props(p, NODE_META), p["source"],
                          p["licence"]) for p in (r["p"] for r in self._run(EXPORT_NODES))]
-        rels = [RelRow(r["p"]["key"], r["type"], r["start"], r["end"], _props(r["p"], _REL_META),
+        rels = [RelRow(r["p"]["key"], r["type"], r["start"], r["end"], own_props(r["p"], REL_META),
                        r["p"]["source"], r["p"]["licence"]) for r in self._run(EXPORT_RELS)]
         return nodes, rels
 
@@ -383,9 +385,3 @@ class Neo4jStore(BaseStore):
 
     def close(self) -> None:
         self._driver.close()
-
-
-def _node_props(n: Node) -> dict[str, Any]:
-    return {**n.props, "key": n.key, "kind": n.kind.value, "name": n.name,
-            "name_norm": normalize(n.name), "source": n.provenance.source,
-            "licence": n.provenance.licence, "ingested_at": n.provenance.ingested_at}

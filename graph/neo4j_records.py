@@ -1,0 +1,32 @@
+"""Bolt records to the model and back: the properties a node or relation is stored with on
+the Neo4j store, and the records read back (used by :mod:`graph.neo4j_store` only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.model import Node, Relationship, normalize
+
+NODE_META = ("key", "kind", "name", "name_norm", "source", "licence", "ingested_at")
+REL_META = ("key", "source", "licence", "ingested_at")
+
+
+def own_props(p: dict[str, Any], meta: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in p.items() if k not in meta}
+
+
+def node_record(p: dict[str, Any]) -> Node:
+    return Node.stored(p["key"], p["name"], own_props(p, NODE_META), p["source"],
+                       p["licence"], p["ingested_at"])
+
+
+def rel_record(type_: str, p: dict[str, Any], start: str, end: str) -> Relationship:
+    return Relationship.stored(p["key"], type_, start, end, own_props(p, REL_META),
+                               p["source"], p["licence"], p["ingested_at"])
+
+
+def node_props(n: Node) -> dict[str, Any]:
+    """What a node is stored with: its own properties and the model's fields."""
+    return {**n.props, "key": n.key, "kind": n.kind.value, "name": n.name,
+            "name_norm": normalize(n.name), "source": n.provenance.source,
+            "licence": n.provenance.licence, "ingested_at": n.provenance.ingested_at}
