@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 from pyvis.network import Network
+from threadpoolctl import ThreadpoolController
 
 from graph.labels import kind_label, relation_label
 
@@ -88,8 +89,20 @@ def legend() -> list[dict[str, str]]:
             for k, (s, c) in STYLE.items()]
 
 
+#: the BLAS libraries numpy loaded (their thread count, see :func:`fruchterman_reingold`)
+_BLAS = ThreadpoolController()
+
+
 def fruchterman_reingold(adjacency: np.ndarray, iterations: int = 50,
                          seed: int = 1) -> np.ndarray:
+    """:func:`_fruchterman_reingold` on one BLAS thread: a product split among threads adds
+    in another order, and the same view would be placed differently by the server (one
+    thread) and by a report (as many as cores)."""
+    with _BLAS.limit(limits=1, user_api="blas"):
+        return _fruchterman_reingold(adjacency, iterations, seed)
+
+
+def _fruchterman_reingold(adjacency: np.ndarray, iterations: int, seed: int) -> np.ndarray:
     """Force-directed positions in the unit square, vectorised over all pairs.
 
     networkx's own spring layout loops over nodes in Python above 500 nodes; this one
@@ -97,11 +110,11 @@ def fruchterman_reingold(adjacency: np.ndarray, iterations: int = 50,
     matrix products: the squared distances are one product of ``[x, y, |p|², 1]`` by
     ``[-2x, -2y, 1, |p|²]``, and each node's push is ``p_i Σ_j f_ij - (F p)_i``; attraction
     acts along the links only. Each node moves by the current temperature, which cools
-    to zero. 1,100 nodes in 80 ms (three passes over the pair matrix per iteration, not
-    twelve).
+    to zero. 1,100 nodes in 115 ms on one thread (three passes over the pair matrix per
+    iteration, not twelve; 230 ms before).
 
     >>> ring = np.roll(np.eye(6, dtype=np.float32), 1, axis=1)
-    >>> pos = fruchterman_reingold(ring + ring.T)
+    >>> pos = _fruchterman_reingold(ring + ring.T, 50, 1)
     >>> pos.shape, bool(np.isfinite(pos).all())
     ((6, 2), True)
     """
@@ -257,7 +270,7 @@ class _Ids(list[str]):
 
 class _Network(Network):  # type: ignore[misc]
     """pyvis's network, its membership checks in a set: pyvis scans its list of ids once
-    per node added and twice per edge (0.12 s of a 1,000-node view; 0.001 s now)."""
+    per node added and twice per edge (0.12 s of a 1,000-node view; a few ms now)."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
