@@ -301,6 +301,12 @@ class ProjectionCache:
         current = self._current
         return current.generation if current is not None else None
 
+    def ready(self, generation: int) -> nx.MultiDiGraph | None:
+        """The projection if it already shows ``generation`` (nothing to build or update)."""
+        current = self._current
+        return current.graph if current is not None and current.generation == generation \
+            else None
+
     @property
     def rebuilding(self) -> bool:
         return self._lock.locked()

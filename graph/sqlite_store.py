@@ -63,6 +63,8 @@ def _rel(row: sqlite3.Row) -> Relationship:
 class SqliteStore(BaseStore):
     """The embedded default store."""
 
+    in_process = True
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"

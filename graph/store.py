@@ -94,6 +94,7 @@ class GraphStore(Protocol):
     """What every store offers. See :class:`BaseStore` for the semantics."""
 
     url: str
+    in_process: bool  # reads answered in this process: no network round trip to wait on
 
     def setup_schema(self) -> None: ...
     def transaction(self) -> AbstractContextManager[None]: ...
@@ -177,6 +178,7 @@ class BaseStore(UnitOfWork):
     """
 
     url: str
+    in_process = False
 
     # -- primitives the adapters provide -------------------------------------------------
     @abc.abstractmethod

@@ -7,10 +7,13 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from graph.sqlite_store import SqliteStore
+from service import context as context_module
 from service.api.deps import answer
 from service.context import Context
-from tests.helpers import load
+from tests.helpers import load, node
 
 
 def _context(tmp_path: Path) -> Context:
@@ -63,4 +66,40 @@ def test_a_failed_computation_is_not_shared(tmp_path: Path) -> None:
     assert isinstance(first, LookupError)
     # the waiter computed it itself rather than inherit an error that was not its own
     assert not isinstance(second, BaseException) and len(calls) == 2
+    ctx.close()
+
+
+def test_small_reads_are_answered_on_the_event_loop(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = _context(tmp_path)
+    monkeypatch.setattr(context_module, "SMALL_DEGREE", 2)
+    seen = ctx.store.generation()
+    # no projection yet: building it is not small
+    assert not ctx.small_read("commune:79191", seen)
+    ctx.graph()
+    assert ctx.small_read("commune:79191", seen)  # one relation
+    assert not ctx.small_read("commune:86194", seen)  # three
+    assert not ctx.small_read("commune:00000", seen)
+    threads: list[int] = []
+
+    def compute() -> dict[str, str]:
+        threads.append(threading.get_ident())
+        return {"ok": "oui"}
+
+    async def both() -> None:
+        await answer(ctx, "essai", ("petit",), compute,
+                     lambda g: ctx.small_read("commune:79191", g))
+        await answer(ctx, "essai", ("grand",), compute,
+                     lambda g: ctx.small_read("commune:86194", g))
+
+    asyncio.run(both())
+    assert threads[0] == threading.get_ident() and threads[1] != threading.get_ident()
+    # the projection behind the store: the next read would refresh it, not small
+    ctx.store.upsert_nodes([node("commune:79048", "Bressuire")])
+    assert not ctx.small_read("commune:79191", ctx.store.generation())
+    ctx.graph()
+    assert ctx.small_read("commune:79191", ctx.store.generation())
+    # a store across the network: never on the event loop
+    monkeypatch.setattr(ctx.store, "in_process", False)
+    assert not ctx.small_read("commune:79191", ctx.store.generation())
     ctx.close()

@@ -55,7 +55,7 @@ async def get_actor(key: str, ctx: Ctx, request: Request,
     if personnel:
         authorised(request)
     return await answer(ctx, "profile", (key, personnel),
-                        lambda: actors.profile(ctx, key, personnel))
+                        lambda: actors.profile(ctx, key, personnel), lambda seen: ctx.small_read(key, seen))
 
 
 @router.get("/{key}/neighbours", response_model=GraphView, summary="Voisinage d'un acteur")
