@@ -30,14 +30,20 @@ CREATE_NODE = "CREATE (n:{label}) SET n = $props"
 # row (1,000 communes among 8,000 took 5–7 s; 0.2 s this way). Relations are tied by the
 # element ids read so.
 NODE_IDS = "MATCH (n:{label}) WHERE n.key IN $keys RETURN n.key AS key, elementId(n) AS id"
-CREATE_NODES = "UNWIND $rows AS row CREATE (n:{label}) SET n = row.props"
+CREATE_NODES = ("UNWIND $rows AS row CREATE (n:{label}) SET n = row.props "
+                "RETURN n.key AS key, elementId(n) AS id")
 UPDATE_NODES = "MATCH (n:{label}) WHERE n.key IN $keys SET n = $props[n.key]"
 MERGE_RELS = (
     "UNWIND $rows AS row "
     "MATCH (a) WHERE elementId(a) = row.start "
     "MATCH (b) WHERE elementId(b) = row.end "
-    "MERGE (a)-[r:{type} {{key: row.key}}]->(b) "
-    "SET r = row.props")
+    "MERGE (a)-[r:{type} {{key: row.props.key}}]->(b) "
+    "SET r = row.props RETURN count(r) AS c")
+CREATE_RELS = (
+    "UNWIND $rows AS row "
+    "MATCH (a) WHERE elementId(a) = row.start "
+    "MATCH (b) WHERE elementId(b) = row.end "
+    "CREATE (a)-[r:{type}]->(b) SET r = row.props RETURN count(r) AS c")
 # One new node per write transaction, never one shared counter (no hot node; the count only
 # grows), logging what the write touched for readers to update their projection from.
 BUMP_GENERATION = ("CREATE (:MaillageWrite {id: $id, at: timestamp(), nodes: $nodes, "
@@ -82,9 +88,10 @@ SCHEMA = (
 SCHEMA_VERSION = hashlib.sha256("\n".join(SCHEMA).encode()).hexdigest()[:16]
 
 # -- reads -----------------------------------------------------------------------------
-GET_NODES = "MATCH (n:{label}) WHERE n.key IN $keys RETURN properties(n) AS p"
+GET_NODES = ("MATCH (n:{label}) WHERE n.key IN $keys "
+             "RETURN properties(n) AS p, elementId(n) AS id")
 GET_RELS = (
-    "MATCH (a:{label})-[r:{type}]->(b) WHERE a.key IN $starts AND r.key IN $keys "
+    "MATCH (a)-[r:{type}]->(b) WHERE r.key IN $keys "
     "RETURN properties(r) AS p, a.key AS start, b.key AS end")
 GENERATION = "MATCH (w:MaillageWrite) RETURN count(w) AS v"
 CLOCK = "RETURN timestamp() AS now"
@@ -112,8 +119,9 @@ NEIGHBOURS_IN = (
     "MATCH (n:{label} {{key: $key}})<-[r]-(m) WHERE $types IS NULL OR type(r) IN $types "
     "RETURN type(r) AS type, properties(r) AS rp, m.key AS start, n.key AS end, "
     "properties(m) AS mp ORDER BY r.key")
+# the nodes first, then their relations: in one pattern, ArcadeDB scanned (182 → 33 ms)
 RELATIONSHIPS_TO = (
-    "MATCH (m)-[r]->(n:{label}) WHERE n.key IN $keys AND type(r) IN $types "
+    "MATCH (n:{label}) WHERE n.key IN $keys MATCH (m)-[r]->(n) WHERE type(r) IN $types "
     "RETURN type(r) AS type, properties(r) AS rp, m.key AS start, n.key AS end")
 EXPORT_NODES = "MATCH (n) WHERE n.kind IS NOT NULL RETURN properties(n) AS p ORDER BY n.key"
 EXPORT_RELS = (

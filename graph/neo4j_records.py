@@ -30,3 +30,13 @@ def node_props(n: Node) -> dict[str, Any]:
     return {**n.props, "key": n.key, "kind": n.kind.value, "name": n.name,
             "name_norm": normalize(n.name), "source": n.provenance.source,
             "licence": n.provenance.licence, "ingested_at": n.provenance.ingested_at}
+
+
+#: characters per part of an audit entry: at most 4 bytes each in UTF-8, 4 MB a message
+AUDIT_PART_CHARS = 1_000_000
+
+
+def audit_parts(data: str) -> list[str]:
+    """An audit entry's text in parts: one Bolt message is bounded (16 MB on ArcadeDB)."""
+    return [data[i:i + AUDIT_PART_CHARS]
+            for i in range(0, len(data), AUDIT_PART_CHARS)] or [""]

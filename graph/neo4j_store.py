@@ -45,6 +45,7 @@ from graph.neo4j_cypher import (
     COUNT_NODES,
     CREATE_NODE,
     CREATE_NODES,
+    CREATE_RELS,
     DELETE_AUDIT_PARTS,
     DELETE_NODE,
     DELETE_REL,
@@ -73,7 +74,8 @@ from graph.neo4j_cypher import (
     UPDATE_NODES,
     WHERE_PROPERTY,
 )
-from graph.neo4j_records import NODE_META, REL_META, own_props
+from graph.neo4j_known import Known
+from graph.neo4j_records import NODE_META, REL_META, audit_parts, own_props
 from graph.neo4j_records import node_props as _node_props
 from graph.neo4j_records import node_record as _node
 from graph.neo4j_records import rel_record as _rel
@@ -89,15 +91,6 @@ from graph.store import (
     check_where,
 )
 from graph.writelog import LOG_WINDOW_MS, LoggedWrite, log_entry
-
-#: characters per part of an audit entry: at most 4 bytes each in UTF-8, 4 MB a message
-AUDIT_PART_CHARS = 1_000_000
-
-
-def _parts(data: str) -> list[str]:
-    return [data[i:i + AUDIT_PART_CHARS]
-            for i in range(0, len(data), AUDIT_PART_CHARS)] or [""]
-
 
 RETRY_SECONDS = 3.0
 
@@ -129,6 +122,11 @@ class Neo4jStore(BaseStore):
     def _tx(self) -> Any:
         return getattr(self._local, "tx", None)
 
+    @property
+    def _known(self) -> Known:  # what this thread's transaction knows (nothing outside one)
+        known: Known | None = getattr(self._local, "known", None)
+        return known if known is not None and self._tx is not None else Known()
+
     def _run(self, query: str, params: dict[str, Any] | None = None,
              write: bool = False) -> list[dict[str, Any]]:
         params = params or {}
@@ -148,7 +146,7 @@ class Neo4jStore(BaseStore):
         try:
             with self._driver.session(database=self.database) as session:
                 tx = session.begin_transaction()
-                self._local.tx = tx
+                self._local.tx, self._local.known = tx, Known()
                 try:
                     yield
                 except BaseException:
@@ -157,7 +155,7 @@ class Neo4jStore(BaseStore):
                 else:
                     tx.commit()
                 finally:
-                    self._local.tx = None
+                    self._local.tx = self._local.known = None
                     tx.close()
         except ConstraintError as exc:
             # another writer created the same key first: theirs stands
@@ -182,28 +180,25 @@ class Neo4jStore(BaseStore):
         for key in keys:
             by_label[_label(key)].append(key)
         found: dict[str, Node] = {}
+        ids = self._known.ids
         for label, group in by_label.items():
             for row in self._run(GET_NODES.format(label=label), {"keys": group}):
                 node = _node(row["p"])
-                found[node.key] = node
+                found[node.key], ids[node.key] = node, row["id"]
         return found
 
     def _fetch_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]:
-        # a key is TYPE:start>end[#…] (a start holding ">" gives several candidates): read
-        # from the start nodes, an index seek, not among every relation of the type
-        starts: dict[tuple[str, str], set[str]] = defaultdict(set)
-        wanted: dict[tuple[str, str], list[str]] = defaultdict(list)
+        # by the index on the relation key (36 ms for 500 keys on ArcadeDB; from their
+        # start nodes, 660 ms), and not at all for relations this transaction knows absent
+        wanted: dict[str, list[str]] = defaultdict(list)
+        known = self._known
         for key in keys:
-            type_, _, ends = key.partition(":")
-            parts = ends.split(">")
-            if type_ in RelType.__members__ and len(parts) > 1:
-                at = (type_, _label(parts[0]))
-                starts[at].update(">".join(parts[:i]) for i in range(1, len(parts)))
-                wanted[at].append(key)
+            type_ = key.partition(":")[0]
+            if type_ in RelType.__members__ and not known.absent(key):
+                wanted[type_].append(key)
         found: dict[str, Relationship] = {}
-        for (type_, label), group in wanted.items():
-            for row in self._run(GET_RELS.format(type=type_, label=label),
-                                 {"starts": sorted(starts[(type_, label)]), "keys": group}):
+        for type_, group in wanted.items():
+            for row in self._run(GET_RELS.format(type=type_), {"keys": group}):
                 rel = _rel(type_, row["p"], row["start"], row["end"])
                 found[rel.key] = rel
         return found
@@ -212,22 +207,29 @@ class Neo4jStore(BaseStore):
         self._run(CREATE_NODE.format(label=node.kind.label), {"props": _node_props(node)}, write=True)
 
     def _ids(self, keys: Iterable[str]) -> dict[str, str]:
+        """Element ids by key, of the nodes that exist: asked only for those this
+        transaction has not read or created."""
+        ids = self._known.ids
         by_label: dict[str, list[str]] = defaultdict(list)
-        for key in sorted(set(keys)):
+        for key in sorted(set(keys) - ids.keys()):
             by_label[_label(key)].append(key)
-        return {row["key"]: row["id"] for label, group in by_label.items()
-                for row in self._run(NODE_IDS.format(label=label), {"keys": group})}
+        for label, group in by_label.items():
+            ids.update((row["key"], row["id"])
+                       for row in self._run(NODE_IDS.format(label=label), {"keys": group}))
+        return ids
 
     def _write_nodes(self, nodes: Sequence[Node]) -> None:
         by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for n in nodes:
             by_label[n.kind.label][n.key] = _node_props(n)
-        known = self._ids(n.key for n in nodes)
+        ids = self._ids(n.key for n in nodes)  # this transaction's: it learns the new ones
         for label, props in by_label.items():
-            new = [{"props": p} for key, p in props.items() if key not in known]
-            old = {key: p for key, p in props.items() if key in known}
+            new = [{"props": p} for key, p in props.items() if key not in ids]
+            old = {key: p for key, p in props.items() if key in ids}
             if new:  # the key constraint refuses a concurrent create of the same key
-                self._run(CREATE_NODES.format(label=label), {"rows": new}, write=True)
+                made = self._run(CREATE_NODES.format(label=label), {"rows": new}, write=True)
+                ids.update((row["key"], row["id"]) for row in made)
+                self._known.created.update(row["key"] for row in made)
             if old:
                 self._run(UPDATE_NODES.format(label=label), {"keys": list(old), "props": old}, write=True)
 
@@ -235,13 +237,18 @@ class Neo4jStore(BaseStore):
         ids = self._ids(k for r in rels for k in (r.start, r.end))
         if any(r.start not in ids or r.end not in ids for r in rels):
             super()._check_endpoints(rels)  # says which (the transaction is rolled back)
-        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        # a relation this transaction knows absent is created, not merged (no match first)
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for r in rels:
             props = {**r.props, "key": r.key, "source": r.provenance.source,
                      "licence": r.provenance.licence, "ingested_at": r.provenance.ingested_at}
-            groups[r.type.value].append(dict(key=r.key, start=ids[r.start], end=ids[r.end], props=props))
-        for type_, rows in groups.items():
-            self._run(MERGE_RELS.format(type=type_), {"rows": rows}, write=True)
+            how = CREATE_RELS if self._known.absent(r.key) else MERGE_RELS
+            groups[(how, r.type.value)].append(dict(start=ids[r.start], end=ids[r.end], props=props))
+        for (how, type_), rows in groups.items():
+            tied = self._run(how.format(type=type_), {"rows": rows}, write=True)
+            if tied[0]["c"] != len(rows):  # an end deleted by another writer meanwhile
+                super()._check_endpoints(rels)
+        self._known.written.update(r.key for r in rels)
 
     def _check_endpoints(self, rels: Sequence[Relationship]) -> None:
         """Checked by the write itself, from the ids it reads (no read before each batch)."""
@@ -338,6 +345,7 @@ class Neo4jStore(BaseStore):
 
     # -- deletes, review, audit ---------------------------------------------------------
     def _delete_node(self, key: str) -> bool:
+        self._known.forget({key})
         return bool(self._run(DELETE_NODE.format(label=_label(key)), {"key": key},
                               write=True)[0]["c"] > 0)
 
@@ -354,7 +362,7 @@ class Neo4jStore(BaseStore):
         self._run(DELETE_REVIEW, {"keys": list(keys)}, write=True)
 
     def _append_audit(self, entry_id: str, at: str, data: str) -> None:
-        parts = _parts(data)
+        parts = audit_parts(data)
         self._run(APPEND_AUDIT, {"id": entry_id, "at": at, "data": parts[0],
                                  "parts": len(parts)}, write=True)
         self._append_parts(entry_id, parts)
@@ -364,7 +372,7 @@ class Neo4jStore(BaseStore):
             self._run(APPEND_AUDIT_PART, {"id": entry_id, "n": n, "data": part}, write=True)
 
     def _replace_audit(self, entry_id: str, data: str) -> None:
-        parts = _parts(data)
+        parts = audit_parts(data)
         self._run(DELETE_AUDIT_PARTS, {"id": entry_id}, write=True)
         self._run(REPLACE_AUDIT, {"id": entry_id, "data": parts[0], "parts": len(parts)},
                   write=True)
@@ -380,6 +388,7 @@ class Neo4jStore(BaseStore):
                 for r in self._run(LIST_REVIEW, {"status": status})]
 
     def _clear(self) -> None:
+        self._known.forget()
         self._run(CLEAR_REVIEW, write=True)
         self._run(CLEAR, write=True)
 

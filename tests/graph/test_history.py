@@ -143,7 +143,7 @@ def test_erasing_a_person_leaves_no_trace(store: GraphStore) -> None:
 def test_long_entries_are_kept_whole(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
     # on Bolt an entry is written in parts (one message is bounded: 16 MB on ArcadeDB, less
     # than the images of a national import); tiny parts here, so that this one has many
-    monkeypatch.setattr("graph.neo4j_store.AUDIT_PART_CHARS", 300)
+    monkeypatch.setattr("graph.neo4j_records.AUDIT_PART_CHARS", 300)
     load(store)
     before = store.audit_entries()
     names = [f"Lieu {i} " + "é" * 150 for i in range(12)]

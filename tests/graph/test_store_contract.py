@@ -66,6 +66,34 @@ def test_unit_of_work_is_atomic(store: GraphStore) -> None:
     assert store.get_node("commune:33063") is None
 
 
+def test_one_transaction_sees_its_own_writes(store: GraphStore) -> None:
+    """A transaction that creates a node, ties it, restates the tie, deletes the node and
+    creates it again: what it wrote counts (Bolt keeps ids and writes per transaction)."""
+    load(store)
+    bordeaux = node("commune:33063", "Bordeaux")
+    tie = rel(RelType.TWINNED_WITH, "commune:33063", "country:BF")
+    with store.transaction():
+        store.upsert_nodes([bordeaux])
+        assert store.upsert_relationships([tie]).created == 1
+        again = store.upsert_relationships([tie.model_copy(update={"props": {"since": 1990}})])
+        assert (again.created, again.updated) == (0, 1)
+        assert store.get_relationship(tie.key).props == {"since": 1990}  # type: ignore[union-attr]
+        assert store.delete_node("commune:33063") is True
+        assert store.get_relationship(tie.key) is None
+        with pytest.raises(MissingEndpointError):
+            store.upsert_relationships([tie])
+    store.upsert_nodes([bordeaux])
+    with pytest.raises(MissingEndpointError), store.transaction():
+        store.upsert_nodes([node("commune:33063", "Bordeaux (bis)")])
+        assert store.upsert_relationships([tie]).created == 1
+        store.clear()
+        assert store.upsert_nodes([bordeaux]).created == 1
+        store.upsert_relationships([tie])  # the country went with the clear
+    # rolled back, the clear too
+    assert store.get_node("commune:33063") == bordeaux and store.get_node("country:BF")
+    assert store.get_relationship(tie.key) is None
+
+
 def test_relationship_to_missing_node_is_refused_and_rolled_back(store: GraphStore) -> None:
     load(store)
     before = store.export()
