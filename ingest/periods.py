@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -46,6 +47,12 @@ def parse_period(text: str) -> Period:
     >>> parse_period("").years
     []
     """
+    period = _parsed(text)
+    return period.model_copy(update={"years": list(period.years)})  # a list of its own
+
+
+@lru_cache(maxsize=1 << 14)  # a file repeats its periods: each read once
+def _parsed(text: str) -> Period:
     raw = text.strip()
     if not raw:
         return Period(raw=raw)

@@ -22,6 +22,7 @@ UNKNOWN_CATEGORY = "non précisée"
 FUZZY_ACCEPT = 92.0
 FUZZY_MARGIN = 4.0
 FUZZY_CANDIDATE = 70.0
+SEEN_TEXTS = 100_000  # texts whose partner mentions a resolver remembers
 ORDER = (NodeKind.COMMUNE, NodeKind.EPCI, NodeKind.DEPARTEMENT, NodeKind.REGION)
 
 _PREFIXES: list[tuple[NodeKind, re.Pattern[str]]] = [
@@ -313,15 +314,14 @@ def _words(text: str) -> str:
 
 
 class PartnerResolver:
-    """Find the known organisations and programmes a partner's name mentions.
-
-    Aliases come from the records themselves: names, acronyms, words in parentheses.
-    """
+    """Find the known organisations and programmes a partner's name mentions. Aliases come
+    from the records themselves: names, acronyms, words in parentheses."""
 
     def __init__(self, nodes: Iterable[Node]) -> None:
         self.aliases: dict[str, set[str]] = defaultdict(set)
         self.nodes: dict[str, Node] = {}
         self._index: tuple[dict[str, list[str]], int, int] | None = None
+        self._seen: dict[str, list[tuple[str, str]]] = {}  # text → its mentions, as found
         for node in nodes:
             if node.kind not in (NodeKind.ORGANISATION, NodeKind.PROGRAMME):
                 continue
@@ -362,6 +362,8 @@ class PartnerResolver:
         # every run of words of the text, looked up: a re-import of thousands of
         # organisations must not compare each row with every alias
         index, longest = self._by_words()
+        if text in self._seen:  # a file repeats its partners
+            return list(self._seen[text])
         tokens = _words(text).split()
         named = {alias for i in range(len(tokens))
                  for n in range(1, min(longest, len(tokens) - i) + 1)
@@ -370,6 +372,8 @@ class PartnerResolver:
         for alias in sorted(named, key=lambda a: (-len(a), a)):
             found += [(key, alias) for key in sorted(self.aliases[alias])
                       if all(key != k for k, _ in found)]
+        if len(self._seen) < SEEN_TEXTS:
+            self._seen[text] = list(found)
         return found
 
     def _by_words(self) -> tuple[dict[str, list[str]], int]:
@@ -379,7 +383,7 @@ class PartnerResolver:
             for alias in self.aliases:
                 index[" ".join(_words(alias).split())].append(alias)
             longest = max((g.count(" ") + 1 for g in index), default=0)
-            self._index = (dict(index), longest, len(self.aliases))
+            self._index, self._seen = (dict(index), longest, len(self.aliases)), {}
         return self._index[0], self._index[1]
 
     def mentioned(self, text: str) -> list[str]:
@@ -387,10 +391,9 @@ class PartnerResolver:
 
         >>> from graph.model import Provenance
         >>> p = Provenance(source="t", licence="t")
-        >>> r = PartnerResolver([
-        ...     Node(key="organisation:afd", name="Agence française de développement",
-        ...          props={"acronym": "AFD"}, provenance=p),
-        ...     Node(key="programme:ficol", name="Facilité (FICOL)", provenance=p)])
+        >>> r = PartnerResolver([Node(key="organisation:afd", name="Agence française de "
+        ...     "développement", props={"acronym": "AFD"}, provenance=p), Node(
+        ...     key="programme:ficol", name="Facilité (FICOL)", provenance=p)])
         >>> r.mentioned("AFD – FICOL (projet Kendari)")
         ['programme:ficol', 'organisation:afd']
         """

@@ -7,6 +7,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graph.model import Node, NodeKind, Relationship, slugify
 from graph.store import GraphStore
@@ -108,41 +109,43 @@ def check_cells(row: dict[str, str], result: RowResult, file: str,
                 required: tuple[str, ...]) -> None:
     """Checks every template shares: no spreadsheet formula, required values present."""
     for column, value in row.items():
-        if is_formula(value):
-            result.errors.append(RowError(
-                file=file, line=result.line, column=column,
-                reason="formule de tableur refusée (la cellule doit contenir une valeur ; "
-                       "une cellule qui commence par =, +, - ou @ est lue comme une formule)"))
-        control = CONTROL.search(value)
-        if control:
-            result.errors.append(RowError(
-                file=file, line=result.line, column=column,
-                reason=f"caractère de contrôle U+{ord(control[0]):04X} refusé (invisible, il "
-                       "rendrait les exports illisibles)"))
-        if "\ufffd" in value:
-            result.errors.append(RowError(
-                file=file, line=result.line, column=column,
-                reason="caractère de remplacement (U+FFFD, « \ufffd ») : le texte a été abîmé "
-                       "par une conversion d'encodage ; corrigez la cellule"))
-        limit = MAX_NAME if column in NAME_COLUMNS else MAX_CELL
-        if len(value) > limit:
-            result.errors.append(RowError(
-                file=file, line=result.line, column=column,
-                reason=f"texte trop long ({len(value)} caractères, {limit} au plus)"))
-        elif column in NAME_COLUMNS and value.strip() and not any(c.isalnum() for c in value):
-            result.errors.append(RowError(
-                file=file, line=result.line, column=column,
-                reason=f"« {value.strip()} » n'est pas un nom : ni lettre ni chiffre"))
-        damaged = damage(value) if column != "source" else None
-        if damaged:
-            result.errors.append(RowError(
-                file=file, line=result.line, column=column,
-                reason=f"texte abîmé par un mauvais encodage (« {damaged} ») : corrigez la "
-                       "cellule ou réenregistrez le fichier en UTF-8"))
+        for reason in cell_problems(column, value):
+            result.errors.append(RowError(file=file, line=result.line, column=column,
+                                          reason=reason))
     for column in required:
         if not row.get(column, "").strip():
             result.errors.append(RowError(file=file, line=result.line, column=column,
                                           reason="valeur obligatoire"))
+
+
+@lru_cache(maxsize=1 << 16)  # a file repeats its values: each checked once
+def cell_problems(column: str, value: str) -> tuple[str, ...]:
+    """What is wrong with one cell, in French (nothing: an empty tuple).
+
+    >>> cell_problems("pays", "Sénégal"), len(cell_problems("collectivite", "=1+1"))
+    ((), 1)
+    """
+    problems = []
+    if is_formula(value):
+        problems.append("formule de tableur refusée (la cellule doit contenir une valeur ; "
+                        "une cellule qui commence par =, +, - ou @ est lue comme une formule)")
+    control = CONTROL.search(value)
+    if control:
+        problems.append(f"caractère de contrôle U+{ord(control[0]):04X} refusé (invisible, il "
+                        "rendrait les exports illisibles)")
+    if "\ufffd" in value:
+        problems.append("caractère de remplacement (U+FFFD, « \ufffd ») : le texte a été abîmé "
+                        "par une conversion d'encodage ; corrigez la cellule")
+    limit = MAX_NAME if column in NAME_COLUMNS else MAX_CELL
+    if len(value) > limit:
+        problems.append(f"texte trop long ({len(value)} caractères, {limit} au plus)")
+    elif column in NAME_COLUMNS and value.strip() and not any(c.isalnum() for c in value):
+        problems.append(f"« {value.strip()} » n'est pas un nom : ni lettre ni chiffre")
+    damaged = damage(value) if column != "source" else None
+    if damaged:
+        problems.append(f"texte abîmé par un mauvais encodage (« {damaged} ») : corrigez la "
+                        "cellule ou réenregistrez le fichier en UTF-8")
+    return tuple(problems)
 
 
 def resolve_countries(text: str, resolvers: Resolvers, result: RowResult, file: str,

@@ -4,6 +4,7 @@ other names), and the traces of a wrong encoding."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -17,6 +18,7 @@ _FOREIGN_PREFIX = re.compile(
     r"communaute urbaine|communaute|intercommunalite|gouvernorat|wilaya|oblast|raion|"
     r"arrondissement)\s+(de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')?")
 
+@lru_cache(maxsize=1 << 16)  # a file names the same places row after row
 def foreign_slug(name: str) -> tuple[str, str | None]:
     """Key part and level of a foreign local authority.
 
@@ -50,14 +52,20 @@ def foreign_names(text: str) -> tuple[str, list[str]]:
     >>> foreign_names("Ville de Moundou (accord tripartite avec Grand Poitiers)")
     ('Ville de Moundou', [])
     """
+    name, aliases = _foreign_names(text)
+    return name, list(aliases)
+
+
+@lru_cache(maxsize=1 << 16)
+def _foreign_names(text: str) -> tuple[str, tuple[str, ...]]:
     match = re.fullmatch(r"\s*(.*?)\s*\(([^()]*)\)\s*", text)
     if not match:
-        return text.strip(), []
+        return text.strip(), ()
     main, inner = match[1].strip(), match[2].strip()
     if main and inner and " " not in inner and \
             fuzz.ratio(clean(main), clean(inner)) >= ALIAS_SIMILARITY:
-        return inner, [main]
-    return main or text.strip(), []
+        return inner, (main,)
+    return main or text.strip(), ()
 
 
 #: Traces of a wrong encoding: UTF-8 read as Windows-1252 (« MÃ¼nster », « Ã© »), or a

@@ -7,6 +7,7 @@ editorial choice (documented here), not a fact about any organisation.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from graph.model import normalize
 
@@ -56,13 +57,14 @@ def theme_keys(text: str) -> list[str]:
     >>> theme_keys("")
     []
     """
+    return list(_theme_keys(text))
+
+
+@lru_cache(maxsize=1 << 14)  # a file repeats its themes
+def _theme_keys(text: str) -> tuple[str, ...]:
     norm = normalize(text)
     if not norm:
-        return []
-    words = re.sub(r"[^a-z0-9 ]", " ", norm)
-    padded = f" {words} "
-    found = []
-    for key, (_, keywords, _) in THEMES.items():
-        if any(f" {kw}" in padded for kw in keywords):
-            found.append(key)
-    return found
+        return ()
+    padded = " " + re.sub(r"[^a-z0-9 ]", " ", norm) + " "
+    return tuple(key for key, (_, keywords, _) in THEMES.items()
+                 if any(f" {kw}" in padded for kw in keywords))
