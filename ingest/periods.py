@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from pydantic import BaseModel
+
+from ingest.memo import repeated
 
 #: A range longer than this is a typing error, not a partnership (« 1800-2099 »).
 MAX_SPAN = 100
@@ -51,7 +52,7 @@ def parse_period(text: str) -> Period:
     return period.model_copy(update={"years": list(period.years)})  # a list of its own
 
 
-@lru_cache(maxsize=1 << 14)  # a file repeats its periods: each read once
+@repeated(1 << 14)  # a file repeats its periods: each read once
 def _parsed(text: str) -> Period:
     raw = text.strip()
     if not raw:

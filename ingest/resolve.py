@@ -1,9 +1,8 @@
 """Entity resolution: names as people write them → official keys.
 
-Exact matches on cleaned names first (prefixes such as « Ville de », « CA », « CD »
-removed, « St » → « Saint »), then former names of merged communes, then fuzzy
-matching above a threshold. Homonyms and weak matches are never guessed: they come
-back with their candidates, for the review list.
+Exact matches on cleaned names first (prefixes « Ville de », « CA », « CD » removed,
+« St » → « Saint »), then former names of merged communes, then fuzzy matching above a
+threshold. Homonyms and weak matches are never guessed: candidates go to review.
 """
 
 from __future__ import annotations
@@ -17,12 +16,13 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from graph.model import Node, NodeKind, normalize
+from ingest.memo import SHORT
 
 UNKNOWN_CATEGORY = "non précisée"
 FUZZY_ACCEPT = 92.0
 FUZZY_MARGIN = 4.0
 FUZZY_CANDIDATE = 70.0
-SEEN_TEXTS = 100_000  # texts whose partner mentions a resolver remembers
+SEEN_TEXTS = 50_000  # short texts whose partner mentions a resolver remembers
 ORDER = (NodeKind.COMMUNE, NodeKind.EPCI, NodeKind.DEPARTEMENT, NodeKind.REGION)
 
 _PREFIXES: list[tuple[NodeKind, re.Pattern[str]]] = [
@@ -372,7 +372,7 @@ class PartnerResolver:
         for alias in sorted(named, key=lambda a: (-len(a), a)):
             found += [(key, alias) for key in sorted(self.aliases[alias])
                       if all(key != k for k, _ in found)]
-        if len(self._seen) < SEEN_TEXTS:
+        if len(self._seen) < SEEN_TEXTS and len(text) <= SHORT:
             self._seen[text] = list(found)
         return found
 

@@ -7,11 +7,11 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from graph.model import Node, NodeKind, Relationship, slugify
 from graph.store import GraphStore
 from ingest.errors import RowError
+from ingest.memo import repeated
 from ingest.resolve import CollectiviteResolver, CountryResolver, PartnerResolver, clean
 from ingest.text import damage
 
@@ -118,7 +118,7 @@ def check_cells(row: dict[str, str], result: RowResult, file: str,
                                           reason="valeur obligatoire"))
 
 
-@lru_cache(maxsize=1 << 16)  # a file repeats its values: each checked once
+@repeated(1 << 16)  # a file repeats its values: each checked once
 def cell_problems(column: str, value: str) -> tuple[str, ...]:
     """What is wrong with one cell, in French (nothing: an empty tuple).
 

@@ -4,11 +4,11 @@ other names), and the traces of a wrong encoding."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from graph.model import slugify
+from ingest.memo import repeated
 from ingest.resolve import clean
 
 _FOREIGN_PREFIX = re.compile(
@@ -18,7 +18,7 @@ _FOREIGN_PREFIX = re.compile(
     r"communaute urbaine|communaute|intercommunalite|gouvernorat|wilaya|oblast|raion|"
     r"arrondissement)\s+(de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')?")
 
-@lru_cache(maxsize=1 << 16)  # a file names the same places row after row
+@repeated(1 << 16)  # a file names the same places row after row
 def foreign_slug(name: str) -> tuple[str, str | None]:
     """Key part and level of a foreign local authority.
 
@@ -56,7 +56,7 @@ def foreign_names(text: str) -> tuple[str, list[str]]:
     return name, list(aliases)
 
 
-@lru_cache(maxsize=1 << 16)
+@repeated(1 << 16)
 def _foreign_names(text: str) -> tuple[str, tuple[str, ...]]:
     match = re.fullmatch(r"\s*(.*?)\s*\(([^()]*)\)\s*", text)
     if not match:

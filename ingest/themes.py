@@ -7,9 +7,9 @@ editorial choice (documented here), not a fact about any organisation.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from graph.model import normalize
+from ingest.memo import repeated
 
 # key: (French label, keywords found in normalised text, ODD numbers)
 THEMES: dict[str, tuple[str, tuple[str, ...], tuple[int, ...]]] = {
@@ -60,7 +60,7 @@ def theme_keys(text: str) -> list[str]:
     return list(_theme_keys(text))
 
 
-@lru_cache(maxsize=1 << 14)  # a file repeats its themes
+@repeated(1 << 14)  # a file repeats its themes
 def _theme_keys(text: str) -> tuple[str, ...]:
     norm = normalize(text)
     if not norm:
