@@ -26,7 +26,7 @@ from ingest.resolve import (
     clean,
 )
 from ingest.rows import Resolvers, RowResult, check_cells, project_key, resolve_countries, review_key
-from ingest.text import foreign_names, foreign_slug
+from ingest.text import foreign_names, foreign_parties, foreign_slug
 from ingest.themes import theme_keys
 
 KIND_HINTS = {"commune": NodeKind.COMMUNE, "epci": NodeKind.EPCI, "departement": NodeKind.DEPARTEMENT,
@@ -166,8 +166,8 @@ def _by_context(row: dict[str, str], resolvers: Resolvers, checked: _Checked,
     partners = set(resolvers.partners.mentioned(checked.partner))
     if checked.countries:
         iso = checked.countries[0].split(":")[1].lower()
-        for part in checked.partner.split(";"):
-            name, _ = foreign_names(part.strip())
+        for part in foreign_parties(checked.partner):
+            name, _ = foreign_names(part)
             if foreign_slug(name)[0]:
                 partners.add(f"territory:{iso}-{foreign_slug(name)[0]}")
     return by_partner(candidates, partners, resolvers.ties)
@@ -212,7 +212,7 @@ def _places(fact: _Fact) -> bool:
             fact.rel(rel_type, fact.actor, country)
     else:
         iso = countries[0].split(":")[1]
-        for part in [p.strip() for p in partner.split(";") if p.strip()]:
+        for part in foreign_parties(partner):
             name, aliases = foreign_names(part)
             slug, level = foreign_slug(name)
             territory = f"territory:{iso.lower()}-{slug}"

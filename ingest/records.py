@@ -17,7 +17,7 @@ from ingest.rows import (
     resolve_countries,
     review_key,
 )
-from ingest.text import foreign_slug
+from ingest.text import foreign_parties, foreign_slug
 from ingest.themes import theme_keys
 
 ORG_CATEGORIES = {"reseau": "reseau", "association": "association", "agence": "agence",
@@ -149,7 +149,7 @@ def convert_project(row: dict[str, str], line: int, file: str, resolvers: Resolv
     for country in countries:
         result.rels.append(Relationship(type=RelType.TAKES_PLACE_IN, start=key, end=country,
                                         provenance=prov))
-    for part in (p.strip() for p in row.get("partenaire_etranger", "").split(";") if p.strip()):
+    for part in foreign_parties(row.get("partenaire_etranger", "")):
         if not countries:
             result.errors.append(RowError(file=file, line=line, column="pays",
                                           reason="pays requis pour situer le partenaire étranger"))

@@ -34,6 +34,31 @@ def foreign_slug(name: str) -> tuple[str, str | None]:
     return slugify(core) or slugify(cleaned), level
 
 
+#: « X et Y » names two partners when Y starts as an authority or a body does (« Trinité
+#: et Tobago », « Saint-Pierre-et-Miquelon » stay one)
+_AND_ANOTHER = re.compile(
+    r"\s+et\s+(?=(?:Région|Province|Commune|Communauté|Ville|Municipalité|Département|"
+    r"District|Cercle|Préfecture|Réseau|Association|Union|Conseil)\b)")
+
+
+def foreign_parties(text: str) -> list[str]:
+    """The partners a cell names: separated by « ; », or joined by « et » before another
+    authority or body (outside a parenthesis, which comments on the last one).
+
+    >>> foreign_parties("Région du Plateau Central et Réseau des Communes de l'Oubritenga (7 communes)")
+    ['Région du Plateau Central', "Réseau des Communes de l'Oubritenga (7 communes)"]
+    >>> foreign_parties("Trinité et Tobago ; Ville de Moundou (Commune et Région de Moundou)")
+    ['Trinité et Tobago', 'Ville de Moundou (Commune et Région de Moundou)']
+    """
+    parties = []
+    for part in text.split(";"):
+        head, paren, remark = part.partition("(")
+        pieces = _AND_ANOTHER.split(head)
+        pieces[-1] += paren + remark
+        parties += [p.strip() for p in pieces if p.strip()]
+    return parties
+
+
 #: How close a one-word parenthesis must be to the name before it to be the same place in
 #: another language (« Marbourg (Marburg) »), not a region (« Amberg (Bavière) »).
 ALIAS_SIMILARITY = 55

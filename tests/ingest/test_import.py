@@ -261,3 +261,25 @@ def test_resolvers_are_read_again_only_for_what_a_write_touched(ref_store: Sqlit
     assert fourth.collectivites is third.collectivites
     assert fourth.partners is not third.partners
     assert fourth.partners.mentioned("Essai Partenaire") == ["organisation:essai-partenaire"]
+
+
+def test_two_partners_joined_by_et_are_two_places(ref_store: SqliteStore,
+                                                  tmp_path: Path) -> None:
+    path = tmp_path / "actions.csv"
+    path.write_text("\n".join([
+        HEADER,
+        "Poitiers;;86;coopération;Province du Kadiogo et Commune de Koudougou (7 communes "
+        "liées);Burkina Faso;eau;2019-2022;;https://exemple.org/a",
+        "Niort;;79;coopération;Province du Kadiogo;Burkina Faso;eau;2020;;https://exemple.org/b",
+        "Niort;;79;jumelage;Trinité et Tobago;Burkina Faso;culture;2021;;https://exemple.org/c",
+    ]) + "\n", encoding="utf-8")
+    import_file(ref_store, path)
+    ties = {(r.start, r.end) for r in ref_store.relationships_to(
+        ["territory:bf-kadiogo", "territory:bf-koudougou", "territory:bf-trinite-et-tobago"],
+        ["COOPERATES_WITH", "TWINNED_WITH"]) if r.start in ("commune:86194", "commune:79191")}
+    # Kadiogo is one place, whoever names it; « Trinité et Tobago » stays one name
+    assert ties == {("commune:86194", "territory:bf-kadiogo"),
+                    ("commune:86194", "territory:bf-koudougou"),
+                    ("commune:79191", "territory:bf-kadiogo"),
+                    ("commune:79191", "territory:bf-trinite-et-tobago")}
+    assert ref_store.get_node("territory:bf-kadiogo-et-commune-de-koudougou") is None
