@@ -10,7 +10,7 @@ import networkx as nx
 
 from graph.evidence import EvidenceIndex, build_index, kind
 from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS
-from graph.opportunities import Reason, explain, name
+from graph.opportunities import Reason, explain, name, names
 
 WATER_THEME = "theme:eau-assainissement"
 VOLUNTEERING_THEME = "theme:volontariat"
@@ -236,6 +236,8 @@ def _assemble(graph: nx.MultiDiGraph, index: EvidenceIndex, focus: Focus, lead: 
                               _reasons(graph, index, actor, matched, focus)))
     lead_member = Member(lead_key, name(graph, lead_key), "chef de file", round(lead_score, 3),
                          _reasons(graph, index, lead_key, lead_matched, focus))
+    for member, shown in zip([lead_member, *members], names(graph, chosen), strict=True):
+        member.name = shown  # homonyms (two Quinsac) told apart by their département
     named = sorted(name(graph, d) for d in deps if d)
     complementarity = [f"{len(named)} département(s) : " + ", ".join(named),
                        "profils : " + ", ".join(sorted(sizes))]

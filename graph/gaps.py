@@ -16,7 +16,7 @@ import networkx as nx
 
 from graph.evidence import EvidenceIndex, in_region, kind
 from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
-from graph.opportunities import name
+from graph.opportunities import name, names
 from graph.status import Status, pair_statuses
 
 LARGE_COMMUNE = 10_000
@@ -157,7 +157,7 @@ def separate_actors(ctx: GapContext) -> Gap:
             continue
         if _groups(index, actors) < 2:
             continue
-        named = [Named(a, name(graph, a)) for a in actors]
+        named = [Named(a, n) for a, n in zip(actors, names(graph, actors), strict=True)]
         items.append(GapItem(item, name(graph, item), kind=k, actors=named,
                              detail=", ".join(n.name for n in named),
                              advice=f"Réunir {', '.join(n.name for n in named[:4])}"

@@ -9,7 +9,8 @@ at least one item: the 2-hop neighbourhood), never from all pairs.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -58,6 +59,23 @@ class Suggestion:
 
 def name(graph: nx.MultiDiGraph, key: str) -> str:
     return str(graph.nodes[key].get("name", key)) if key in graph else key
+
+
+def names(graph: nx.MultiDiGraph, keys: Sequence[str]) -> list[str]:
+    """The names of ``keys``, homonyms among them told apart by their département.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("commune:33349", name="Quinsac", departement="33")
+    >>> g.add_node("commune:24346", name="Quinsac", departement="24")
+    >>> g.add_node("commune:86194", name="Poitiers", departement="86")
+    >>> names(g, ["commune:33349", "commune:24346", "commune:86194"])
+    ['Quinsac (33)', 'Quinsac (24)', 'Poitiers']
+    """
+    plain = [name(graph, k) for k in keys]
+    twice = {n for n, count in Counter(plain).items() if count > 1}
+    return [f"{n} ({graph.nodes[k]['departement']})"
+            if n in twice and graph.nodes.get(k, {}).get("departement") else n
+            for n, k in zip(plain, keys, strict=True)]
 
 
 def _country_phrase(graph: nx.MultiDiGraph, country: str) -> str:

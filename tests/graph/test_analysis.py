@@ -80,6 +80,15 @@ def test_separate_actors_by_hand() -> None:
         ("country:BF", ["commune:a", "commune:b"])]
 
 
+def test_separate_homonyms_are_told_apart() -> None:
+    g = tiny()
+    for key, dep in (("commune:a", "86"), ("commune:b", "79")):
+        g.nodes[key].update(name="Quinsac", departement=dep)
+    item = separate_actors(ctx(g)).items[0]
+    assert [a.name for a in item.actors] == ["Quinsac (86)", "Quinsac (79)"]
+    assert item.detail == "Quinsac (86), Quinsac (79)"
+
+
 def test_water_without_agency_by_hand() -> None:
     g = tiny()
     # b uses the 1 % scheme; a does not
