@@ -90,16 +90,31 @@ def experience(index: EvidenceIndex, actor: str, focus: Focus) -> tuple[float, l
 FICOL_POPULATION = 50_000
 
 
-def _basin(graph: nx.MultiDiGraph, actor: str) -> str | None:
-    """The water basin of a collectivité: its own, or most of its communes'."""
-    data = graph.nodes[actor]
-    if data.get("basin"):
-        return str(data["basin"])
-    basins: Counter[str] = Counter()
-    for src, _, d in graph.in_edges(actor, data=True):
-        if d.get("type") in ("MEMBER_OF", "LOCATED_IN") and graph.nodes[src].get("basin"):
-            basins[str(graph.nodes[src]["basin"])] += 1
-    return min(basins, key=lambda b: (-basins[b], b)) if basins else None
+def basins(graph: nx.MultiDiGraph, actor: str) -> list[str]:
+    """The water basins of a collectivité: its own, or those of its communes (of its
+    départements' communes for a région), most communes first.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("departement:16", kind="departement")
+    >>> for i, b in enumerate(["Adour-Garonne", "Adour-Garonne", "Loire-Bretagne"]):
+    ...     g.add_node(f"commune:{i}", kind="commune", basin=b)
+    ...     _ = g.add_edge(f"commune:{i}", "departement:16", type="LOCATED_IN")
+    >>> basins(g, "departement:16"), basins(g, "commune:2")
+    (['Adour-Garonne', 'Loire-Bretagne'], ['Loire-Bretagne'])
+    """
+    if graph.nodes[actor].get("basin"):
+        return [str(graph.nodes[actor]["basin"])]
+    counts: Counter[str] = Counter()
+    level, seen = [actor], {actor}
+    for _ in range(2):  # a département's or an EPCI's communes; a région's départements'
+        level = [src for key in level for src, _, d in graph.in_edges(key, data=True)
+                 if d.get("type") in ("MEMBER_OF", "LOCATED_IN") and src not in seen
+                 and kind(graph, src) in COLLECTIVITE_KINDS]
+        seen.update(level)
+        counts.update(str(graph.nodes[k]["basin"]) for k in level if graph.nodes[k].get("basin"))
+        if counts:
+            break
+    return sorted(counts, key=lambda b: (-counts[b], b))
 
 
 def focus_countries(focus: Focus, graph: nx.MultiDiGraph) -> set[str]:
@@ -167,8 +182,7 @@ def fitting_funding(graph: nx.MultiDiGraph, focus: Focus, members: list[str]) ->
     themes = set(focus.themes) | {t for m in members for t in focus_themes(graph, m, focus)}
     if WATER_THEME in themes:
         for member in members:
-            basin = _basin(graph, member)
-            if basin:
+            for basin in basins(graph, member):
                 add(AGENCY.get(basin), f"projet eau : bassin {basin} de {name(graph, member)}")
         add("programme:un-pour-cent-solidaire",
             "loi Oudin-Santini : jusqu'à 1 % des budgets eau et assainissement")

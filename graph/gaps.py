@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.consortium import basins
 from graph.evidence import EvidenceIndex, in_region, kind
 from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
 from graph.opportunities import name, names
@@ -200,14 +201,19 @@ def water_without_agency(ctx: GapContext) -> Gap:
             continue
         if WATER_SCHEME & set(ev.items["partner"]):
             continue
-        basin = graph.nodes[actor].get("basin")
+        found = basins(graph, actor)
+        own = graph.nodes[actor].get("basin") or not found
+        where = "" if own else " (d'après ses communes)"
         items.append(GapItem(
-            actor, name(graph, actor), basin=basin,
-            detail=f"bassin {basin}" if basin else "bassin inconnu (données Sandre absentes "
-                                                  "pour cette région dans Maillage)",
+            actor, name(graph, actor), basin=found[0] if found else None,
+            detail=("bassins " if len(found) > 1 else "bassin ") + " et ".join(found) + where
+            if found else "bassin inconnu : ni le sien ni celui de ses communes dans les "
+                          "données de Maillage",
             sources=sorted(ev.items["theme"][WATER_THEME]),
-            advice=f"Action eau : prendre contact avec l'Agence de l'eau {basin or 'du bassin'} "
-                   "et étudier le 1 % solidaire (loi Oudin-Santini) avec le pS-Eau."))
+            advice="Action eau : prendre contact avec "
+                   + (" et ".join(f"l'Agence de l'eau {b}" for b in found) if found
+                      else "l'Agence de l'eau du bassin")
+                   + " et étudier le 1 % solidaire (loi Oudin-Santini) avec le pS-Eau."))
     limit = "" if any(i.basin for i in items) or not items else (
         " Le bassin de chaque commune n'est connu de Maillage que pour la Nouvelle-Aquitaine "
         "(extrait Sandre fourni) : l'agence de chaque collectivité reste à vérifier.")
@@ -217,15 +223,6 @@ def water_without_agency(ctx: GapContext) -> Gap:
                + limit, items, themes=(WATER_THEME,))
 
 
-def _departement_basins(graph: nx.MultiDiGraph) -> dict[str, str]:
-    """Each département's main water basin (most of its communes)."""
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for _, data in graph.nodes(data=True):
-        if data.get("kind") == NodeKind.COMMUNE and data.get("basin") and data.get("departement"):
-            counts[f"departement:{data['departement']}"][str(data["basin"])] += 1
-    return {dep: min(c, key=lambda b: (-c[b], b)) for dep, c in counts.items()}
-
-
 def partner_coverage(ctx: GapContext) -> Gap:
     """Network partners present in some départements and absent from others where they
     could act: a water agency only within its basin; a partner with no link anywhere is not
@@ -233,7 +230,6 @@ def partner_coverage(ctx: GapContext) -> Gap:
     graph, index = ctx.graph, ctx.index
     departements = sorted(k for k, d in graph.nodes(data=True)
                           if d.get("kind") == NodeKind.DEPARTEMENT and ctx.home(k))
-    basins = _departement_basins(graph)
     found: list[tuple[int, GapItem]] = []
     for org, data in graph.nodes(data=True):
         # The network's partners, not other regions' RRMA nor partners known only by name.
@@ -249,7 +245,7 @@ def partner_coverage(ctx: GapContext) -> Gap:
         scope = departements
         basin = next((b for b, key in AGENCIES.items() if key == org), None)
         if basin:
-            scope = [d for d in departements if basins.get(d) == basin]
+            scope = [d for d in departements if basin in basins(graph, d)]
         missing = [Named(d, name(graph, d)) for d in scope if not per_dep.get(d)]
         if missing:
             links = sum(per_dep.values())

@@ -95,6 +95,19 @@ def test_water_without_agency_by_hand() -> None:
     assert [i.key for i in water_without_agency(ctx(g)).items] == ["commune:a"]
 
 
+def test_water_basins_of_a_departement_come_from_its_communes() -> None:
+    g = tiny()
+    g.add_edge("departement:79", "theme:eau-assainissement", key="w", type="ADDRESSES",
+               source="src-w")
+    g.add_edge("departement:79", "country:BF", key="c", type="COOPERATES_WITH", source="src-c")
+    item = next(i for i in water_without_agency(ctx(g)).items if i.key == "departement:79")
+    assert item.detail == "bassin Adour-Garonne (d'après ses communes)"  # b; c has none
+    g.nodes["commune:c"]["basin"] = "Loire-Bretagne"
+    item = next(i for i in water_without_agency(ctx(g)).items if i.key == "departement:79")
+    assert item.detail == "bassins Adour-Garonne et Loire-Bretagne (d'après ses communes)"
+    assert "Agence de l'eau Adour-Garonne et l'Agence de l'eau Loire-Bretagne" in item.advice
+
+
 def test_partner_coverage_by_hand() -> None:
     g = tiny()
     items = partner_coverage(ctx(g)).items
