@@ -21,6 +21,14 @@ MEDIA_TYPES = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset
 class Line:
     text: str
     source: str | None = None
+    #: the other sources that attest the same fact
+    also: list[str] = field(default_factory=list)
+    #: a heading over the lines that follow it (a country), not an item
+    heading: bool = False
+
+    @property
+    def sources(self) -> list[str]:
+        return ([self.source] if self.source else []) + self.also
 
 
 @dataclass
@@ -95,9 +103,12 @@ def to_markdown(report: Report) -> str:
             out += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
             out.append("")
         for line in section.lines:
-            source = f" — source : <{line.source}>" if is_web(line.source) else (
-                f" — source : {md_escape(line.source)}" if line.source else "")
-            out.append(f"- {md_escape(line.text)}{source}")
+            if line.heading:
+                out += ([""] if out[-1] else []) + [f"**{md_escape(line.text)}**", ""]
+                continue
+            cited = " ; ".join(f"<{s}>" if is_web(s) else md_escape(s) for s in line.sources)
+            label = "sources" if len(line.sources) > 1 else "source"
+            out.append(f"- {md_escape(line.text)}" + (f" — {label} : {cited}" if cited else ""))
         if section.lines:
             out.append("")
         if section.svg:

@@ -89,11 +89,18 @@ def test_every_kind_in_every_format(svc: Context, key: str) -> None:
 def test_facts_carry_their_sources(svc: Context) -> None:
     report = build(svc, "commune:86194")
     action = next(s for s in report.sections if s.title == "Action internationale")
-    facts = [line for line in action.lines if not line.text.startswith("— ")]
+    facts = [line for line in action.lines if not line.heading]
     assert facts and all(line.source for line in facts)
     assert any(line.source.startswith("https://") for line in facts)  # type: ignore[union-attr]
+    # one line per partner and kind of relation: the twinning with Marburg, two pages
+    # attest it, is one line citing both, under its country
+    marburg = [line for line in facts if "Marburg" in line.text]
+    assert len(marburg) == 1 and len(marburg[0].sources) == 2, marburg
     html = render(report, "html").decode()
-    assert "Marburg" in html and "source" in html
+    md = render(report, "md").decode()
+    assert "<h3>Allemagne</h3>" in html and "**Allemagne**" in md
+    for source in marburg[0].sources:
+        assert f'href="{source}"' in html and f"<{source}>" in md
 
 
 def test_hostile_name_is_inert_everywhere(svc: Context) -> None:
