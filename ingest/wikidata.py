@@ -342,7 +342,11 @@ def convert_twinning(row: dict[str, str], line: int, file: str, resolvers: Resol
         if new:
             props = {"country": iso, "lat": sister.lat, "lon": sister.lon,
                      "population": sister.population, "name_lang": "en"}
-            result.nodes.append(Node(key=end, name=sister.label, provenance=prov,
+            shown = sister.label
+            if re.fullmatch(r"Q\d+", shown):  # Wikidata gave no label, only its item
+                props["wikidata"] = shown
+                shown = f"lieu sans libellé dans Wikidata ({shown})"
+            result.nodes.append(Node(key=end, name=shown, provenance=prov,
                                      props={k: v for k, v in props.items() if v is not None}))
             result.rels.append(Relationship(type=RelType.LOCATED_IN, start=end, end=country,
                                             provenance=prov))

@@ -175,3 +175,11 @@ def test_a_bad_extract_is_refused_in_french_and_writes_nothing(ref_store: Sqlite
     assert message.startswith("p190-2025.tsv") and "ligne 3" in message
     assert "lat_fr" in message and "nombre attendu" in message
     assert (ref_store.generation(), ref_store.counts()) == before
+
+
+def test_a_place_wikidata_gave_no_label_is_not_named_by_its_item(store: SqliteStore) -> None:
+    # Montmorillon's sister town in the extract has only its item, Q16511122, as label
+    places = [n.node for n in store.neighbours("commune:86165", types=["TWINNED_WITH"])
+              if n.node.props.get("country") == "BF"]
+    assert [(p.name, p.props.get("wikidata")) for p in places] == [
+        ("lieu sans libellé dans Wikidata (Q16511122)", "Q16511122")]
