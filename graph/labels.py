@@ -84,3 +84,52 @@ PROPERTY_LABELS: dict[str, str] = {
 #: Properties kept for the machine, never shown to a reader.
 TECHNICAL_PROPERTIES = frozenset({"name_norm", "prop_sources", "basin_ambiguous",
                                   "region_insee", "category_fr", "name_lang"})
+
+# French says « au Sénégal », « en Espagne », « aux Pays-Bas », « à Madagascar »: the
+# gender and number of a country's name decide (a rule of the language, not a fact).
+_PLURAL = ("Îles ", "Émirats", "États-Unis", "Pays-Bas", "Philippines", "Comores",
+           "Maldives", "Seychelles", "Bahamas", "Bermudes", "Samoa américaines",
+           "Territoires ", "Terres ")
+_NO_ARTICLE = frozenset({
+    "Andorre", "Anguilla", "Antigua-et-Barbuda", "Aruba", "Bahreïn", "Chypre", "Cuba",
+    "Curaçao", "Djibouti", "Gibraltar", "Guam", "Guernesey", "Jersey", "Kiribati",
+    "La Réunion", "Madagascar", "Malte", "Maurice", "Mayotte", "Monaco", "Montserrat",
+    "Nauru", "Niue", "Oman", "Palaos", "Porto Rico", "Samoa", "Singapour", "Taïwan",
+    "Tokelau", "Tonga", "Trinité-et-Tobago", "Tuvalu", "Vanuatu", "Wallis-et-Futuna"})
+#: what no rule of thumb gives
+_SPECIAL = {"Barbade": "à la Barbade", "Dominique": "à la Dominique",
+            "Grenade": "à la Grenade", "Sierra Leone": "en Sierra Leone", "Fidji": "aux Fidji",
+            "Yémen": "au Yémen"}
+_DESCRIBED = {"Île": "dans l’", "État": "dans l’", "Territoire": "dans le ", "R.A.S.": "dans la "}
+#: names ending in « e » that are masculine
+_MASCULINE_E = frozenset({"Mexique", "Cambodge", "Mozambique", "Zimbabwe", "Belize",
+                          "Suriname", "Royaume-Uni"})
+
+
+def country_in(name: str) -> str:
+    """« au Sénégal », « en Espagne »: where something happens, in a country.
+
+    >>> [country_in(n) for n in ("Sénégal", "Burkina Faso", "Espagne", "Allemagne",
+    ...  "Pays-Bas", "Madagascar", "Iran", "Haïti", "Mexique", "Royaume-Uni",
+    ...  "République dominicaine", "Bosnie-Herzégovine", "Saint-Martin", "Honduras",
+    ...  "Île de Man", "Barbade")]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['au Sénégal', 'au Burkina Faso', 'en Espagne', 'en Allemagne', 'aux Pays-Bas',
+     'à Madagascar', 'en Iran', 'en Haïti', 'au Mexique', 'au Royaume-Uni',
+     'en République dominicaine', 'en Bosnie-Herzégovine', 'à Saint-Martin', 'au Honduras',
+     'dans l’Île de Man', 'à la Barbade']
+    """
+    first = name.replace("-", " ").split(" ")[0]
+    if name in _SPECIAL:
+        return _SPECIAL[name]
+    if first in _DESCRIBED:  # a description rather than a country's usual name
+        return _DESCRIBED[first] + name
+    if name.startswith(_PLURAL):
+        return f"aux {name}"
+    if name in _NO_ARTICLE or first in ("Saint", "Sainte", "Sao"):
+        return f"à {name}"
+    if name[:1] in "AEÉIÎOUY" or first == "Haïti":
+        return f"en {name}"
+    if first.endswith("e") and name not in _MASCULINE_E and first not in _MASCULINE_E:
+        return f"en {name}"
+    return f"au {name}"

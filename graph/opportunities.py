@@ -26,6 +26,7 @@ from graph.evidence import (
     build_index,
     kind,
 )
+from graph.labels import country_in
 from graph.model import COLLECTIVITE_KINDS
 from graph.ranking import (
     FEATURES,
@@ -286,7 +287,7 @@ def _likely_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, ev: Evidence,
         holders = index.holders.get((ev_kind, item), set()) - {ev.actor}
         local = sorted(holders & near)
         pop, dep, cooc, themes, _ = likely[(ev_kind, item)]
-        where = f"agit en {name(graph, item)}" if ev_kind == "country" else \
+        where = f"agit {country_in(name(graph, item))}" if ev_kind == "country" else \
             f"est lié à {name(graph, item)}"
         if local:
             count = "1 collectivité" if len(local) == 1 else f"{len(local)} collectivités"
