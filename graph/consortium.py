@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from graph.evidence import EvidenceIndex, build_index, kind
+from graph.labels import kind_label
 from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS
 from graph.opportunities import Reason, explain, name, names
 
@@ -207,7 +208,7 @@ def fitting_funding(graph: nx.MultiDiGraph, focus: Focus, members: list[str]) ->
 def _size(graph: nx.MultiDiGraph, actor: str) -> str:
     k = kind(graph, actor)
     if k != "commune":
-        return k
+        return kind_label(k).lower().replace("epci", "EPCI")  # « département », « région »
     pop = graph.nodes[actor].get("population") or 0
     return "grande commune" if pop >= 20000 else "commune moyenne" if pop >= 3500 else "petite commune"
 
