@@ -224,6 +224,8 @@ def prepare(rows: list[dict[str, str]], resolvers: Resolvers,
         aliases = node.props.get("aliases")
         names = {_core(node.name), *(_core(str(a)) for a in aliases or [])} \
             if isinstance(aliases, list) else {_core(node.name)}
+        if node.props.get("wikidata"):  # a place Wikidata gave no label: its item names it
+            names.add(_core(str(node.props["wikidata"])))
         at = position(node)
         known.places[country].append(Place(node.key, names, *(at or (None, None))))
         for link in store.neighbours(node.key, types=[RelType.TWINNED_WITH.value],
