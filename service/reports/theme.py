@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import networkx as nx
+
 from graph.labels import relation_label
 from graph.model import NodeKind, RelType
 from service import analysis
@@ -23,12 +25,13 @@ def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
         t for t, _, d in graph.in_edges(key, data=True) if d.get("type") == RelType.ADDRESSES)
     holders = sorted({a for k in keys for a in index.holders.get((ev_kind, k), set())})
     sources: list[str] = []
-    actors = Section("Acteurs")
+    actors = Section("Acteurs", "Pour chaque acteur, les pays des relations qui citent ce "
+                     "thème ou ce programme (pas tous ses pays).")
     actors.table = [["acteur", "pays"]]
     for a in holders:
         ev = index.by_actor[a]
-        actors.table.append([f"{ctx.name(a)} ({a})",
-                             ", ".join(sorted(ctx.name(c) for c in ev.items["country"])) or "—"])
+        actors.table.append([f"{ctx.name(a)} ({a})", ", ".join(sorted(
+            ctx.name(c) for c in _countries_on(graph, a, keys) if c in graph)) or "—"])
         for k in keys:
             sources += sorted(ev.items[ev_kind].get(k, set()))
     projects = Section("Projets")
@@ -40,10 +43,12 @@ def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
             if d.get("type") in (RelType.RUNS, RelType.ANIMATES):
                 funders.lines.append(Line(f"{ctx.name(src)} ({relation_label(str(d['type']))})",
                                           d.get("source")))
+    if not funders.lines:
+        funders.intro = "Aucun financeur ni porteur connu dans les données de Maillage."
     gaps = Section("Manques")
     for gap in analysis.gaps(ctx):
         if set(keys) & set(gap.themes):
-            gaps.lines += [Line(f"{item.name} : {gap.title.lower()} ({item.detail})",
+            gaps.lines += [Line(f"{item.name} : {gap.title.lower()} — {item.detail}",
                                 item.sources[0] if item.sources else None) for item in gap.items]
     if not gaps.lines:
         gaps.intro = "Aucun manque propre à ce thème détecté."
@@ -54,3 +59,14 @@ def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
     title = ("Programme" if kind == NodeKind.PROGRAMME else "Thème") + " : " + ctx.name(key)
     return Report("theme", key, title, key, [actors, projects, funders, gaps, chart],
                   data_date, licences)
+
+
+def _countries_on(graph: nx.MultiDiGraph, actor: str, keys: list[str]) -> set[str]:
+    """The countries of the actor's relations that state one of ``keys`` (a theme, in
+    their ``themes``) or reach it (a programme): where it acts on that, not everywhere."""
+    slugs = {k.split(":", 1)[1] for k in keys if k.startswith("theme:")}
+    found: set[str] = set()
+    for _, target, d in graph.out_edges(actor, data=True):
+        if target in keys or slugs & set(d.get("themes") or ()):
+            found.update(f"country:{c}" for c in d.get("countries") or ())
+    return found

@@ -103,6 +103,15 @@ def test_facts_carry_their_sources(svc: Context) -> None:
         assert f'href="{source}"' in html and f"<{source}>" in md
 
 
+def test_a_theme_lists_the_countries_where_each_actor_acts_on_it(svc: Context) -> None:
+    report = build(svc, "theme:eau-assainissement")
+    rows = {row[0]: row[1] for row in report.sections[0].table[1:]}
+    # Angoulême twins with towns in eight countries; its water work is in Ségou, Mali
+    assert rows["Angoulême (commune:16015)"] == "Mali"
+    funders = next(s for s in report.sections if s.title == "Financeurs et porteurs")
+    assert funders.lines or funders.intro  # never an empty section without a word
+
+
 def test_hostile_name_is_inert_everywhere(svc: Context) -> None:
     for key in ("organisation:xss", "commune:86194"):
         report = build(svc, key)
