@@ -8,7 +8,8 @@ Protocol (seeded, general, no tuning to single cases), on the real bundled facts
 
 * Each international fact of a collectivité (twinning, cooperation, project, funding,
   programme, membership, volunteering) has a *focus*: the country of its foreign partner
-  or project, or else the organisation or programme itself. A (collectivité, focus) pair is
+  or project, or else the organisation or programme itself, and then also each country
+  its source states (a funding for an action in Niger). A (collectivité, focus) pair is
   *eligible* when at least one other collectivité shares the focus.
 * The collectivités are split once, with a fixed seed, into a **training** half and a
   **test** half. ``--fit`` hides pairs of training actors only (seeds 1–30); the evaluation
@@ -38,6 +39,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -101,12 +103,16 @@ def focus(graph: nx.MultiDiGraph, target: str) -> str:
     return str(target)
 
 
-def places(graph: nx.MultiDiGraph, target: str) -> set[str]:
-    """Every focus a fact's target reveals (a project in several countries: all of them)."""
+def places(graph: nx.MultiDiGraph, target: str, data: dict[str, Any] | None = None
+           ) -> set[str]:
+    """Every focus a fact reveals: its target's (a project in several countries: all of
+    them), and the countries its source states (a funding for an action in Niger)."""
+    stated = {f"country:{c}" for c in (data or {}).get("countries") or ()
+              if f"country:{c}" in graph}
     if graph.nodes[target].get("kind") == "project":
         return {focus(graph, str(v)) for _, v, d in graph.out_edges(target, data=True)
-                if d.get("type") == "TAKES_PLACE_IN"} | {focus(graph, target)}
-    return {focus(graph, target)}
+                if d.get("type") == "TAKES_PLACE_IN"} | {focus(graph, target)} | stated
+    return {focus(graph, target)} | stated
 
 
 Fact = tuple[str, str, str]
@@ -120,7 +126,10 @@ def facts(graph: nx.MultiDiGraph) -> dict[tuple[str, str], list[Fact]]:
                 and graph.nodes[u].get("kind") in COLLECTIVITE_KINDS
                 and in_region(graph, u, REGION)
                 and graph.nodes[v].get("kind") not in COLLECTIVITE_KINDS):
-            found[(u, focus(graph, v))].append((u, v, k))
+            # a partner's fact counts for the countries it states too, as the evidence does
+            partner = graph.nodes[v].get("kind") in ("organisation", "programme")
+            for seen in sorted(places(graph, v, d) if partner else {focus(graph, v)}):
+                found[(u, seen)].append((u, v, k))
     return found
 
 
@@ -133,7 +142,7 @@ def hide(graph: nx.MultiDiGraph, hidden: list[tuple[str, str]],
         origins = {graph.edges[u, v, k].get("origin") for u, v, k in edges} - {None}
         doomed = set(edges)
         for u, v, k, d in graph.edges(actor, keys=True, data=True):
-            if d.get("origin") in origins or target in places(graph, v):
+            if d.get("origin") in origins or target in places(graph, v, d):
                 doomed.add((u, v, k))
         for u, v, k, d in graph.in_edges(actor, keys=True, data=True):
             if d.get("joint") and d.get("via") and focus(graph, d["via"]) == target:
@@ -362,9 +371,9 @@ def report(per_seed: list[Strata], cases: list[int], leaked: int, model: Model) 
               f"Face aux plus actifs, tous couples : précision@5 {versus('tous', 'precision@5')}"
               f", MRR@10 {versus('tous', 'MRR@10')} ; démarrages à froid, hit@5 "
               f"{versus('démarrage à froid', 'hit@5')}. Hors des 5 acteurs les plus connectés "
-              f"(listes recalculées sans eux) : Maillage {ours['hit@5']:.2f} / "
-              f"{ours['hit@10']:.2f} (hit@5 / hit@10) contre {theirs['hit@5']:.2f} / "
-              f"{theirs['hit@10']:.2f} pour les plus actifs sans hubs, devant sur "
+              f"(listes recalculées sans eux) : Maillage {ours['hit@5']:.3f} / "
+              f"{ours['hit@10']:.3f} (hit@5 / hit@10) contre {theirs['hit@5']:.3f} / "
+              f"{theirs['hit@10']:.3f} pour les plus actifs sans hubs, devant sur "
               f"{hub_wins['hit@5']}/30 et {hub_wins['hit@10']}/30 graines : "
               f"**{'devant aux deux mesures' if hubs_met else 'pas devant aux deux mesures'}**.",
               ""]

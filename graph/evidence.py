@@ -138,6 +138,10 @@ def actor_evidence(graph: nx.MultiDiGraph, actor: str, year: int | None = None) 
                     ev.add("theme", place, source)
         elif target_kind in PARTNER_KINDS:
             ev.add("partner", target, source)
+            # a funding or a programme the source places in a country: acting there too
+            for iso in data.get("countries") or ():
+                if f"country:{iso}" in graph:
+                    ev.add("country", f"country:{iso}", source)
     # Organisations: who funds or runs what points at them too.
     if kind(graph, actor) == NodeKind.ORGANISATION:
         for source_key, _, data in graph.in_edges(actor, data=True):

@@ -204,3 +204,14 @@ def test_gap_rules_state_limits_and_next_steps() -> None:
     for rule in (white_zones, separate_actors, water_without_agency, partner_coverage,
                  odd_unaddressed, stale_relations, data_quality):
         assert all(item.advice for item in rule(c).items), rule.__name__
+
+
+def test_a_funding_placed_in_a_country_is_acting_there() -> None:
+    g = tiny()
+    g.add_node("country:NE", kind="country", name="Niger")
+    g.add_node("organisation:agence", kind="organisation", name="agence", category="agence_eau")
+    g.add_edge("commune:c", "organisation:agence", key="f", type="FUNDED_BY", source="src-f",
+               countries=["NE", "ZZ"])  # ZZ: not a country of the graph, left out
+    index = build_index(g)
+    assert sorted(index.by_actor["commune:c"].items["country"]) == ["country:NE"]
+    assert index.holders[("country", "country:NE")] == {"commune:c"}
