@@ -137,9 +137,12 @@ def in_focus(graph: nx.MultiDiGraph, target: str, focus: Focus) -> bool:
 
 
 def focus_relations(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> list[dict[str, object]]:
-    """The actor's relations that lie in the focus (the only ones its reasons may cite)."""
+    """The actor's relations that lie in the focus (the only ones its reasons may cite):
+    by their target, or by the countries their source states (a funding for Niger)."""
+    countries = {c.split(":", 1)[1] for c in focus_countries(focus, graph)}
     return [d for _, v, d in graph.out_edges(actor, data=True)
-            if d.get("type") in INTERNATIONAL_RELS and in_focus(graph, v, focus)]
+            if d.get("type") in INTERNATIONAL_RELS and (
+                in_focus(graph, v, focus) or countries & set(d.get("countries") or ()))]
 
 
 def focus_themes(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> set[str]:

@@ -215,3 +215,19 @@ def test_a_funding_placed_in_a_country_is_acting_there() -> None:
     index = build_index(g)
     assert sorted(index.by_actor["commune:c"].items["country"]) == ["country:NE"]
     assert index.holders[("country", "country:NE")] == {"commune:c"}
+
+
+def test_a_funding_for_a_country_gives_its_themes_and_funders_to_the_consortium() -> None:
+    g = tiny()
+    g.add_node("country:NE", kind="country", name="Niger")
+    g.add_node("organisation:agence-eau-adour-garonne", kind="organisation",
+               name="Agence de l'eau Adour-Garonne", category="agence_eau")
+    for commune in ("commune:b", "commune:c"):  # b: Adour-Garonne; c: no basin known
+        g.add_edge(commune, "organisation:agence-eau-adour-garonne", key=f"f-{commune}",
+                   type="FUNDED_BY", source=f"src-{commune}", countries=["NE"],
+                   themes=["eau-assainissement"])
+    consortium = build_consortia(g, Focus(countries=["country:NE"]))[0]
+    members = [consortium.lead, *consortium.members]
+    assert {m.actor for m in members} == {"commune:b", "commune:c"}
+    assert all(any("Eau" in r.text or "eau" in r.text for r in m.reasons) for m in members)
+    assert "organisation:agence-eau-adour-garonne" in {f.key for f in consortium.funding}
