@@ -161,6 +161,24 @@ def actor_evidence(graph: nx.MultiDiGraph, actor: str, year: int | None = None) 
     return ev
 
 
+def countries_on(graph: nx.MultiDiGraph, actor: str, keys: list[str]) -> set[str]:
+    """The countries of the actor's relations that state one of ``keys`` (a theme, in
+    their ``themes``) or reach it (a programme): where it acts on that, not everywhere.
+
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("commune:1", "territory:ml-segou", themes=["eau"], countries=["ML"])
+    >>> _ = g.add_edge("commune:1", "territory:de-x", themes=["culture"], countries=["DE"])
+    >>> countries_on(g, "commune:1", ["theme:eau"])
+    {'country:ML'}
+    """
+    slugs = {k.split(":", 1)[1] for k in keys if k.startswith("theme:")}
+    found: set[str] = set()
+    for _, target, d in graph.out_edges(actor, data=True):
+        if target in keys or slugs & set(d.get("themes") or ()):
+            found.update(f"country:{c}" for c in d.get("countries") or ())
+    return found
+
+
 @dataclass
 class EvidenceIndex:
     """Evidence of every internationally active actor, and the reverse index."""

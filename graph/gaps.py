@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.consortium import basins
+from graph.consortium import AGENCY, basins
 from graph.evidence import EvidenceIndex, in_region, kind
 from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
 from graph.opportunities import name, names
@@ -23,9 +23,6 @@ from graph.status import Status, pair_statuses
 LARGE_COMMUNE = 10_000
 STALE_YEARS = 10
 WATER_THEME = "theme:eau-assainissement"
-#: The water agency of each basin.
-AGENCIES = {"Adour-Garonne": "organisation:agence-eau-adour-garonne",
-            "Loire-Bretagne": "organisation:agence-eau-loire-bretagne"}
 #: What ties a water action to its basin's funding: the agencies, the 1 %, pS-Eau.
 WATER_SCHEME = frozenset({"programme:un-pour-cent-solidaire",
                           "organisation:agence-eau-adour-garonne",
@@ -243,7 +240,7 @@ def partner_coverage(ctx: GapContext) -> Gap:
         if not per_dep:
             continue
         scope = departements
-        basin = next((b for b, key in AGENCIES.items() if key == org), None)
+        basin = next((b for b, key in AGENCY.items() if key == org), None)
         if basin:
             scope = [d for d in departements if basin in basins(graph, d)]
         missing = [Named(d, name(graph, d)) for d in scope if not per_dep.get(d)]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-import networkx as nx
-
+from graph.evidence import countries_on
 from graph.labels import relation_label
 from graph.model import NodeKind, RelType
 from service import analysis
@@ -31,7 +30,7 @@ def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
     for a in holders:
         ev = index.by_actor[a]
         actors.table.append([f"{ctx.name(a)} ({a})", ", ".join(sorted(
-            ctx.name(c) for c in _countries_on(graph, a, keys) if c in graph)) or "—"])
+            ctx.name(c) for c in countries_on(graph, a, keys) if c in graph)) or "—"])
         for k in keys:
             sources += sorted(ev.items[ev_kind].get(k, set()))
     projects = Section("Projets")
@@ -60,13 +59,3 @@ def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
     return Report("theme", key, title, key, [actors, projects, funders, gaps, chart],
                   data_date, licences)
 
-
-def _countries_on(graph: nx.MultiDiGraph, actor: str, keys: list[str]) -> set[str]:
-    """The countries of the actor's relations that state one of ``keys`` (a theme, in
-    their ``themes``) or reach it (a programme): where it acts on that, not everywhere."""
-    slugs = {k.split(":", 1)[1] for k in keys if k.startswith("theme:")}
-    found: set[str] = set()
-    for _, target, d in graph.out_edges(actor, data=True):
-        if target in keys or slugs & set(d.get("themes") or ()):
-            found.update(f"country:{c}" for c in d.get("countries") or ())
-    return found
