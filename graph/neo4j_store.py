@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -218,7 +218,7 @@ class Neo4jStore(BaseStore):
                        for row in self._run(NODE_IDS.format(label=label), {"keys": group}))
         return ids
 
-    def _write_nodes(self, nodes: Sequence[Node]) -> None:
+    def _write_nodes(self, nodes: Sequence[Node], created: Collection[str] = ()) -> None:
         by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for n in nodes:
             by_label[n.kind.label][n.key] = _node_props(n)
@@ -233,7 +233,10 @@ class Neo4jStore(BaseStore):
             if old:
                 self._run(UPDATE_NODES.format(label=label), {"keys": list(old), "props": old}, write=True)
 
-    def _write_relationships(self, rels: Sequence[Relationship]) -> None:
+    def _write_relationships(self, rels: Sequence[Relationship],
+                             created: Collection[str] = ()) -> None:
+        # ``created`` is not trusted here: without a lock, another transaction may create
+        # the same relation meanwhile (Neo4j Community has no key constraint on relations)
         ids = self._ids(k for r in rels for k in (r.start, r.end))
         if any(r.start not in ids or r.end not in ids for r in rels):
             super()._check_endpoints(rels)  # says which (the transaction is rolled back)

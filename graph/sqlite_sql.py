@@ -51,6 +51,16 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 """
 
+#: Records the writing transaction read as absent: a plain insert (an upsert costs twice
+#: as much with the foreign keys checked, and a conflict here would be a bug: it fails).
+INSERT_NODE = """
+INSERT INTO nodes (key, kind, name, name_norm, props, source, licence, ingested_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+INSERT_REL = """
+INSERT INTO rels (key, type, start, "end", props, source, licence, ingested_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
 UPSERT_NODE = """
 INSERT INTO nodes (key, kind, name, name_norm, props, source, licence, ingested_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)

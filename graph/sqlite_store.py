@@ -10,7 +10,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,15 @@ from graph.model import (
     kind_of,
     normalize,
 )
-from graph.sqlite_sql import NODE_COLUMNS, REL_COLUMNS, SCHEMA, UPSERT_NODE, UPSERT_REL
+from graph.sqlite_sql import (
+    INSERT_NODE,
+    INSERT_REL,
+    NODE_COLUMNS,
+    REL_COLUMNS,
+    SCHEMA,
+    UPSERT_NODE,
+    UPSERT_REL,
+)
 from graph.store import (
     BaseStore,
     Direction,
@@ -41,6 +49,11 @@ from graph.writelog import LOG_WINDOW_MS, LoggedWrite, log_entry
 
 # SQLite allows 32766 host parameters; stay well below it.
 IN_CHUNK = 900
+#: A write of this many records or more gets a page cache of BULK_CACHE_KIB (negative:
+#: KiB, as SQLite counts it) until its transaction ends; SQLite's default otherwise.
+BULK_ROWS = 400
+BULK_CACHE_KIB = -65536
+DEFAULT_CACHE_KIB = -2000
 #: Log entries older than this (ms) are dropped; readers that far behind rebuild.
 LOG_KEEP_MS = 10 * LOG_WINDOW_MS
 
@@ -120,6 +133,9 @@ class SqliteStore(BaseStore):
                 self._conn.execute("COMMIT")
             finally:
                 self._local.depth = 0
+                if getattr(self._local, "bulk", False):
+                    self._conn.execute(f"PRAGMA cache_size = {DEFAULT_CACHE_KIB}")
+                    self._local.bulk = False
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return self._conn.execute(sql, params).fetchall()
@@ -163,19 +179,29 @@ class SqliteStore(BaseStore):
                                list(keys))
         return {row["key"]: _rel(row) for row in rows}
 
-    def _write_nodes(self, nodes: Sequence[Node]) -> None:
-        with self._lock:
-            self._conn.executemany(UPSERT_NODE, [
-                (n.key, n.kind.value, n.name, normalize(n.name),
-                 json.dumps(n.props, ensure_ascii=False), n.provenance.source,
-                 n.provenance.licence, n.provenance.ingested_at) for n in nodes])
+    def _write_nodes(self, nodes: Sequence[Node], created: Collection[str] = ()) -> None:
+        self._write(INSERT_NODE, UPSERT_NODE, created, [
+            (n.key, n.kind.value, n.name, normalize(n.name),
+             json.dumps(n.props, ensure_ascii=False), n.provenance.source,
+             n.provenance.licence, n.provenance.ingested_at) for n in nodes])
 
-    def _write_relationships(self, rels: Sequence[Relationship]) -> None:
+    def _write_relationships(self, rels: Sequence[Relationship],
+                             created: Collection[str] = ()) -> None:
+        self._write(INSERT_REL, UPSERT_REL, created, [
+            (r.key, r.type.value, r.start, r.end, json.dumps(r.props, ensure_ascii=False),
+             r.provenance.source, r.provenance.licence, r.provenance.ingested_at)
+            for r in rels])
+
+    def _write(self, insert: str, upsert: str, created: Collection[str],
+               rows: list[tuple[Any, ...]]) -> None:
         with self._lock:
-            self._conn.executemany(UPSERT_REL, [
-                (r.key, r.type.value, r.start, r.end, json.dumps(r.props, ensure_ascii=False),
-                 r.provenance.source, r.provenance.licence, r.provenance.ingested_at)
-                for r in rels])
+            if len(rows) >= BULK_ROWS and not getattr(self._local, "bulk", False):
+                # a big write touches index pages all over the base: a larger page cache
+                # for this transaction only (reset when it ends)
+                self._conn.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+                self._local.bulk = True
+            self._conn.executemany(insert, [row for row in rows if row[0] in created])
+            self._conn.executemany(upsert, [row for row in rows if row[0] not in created])
 
     def _bump_generation(self, nodes: Iterable[str] = (), rels: Iterable[str] = (),
                          everything: bool = False) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import abc
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from itertools import islice
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar, runtime_checkable
@@ -69,8 +69,7 @@ class DuplicateKeyError(StoreError):
 
 
 class StoreBusy(StoreError):
-    """A transient conflict with another writer (a deadlock the server broke): the whole
-    unit of work can be run again."""
+    """A transient conflict with another writer (a broken deadlock): run the work again."""
 
 
 class StoreUnavailable(StoreError):
@@ -99,9 +98,8 @@ class GraphStore(Protocol):
     def setup_schema(self) -> None: ...
     def transaction(self) -> AbstractContextManager[None]: ...
     def upsert_nodes(self, nodes: Iterable[Node], batch_size: int = 500) -> UpsertSummary: ...
-    def upsert_relationships(
-        self, rels: Iterable[Relationship], batch_size: int = 500
-    ) -> UpsertSummary: ...
+    def upsert_relationships(self, rels: Iterable[Relationship],
+                             batch_size: int = 500) -> UpsertSummary: ...
     def plan_nodes(self, nodes: Sequence[Node]) -> dict[str, Action]: ...
     def plan_relationships(self, rels: Sequence[Relationship]) -> dict[str, Action]: ...
     def get_node(self, key: str) -> Node | None: ...
@@ -202,9 +200,11 @@ class BaseStore(UnitOfWork):
     @abc.abstractmethod
     def _fetch_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]: ...
     @abc.abstractmethod
-    def _write_nodes(self, nodes: Sequence[Node]) -> None: ...
+    def _write_nodes(self, nodes: Sequence[Node], created: Collection[str] = ()) -> None:
+        """Write ``nodes``; ``created``: the keys this transaction read as absent."""
     @abc.abstractmethod
-    def _write_relationships(self, rels: Sequence[Relationship]) -> None: ...
+    def _write_relationships(self, rels: Sequence[Relationship],
+                             created: Collection[str] = ()) -> None: ...
     @abc.abstractmethod
     def _bump_generation(self, nodes: Iterable[str] = (), rels: Iterable[str] = (),
                          everything: bool = False) -> None:
@@ -299,7 +299,7 @@ class BaseStore(UnitOfWork):
                 plan, old = self._plan_nodes(batch)
                 changed = [n for n in batch if plan[n.key] != "unchanged"]
                 if changed:
-                    self._write_nodes(changed)
+                    self._write_nodes(changed, {k for k, a in plan.items() if a == "create"})
                     self._record("node", [(n.key, old.get(n.key), n) for n in changed])
                     touched.extend(n.key for n in changed)
                 summary += _summarise(plan)
@@ -307,9 +307,8 @@ class BaseStore(UnitOfWork):
                 self._bump_generation(nodes=touched)
         return summary
 
-    def upsert_relationships(
-        self, rels: Iterable[Relationship], batch_size: int = 500
-    ) -> UpsertSummary:
+    def upsert_relationships(self, rels: Iterable[Relationship],
+                             batch_size: int = 500) -> UpsertSummary:
         summary = UpsertSummary()
         touched: list[str] = []
         with self.transaction():
@@ -318,7 +317,7 @@ class BaseStore(UnitOfWork):
                 plan, old_rels = self._plan_relationships(batch)
                 changed = [r for r in batch if plan[r.key] != "unchanged"]
                 if changed:
-                    self._write_relationships(changed)
+                    self._write_relationships(changed, {k for k, a in plan.items() if a == "create"})
                     self._record("rel", [(r.key, old_rels.get(r.key), r) for r in changed])
                     touched.extend(r.key for r in changed)
                 summary += _summarise(plan)
