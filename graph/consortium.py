@@ -145,13 +145,16 @@ def focus_relations(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> list[di
                 in_focus(graph, v, focus) or countries & set(d.get("countries") or ()))]
 
 
-def focus_themes(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> set[str]:
-    """Themes of the actor's relations in the focus, not of all its action."""
-    out: set[str] = set()
+def focus_themes(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> dict[str, set[str]]:
+    """Themes of the actor's relations in the focus, not of all its action, each with the
+    sources of those relations only."""
+    out: dict[str, set[str]] = {}
     for d in focus_relations(graph, actor, focus):
         themes = d.get("themes")
-        if isinstance(themes, list):
-            out |= {f"theme:{t}" for t in themes}
+        for theme in themes if isinstance(themes, list) else ():
+            sources = out.setdefault(f"theme:{theme}", set())
+            if d.get("source"):
+                sources.add(str(d["source"]))
     return out
 
 
@@ -330,12 +333,16 @@ def _reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, actor: str,
         if f"country:{graph.nodes[territory].get('country')}" in countries and (
                 "territory", territory) not in items:
             items.append(("territory", territory))
-    for theme in sorted(focus_themes(graph, actor, focus)):
+    in_focus = focus_themes(graph, actor, focus)
+    for theme in sorted(in_focus):
         if ("theme", theme) not in items and theme in graph:
             items.append(("theme", theme))
     reasons = []
     for ev_kind, item in items:
-        sources = sorted(ev.items[ev_kind].get(item, set()))
+        # a theme the focus does not name is cited from the relations in the focus only
+        cited = in_focus.get(item, set()) if ev_kind == "theme" and item not in focus.themes \
+            else ev.items[ev_kind].get(item, set())
+        sources = sorted(cited)
         text = explain(graph, ev_kind, item, plural=False).replace("agissent", "agit").replace(
             "coopèrent", "coopère").replace("travaillent", "travaille").replace("sont liés",
                                                                                   "est lié")

@@ -231,3 +231,24 @@ def test_a_funding_for_a_country_gives_its_themes_and_funders_to_the_consortium(
     assert {m.actor for m in members} == {"commune:b", "commune:c"}
     assert all(any("Eau" in r.text or "eau" in r.text for r in m.reasons) for m in members)
     assert "organisation:agence-eau-adour-garonne" in {f.key for f in consortium.funding}
+
+
+def test_a_theme_reason_cites_only_the_relations_in_the_focus() -> None:
+    # b works on water in Burkina Faso (src-bf) and on water and culture in Mali (src-ml):
+    # in a Burkina consortium, its water reason cites src-bf only, and culture is absent
+    g = tiny()
+    g.add_node("theme:culture", kind="theme", name="culture")
+    g.add_node("country:ML", kind="country", name="Mali")
+    g.add_node("territory:ml-kayes", kind="territory", name="Kayes", country="ML")
+    g.add_edge("territory:ml-kayes", "country:ML", key="l", type="LOCATED_IN", source="geo")
+    g.add_edge("commune:b", "country:BF", key="bf", type="COOPERATES_WITH", source="src-bf",
+               themes=["eau-assainissement"])
+    g.add_edge("commune:b", "territory:ml-kayes", key="ml", type="COOPERATES_WITH",
+               source="src-ml", themes=["eau-assainissement", "culture"])
+    for theme in ("eau-assainissement", "culture"):
+        g.add_edge("commune:b", f"theme:{theme}", key=f"t-{theme}", type="ADDRESSES",
+                   source="src-ml")
+    consortia = build_consortia(g, Focus(countries=["country:BF"]))
+    b = next(m for c in consortia for m in [c.lead, *c.members] if m.actor == "commune:b")
+    themes = {r.item: r.sources for r in b.reasons if r.kind == "theme"}
+    assert themes == {"theme:eau-assainissement": ["src-bf"]}
