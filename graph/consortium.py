@@ -136,23 +136,36 @@ def in_focus(graph: nx.MultiDiGraph, target: str, focus: Focus) -> bool:
     return False
 
 
-def focus_relations(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> list[dict[str, object]]:
-    """The actor's relations that lie in the focus (the only ones its reasons may cite):
-    by their target, or by the countries their source states (a funding for Niger)."""
+def focus_edges(graph: nx.MultiDiGraph, actor: str,
+                focus: Focus) -> list[tuple[str, dict[str, object]]]:
+    """(target, data) of the actor's relations that lie in the focus (the only ones its
+    reasons may cite): by their target, or by the countries their source states (a
+    funding for Niger)."""
     countries = {c.split(":", 1)[1] for c in focus_countries(focus, graph)}
-    return [d for _, v, d in graph.out_edges(actor, data=True)
+    return [(v, d) for _, v, d in graph.out_edges(actor, data=True)
             if d.get("type") in INTERNATIONAL_RELS and (
                 in_focus(graph, v, focus) or countries & set(d.get("countries") or ()))]
 
 
-def focus_themes(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> dict[str, set[str]]:
-    """Themes of the actor's relations in the focus, not of all its action, each with the
-    sources of those relations only."""
+def focus_relations(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> list[dict[str, object]]:
+    return [d for _, d in focus_edges(graph, actor, focus)]
+
+
+def focus_themes(graph: nx.MultiDiGraph, actor: str, focus: Focus,
+                 edges: list[tuple[str, dict[str, object]]] | None = None
+                 ) -> dict[str, set[str]]:
+    """Themes of the actor's relations in the focus (``edges``, by default all of them),
+    not of all its action, each with the sources of those relations only: the themes a
+    relation states, and those of a project it takes part in."""
     out: dict[str, set[str]] = {}
-    for d in focus_relations(graph, actor, focus):
-        themes = d.get("themes")
-        for theme in themes if isinstance(themes, list) else ():
-            sources = out.setdefault(f"theme:{theme}", set())
+    for target, d in focus_edges(graph, actor, focus) if edges is None else edges:
+        stated = d.get("themes")
+        themes = {f"theme:{t}" for t in stated} if isinstance(stated, list) else set()
+        if kind(graph, target) == "project":
+            themes |= {v for _, v, e in graph.out_edges(target, data=True)
+                       if e.get("type") == "ADDRESSES" and kind(graph, v) == "theme"}
+        for theme in themes:
+            sources = out.setdefault(theme, set())
             if d.get("source"):
                 sources.add(str(d["source"]))
     return out

@@ -6,9 +6,10 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
+from graph.consortium import Focus, focus_edges, focus_themes
 from graph.labels import kind_label
 from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS, NodeKind, RelType
-from graph.status import STATUS_FR, relation_status
+from graph.status import STATUS_FR, Status, relation_status
 from graph.walks import ActorFilter, filter_actors, search_nodes
 from service.context import Context, NotFound
 from service.schemas import (
@@ -77,14 +78,19 @@ def country(ctx: Context, iso2: str) -> CountryPublic:
     node = ctx.need(key)
     index, graph = ctx.index(), ctx.graph()
     actors: list[dict[str, Any]] = []
+    focus = Focus(countries=[key])
     for actor in sorted(index.holders.get(("country", key), set())):
         ev = index.by_actor[actor]
         territories = sorted(t for t in ev.items["territory"]
                              if graph.nodes[t].get("country") == iso2)
-        years = sorted(ev.years)
+        # on what and since when *there*: its current relations in this country only
+        edges = [(v, d) for v, d in focus_edges(graph, actor, focus)
+                 if relation_status(d, date.today().year) != Status.ENDED]
+        years = sorted(y for _, d in edges for y in _years(d))
+        themes = sorted(t for t in focus_themes(graph, actor, focus, edges) if t in graph)
         actors.append({"key": actor, "name": ctx.name(actor), "kind": graph.nodes[actor]["kind"],
                        "territories": [ctx.ref(t).model_dump() for t in territories],
-                       "themes": [ctx.ref(t).model_dump() for t in sorted(ev.items["theme"])],
+                       "themes": [ctx.ref(t).model_dump() for t in themes],
                        "since": years[0] if years else None,
                        "sources": sorted(ev.items["country"][key])})
     places = sorted({src for src, _, d in graph.in_edges(key, data=True)
@@ -93,6 +99,14 @@ def country(ctx: Context, iso2: str) -> CountryPublic:
     return CountryPublic(country=NodePublic.of(node), actors=actors,
                          territories=[ctx.ref(p) for p in places],
                          by_region=by_region(ctx, ("country", key)))
+
+
+def _years(data: dict[str, Any]) -> list[int]:
+    """The years a relation's source cites (its start when it gives only that)."""
+    years = data.get("years")
+    if isinstance(years, list):
+        return [int(y) for y in years]
+    return [int(data["since"])] if isinstance(data.get("since"), int) else []
 
 
 def by_region(ctx: Context, item: tuple[str, str]) -> dict[str, int]:

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from graph.sqlite_store import SqliteStore
-from service import views
+from service import actors, views
 from service.context import Context
 from service.views import ViewSpec
 
@@ -56,6 +56,28 @@ def test_a_theme_view_is_about_that_theme(ref_store: SqliteStore) -> None:
     assert all(graph.has_edge(p, "theme:eau-assainissement") for p in projects)
     places = {n.key for n in before.nodes if n.kind in ("territory", "country")}
     assert places and all(any(graph.has_edge(p, t) for p in projects) for t in places)
+    ctx.close()
+
+
+def test_a_countrys_actors_are_described_by_their_relations_there(
+        ref_store: SqliteStore) -> None:
+    """« On what, since when » in a country: themes and first year from the actor's
+    relations in that country only, not from its action elsewhere."""
+    ctx = Context(ref_store)
+    graph = ctx.graph()
+    germany = actors.country(ctx, "DE").actors
+    for actor in germany:
+        there = [(v, d) for _, v, d in graph.out_edges(actor["key"], data=True)
+                 if graph.nodes[v].get("country") == "DE" or v == "country:DE"
+                 or "DE" in (d.get("countries") or ())]
+        years = {int(y) for _, d in there for y in d.get("years") or ()}
+        themes = {f"theme:{t}" for _, d in there for t in d.get("themes") or ()} | {
+            t for v, _ in there if graph.nodes[v]["kind"] == "project"
+            for t in graph.successors(v) if graph.nodes[t]["kind"] == "theme"}
+        assert actor["since"] is None or actor["since"] in years, actor["key"]
+        assert {t["key"] for t in actor["themes"]} <= themes, actor["key"]
+    # not vacuous: some actors there have dated, themed relations
+    assert sum(1 for a in germany if a["since"] and a["themes"]) >= 3
     ctx.close()
 
 
