@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.evidence import EvidenceIndex
+from graph.evidence import EvidenceIndex, countries_on
 from graph.model import ACTOR_KINDS, CONTAINER_KINDS, VOCABULARY_KINDS, NodeKind, normalize
 
 #: What a country view keeps when it is tied to the country or one of its places.
@@ -120,7 +120,8 @@ def in_departement(key: str, data: dict[str, Any], dep: str) -> bool:
 
 def filter_actors(graph: nx.MultiDiGraph, index: EvidenceIndex, spec: ActorFilter) -> list[str]:
     """Actor keys matching ``spec``: internationally active ones first, then by population
-    (largest first), then by key.
+    (largest first), then by key. A country and a theme together ask for a relation in
+    that country on that theme.
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("commune:1", kind="commune", name="Niort", population=60000, departement="79")
@@ -148,6 +149,10 @@ def filter_actors(graph: nx.MultiDiGraph, index: EvidenceIndex, spec: ActorFilte
         if country_key and (ev is None or country_key not in ev.items["country"]):
             continue
         if theme_key and (ev is None or theme_key not in ev.items["theme"]):
+            continue
+        # both: on that theme *in* that country, not water in Mali and culture in Senegal
+        if country_key and theme_key and country_key not in countries_on(graph, key,
+                                                                         [theme_key]):
             continue
         found.append((0 if ev else 1, -int(data.get("population") or 0), key))
     found.sort()

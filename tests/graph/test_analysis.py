@@ -21,6 +21,7 @@ from graph.gaps import (
 )
 from graph.metrics import brokers, communities, path
 from graph.opportunities import candidates, suggest_partners
+from graph.walks import ActorFilter, filter_actors
 
 
 def tiny() -> nx.MultiDiGraph:
@@ -252,3 +253,19 @@ def test_a_theme_reason_cites_only_the_relations_in_the_focus() -> None:
     b = next(m for c in consortia for m in [c.lead, *c.members] if m.actor == "commune:b")
     themes = {r.item: r.sources for r in b.reasons if r.kind == "theme"}
     assert themes == {"theme:eau-assainissement": ["src-bf"]}
+
+
+def test_a_country_and_a_theme_together_ask_for_both_in_one_relation() -> None:
+    # a: water in Burkina Faso; b: water in Mali, and a cooperation in Burkina on nothing
+    g = tiny()
+    g.add_node("country:ML", kind="country", name="Mali")
+    g.add_edge("commune:a", "territory:bf-kaya", key="w", type="COOPERATES_WITH", source="s1",
+               themes=["eau-assainissement"], countries=["BF"])
+    g.add_edge("commune:b", "country:ML", key="w", type="COOPERATES_WITH", source="s2",
+               themes=["eau-assainissement"], countries=["ML"])
+    index = build_index(g)
+    both = filter_actors(g, index, ActorFilter(country="BF", theme="eau-assainissement"))
+    assert both == ["commune:a"]
+    # each alone still finds b (it acts in Burkina, and works on water)
+    assert "commune:b" in filter_actors(g, index, ActorFilter(country="BF"))
+    assert "commune:b" in filter_actors(g, index, ActorFilter(theme="eau-assainissement"))
