@@ -83,15 +83,11 @@ def country(ctx: Context, iso2: str) -> CountryPublic:
         ev = index.by_actor[actor]
         territories = sorted(t for t in ev.items["territory"]
                              if graph.nodes[t].get("country") == iso2)
-        # on what and since when *there*: its current relations in this country only
-        edges = [(v, d) for v, d in focus_edges(graph, actor, focus)
-                 if relation_status(d, date.today().year) != Status.ENDED]
-        years = sorted(y for _, d in edges for y in _years(d))
-        themes = sorted(t for t in focus_themes(graph, actor, focus, edges) if t in graph)
+        themes, since = there(ctx, actor, focus)
         actors.append({"key": actor, "name": ctx.name(actor), "kind": graph.nodes[actor]["kind"],
                        "territories": [ctx.ref(t).model_dump() for t in territories],
                        "themes": [ctx.ref(t).model_dump() for t in themes],
-                       "since": years[0] if years else None,
+                       "since": since,
                        "sources": sorted(ev.items["country"][key])})
     places = sorted({src for src, _, d in graph.in_edges(key, data=True)
                      if d.get("type") == RelType.LOCATED_IN
@@ -99,6 +95,17 @@ def country(ctx: Context, iso2: str) -> CountryPublic:
     return CountryPublic(country=NodePublic.of(node), actors=actors,
                          territories=[ctx.ref(p) for p in places],
                          by_region=by_region(ctx, ("country", key)))
+
+
+def there(ctx: Context, actor: str, focus: Focus) -> tuple[list[str], int | None]:
+    """On what and since when an actor acts *there* (a country, a place abroad): from its
+    current relations in the focus only, not from its action elsewhere."""
+    graph = ctx.graph()
+    edges = [(v, d) for v, d in focus_edges(graph, actor, focus)
+             if relation_status(d, date.today().year) != Status.ENDED]
+    years = sorted(y for _, d in edges for y in _years(d))
+    themes = sorted(t for t in focus_themes(graph, actor, focus, edges) if t in graph)
+    return themes, years[0] if years else None
 
 
 def _years(data: dict[str, Any]) -> list[int]:

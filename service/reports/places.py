@@ -11,6 +11,7 @@ from graph.consortium import Focus
 from graph.model import NodeKind
 from service import analysis
 from service.actors import country as country_actors
+from service.actors import there
 from service.context import Context
 from service.reports.common import meta, thousands, top_counts
 from viz.charts import bars, choropleth
@@ -135,9 +136,14 @@ def build_country(ctx: Context, key: str, contacts: bool = False) -> Report:
     sources: list[str] = []
     who = Section("Qui agit, sur quoi, depuis quand")
     who.table = [["acteur", "collectivités partenaires", "thèmes", "depuis"]]
+    shown: list[dict[str, Any]] = []
     for a in data.actors:
-        if is_territory and key not in {t["key"] for t in a["territories"]}:
-            continue
+        if is_territory:  # that place, not the others of the country
+            if key not in {t["key"] for t in a["territories"]}:
+                continue
+            on, since = there(ctx, a["key"], Focus(territories=[key]))
+            a = {**a, "themes": [{"name": ctx.name(t)} for t in on], "since": since}
+        shown.append(a)
         who.table.append([f"{a['name']} ({a['key']})",
                           ", ".join(t["name"] for t in a["territories"]) or "—",
                           ", ".join(t["name"] for t in a["themes"]) or "—",
@@ -155,7 +161,7 @@ def build_country(ctx: Context, key: str, contacts: bool = False) -> Report:
             calls.setdefault(f.name, f.why)
     funding = Section("Appels et financeurs qui conviennent",
                       lines=[Line(f"{name} — {why}") for name, why in calls.items()])
-    themes = Counter(t["name"] for a in data.actors for t in a["themes"])
+    themes = Counter(t["name"] for a in shown for t in a["themes"])
     chart = Section("Acteurs par thème", svg=bars("Acteurs par thème", top_counts(themes, 10)))
     france = Section("Ailleurs en France", "Collectivités françaises qui y agissent, par "
                      "région (faits fournis et jumelages Wikidata P190) : des partenaires "
