@@ -153,7 +153,7 @@ def separate_actors(ctx: GapContext) -> Gap:
         actors = sorted(h for h in holders if kind(graph, h) in COLLECTIVITE_KINDS)
         if len(actors) < 2:
             continue
-        if _groups(index, actors) < 2:
+        if groups(index, actors) < 2:
             continue
         named = [Named(a, n) for a, n in zip(actors, names(graph, actors), strict=True)]
         items.append(GapItem(item, name(graph, item), kind=k, actors=named,
@@ -169,13 +169,13 @@ def separate_actors(ctx: GapContext) -> Gap:
                "graines de consortium.", items)
 
 
-def _groups(index: EvidenceIndex, actors: list[str]) -> int:
+def groups(index: EvidenceIndex, actors: list[str]) -> int:
     """How many separate groups the actors form, two being together when they share a
     project or a joint agreement.
 
     >>> from graph.evidence import Evidence
     >>> a, b, c = Evidence("a", projects={"p"}), Evidence("b", projects={"p"}), Evidence("c")
-    >>> _groups(EvidenceIndex({"a": a, "b": b, "c": c}, {}), ["a", "b", "c"])
+    >>> groups(EvidenceIndex({"a": a, "b": b, "c": c}, {}), ["a", "b", "c"])
     2
     """
     together = nx.Graph()

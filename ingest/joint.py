@@ -45,7 +45,8 @@ _LISTED = re.compile(r"partenaires?\s*:?\s+((?:[A-Z][A-Z0-9]{2,7}(?:,\s*|\s+et\s
 _ASSOCIATION = re.compile(r"\b(Association\s+(?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,4})")
 #: Words by which a row says several French parties act together.
 JOINT_CUES = re.compile(r"tripartite|conjointement|cosign|co-sign|ensemble|aux c[ôo]t[ée]s|"
-                        r"^avec\b", re.IGNORECASE)
+                        r"^avec\b|\bassociant\b|\bse joi(?:nt|gnent)\b|\brejoin",
+                        re.IGNORECASE)
 
 
 def clauses(text: str) -> list[str]:

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from graph.consortium import Focus
+from graph.gaps import groups
 from graph.model import NodeKind
 from service import analysis
 from service.actors import country as country_actors
@@ -91,9 +92,12 @@ def _findings(ctx: Context, key: str, members: list[str]) -> tuple[Section, Sect
     for gap in analysis.gaps(ctx):
         for item in gap.items:
             local = [a for a in item.actors if a.key in here]
-            if len(local) >= 2:
+            apart = groups(ctx.index(), [a.key for a in local]) if len(local) >= 2 else 1
+            if apart >= 2:  # some of them may already act together: say so
                 seeds.lines.append(Line(f"{item.name} : " + ", ".join(a.name for a in local)
-                                        + " y agissent sans projet commun."))
+                                        + (" y agissent sans projet commun." if apart ==
+                                           len(local) else f" y agissent en {apart} groupes, "
+                                           "sans projet commun entre eux.")))
             if item.departements and key.startswith("departement:"):
                 absent = any(d.key == key for d in item.departements)
                 partners.lines.append(Line(f"{item.name} : "

@@ -10,8 +10,10 @@ import pytest
 
 from graph.evidence import build_index
 from graph.gaps import GapContext, separate_actors, water_without_agency
+from graph.model import Node, Provenance, Relationship, RelType
 from graph.opportunities import suggest_partners
 from graph.sqlite_store import SqliteStore
+from ingest.joint import co_signatories
 
 POITIERS, GRAND_POITIERS = "commune:86194", "epci:200069854"
 
@@ -90,3 +92,33 @@ def test_an_agency_named_by_its_short_form_is_a_co_partner(graph: nx.MultiDiGrap
     listed = {i.key for i in water_without_agency(
         GapContext(graph, build_index(graph), 2026, region="75")).items}
     assert "commune:33463" not in listed and "commune:33063" in listed  # Bordeaux: none named
+
+
+@pytest.mark.parametrize(("statement", "joint_expected"), [
+    ("Jumelage signé en 2025 avec Sorel-Tracy, projet associant l'agglomération et Chauray",
+     True),
+    ("Relation avec Sorel-Tracy à laquelle Chauray se joint en 2025", True),
+    ("Niort rejoint en 2025 le jumelage de Chauray avec Sorel-Tracy", True),
+    # named, but nothing says they act together: no partnership is inferred
+    ("Jumelage avec Sorel-Tracy, comme Chauray depuis 2019", False),
+])
+def test_joining_words_make_co_signatories(statement: str, joint_expected: bool) -> None:
+    prov = Provenance(source="https://exemple.org/jumelage", licence="CC0")
+    niort = Node(key="commune:79191", name="Niort", provenance=prov)
+    chauray = Node(key="commune:79081", name="Chauray", provenance=prov)
+    facts = [Relationship(type=RelType.TWINNED_WITH, start=actor.key,
+                          end="territory:ca-sorel-tracy", provenance=prov,
+                          props={"statement": text, "partner_label": "Sorel-Tracy"})
+             for actor, text in ((niort, statement), (chauray, "Jumelage avec Sorel-Tracy"))]
+    found = co_signatories(facts, {n.key: n for n in (niort, chauray)})
+    assert [(r.start, r.end) for r in found] == (
+        [("commune:79191", "commune:79081")] if joint_expected else [])
+
+
+def test_niort_and_chauray_twin_with_sorel_tracy_together(graph: nx.MultiDiGraph) -> None:
+    # the page says the 2025 twinning associates Chauray with Niort: partners, not a gap
+    assert joint(graph, "commune:79191", "commune:79081")
+    index = build_index(graph)
+    ctx = GapContext(graph, index, 2026)
+    sorel = [i for i in separate_actors(ctx).items if i.key == "territory:ca-sorel-tracy"]
+    assert not sorel
