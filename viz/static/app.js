@@ -410,14 +410,22 @@ async function highlightConsortium() {
   try {
     consortia = await api("/api/opportunities?country=" + encodeURIComponent(country.replace("country:", "")));
   } catch (error) { body.replaceChildren(el("p", "Erreur : " + error.message)); return; }
-  if (!consortia.length) { body.replaceChildren(el("p", "Pas assez d'acteurs actifs pour un consortium.")); return; }
   const name = $("country").selectedOptions[0]?.textContent.replace(/ \(\d+\)$/, "") || country;
+  // the same words as the command line: why, and what data would help
+  if (!consortia.length) {
+    body.replaceChildren(el("p", `Aucun consortium pour ${name} : moins de deux collectivités ` +
+      "y agissent dans les données de Maillage. Importer les actions connues de ce pays " +
+      "(modèle « actions internationales », puis import) aiderait.", { class: "why" }));
+    return;
+  }
   const head = el("div", null, { class: "consortia-head" });
   head.append(el("h2", `Consortiums proposés : ${name}`),
     safeLinkLocal("/api/reports/" + encodeURIComponent(country) + "?format=html", "Rapport du pays (consortiums, financeurs, sources)"));
   const cards = consortia.map((c, i) => consortiumCard(c, i));
-  body.replaceChildren(head, el("p", `${consortia.length} options, de la mieux étayée à la moins étayée ; ` +
-    "« Voir dans le graphe » met une option en évidence.", { class: "why" }), ...cards);
+  const few = consortia.length < 5 ? ` (${consortia.length} seulement : pas assez de collectivités ` +
+    "actives ici pour d'autres options qui diffèrent, au plus la moitié des membres en commun)" : "";
+  body.replaceChildren(head, el("p", `${consortia.length} option(s)${few}, de la mieux étayée à la moins ` +
+    "étayée ; « Voir dans le graphe » met une option en évidence.", { class: "why" }), ...cards);
   showConsortium(consortia[0], cards[0]);
   cards.forEach((card, i) => card.querySelector("button").addEventListener("click", () => showConsortium(consortia[i], card)));
 }
