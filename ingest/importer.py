@@ -7,7 +7,7 @@ write everything in one unit of work (or nothing, when a row is in error and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,18 +111,30 @@ class _Built:
 _cache: dict[tuple[str, str | None], _Built] = {}
 
 
-def _build(store: GraphStore, group: str, home: str | None) -> Any:
-    nodes = collect(store, _GROUPS[group])
+def _build(store: GraphStore, group: str, home: str | None,
+           contents: Sequence[Node] | None = None) -> Any:
+    nodes = collect(store, _GROUPS[group]) if contents is None else _of_kinds(contents,
+                                                                             _GROUPS[group])
     if group == "places":
         return CollectiviteResolver(nodes, home)
     return CountryResolver(nodes) if group == "countries" else PartnerResolver(nodes)
 
 
+def _of_kinds(contents: Sequence[Node], kinds: tuple[NodeKind, ...]) -> list[Node]:
+    """What :func:`collect` would read back: per kind, in key order, the last write of
+    each key."""
+    last = {n.key: n for n in contents if n.kind in kinds}
+    ordered = [last[k] for k in sorted(last)]
+    return [n for kind in kinds for n in ordered if n.kind is kind]
+
+
 @pausing
-def _resolver_parts(store: GraphStore, home: str | None) -> dict[str, Any]:
+def _resolver_parts(store: GraphStore, home: str | None,
+                    contents: Sequence[Node] | None = None) -> dict[str, Any]:
     """The three resolvers, rebuilding only those whose kinds of node were written since
-    they were built (the store's write log says which); all when the log cannot tell."""
-    cached = _cache.get((store.url, home))
+    they were built (the store's write log says which); all when the log cannot tell, or
+    from ``contents`` when given."""
+    cached = None if contents is not None else _cache.get((store.url, home))
     stale = set(_GROUPS)
     log = None
     if cached is not None and cached.clock_ms is not None:
@@ -135,7 +147,7 @@ def _resolver_parts(store: GraphStore, home: str | None) -> dict[str, Any]:
     log = log if log is not None and cached is not None else store.write_log()
     parts = dict(cached.parts) if cached is not None else {}
     for group in sorted(stale):
-        parts[group] = _build(store, group, home)
+        parts[group] = _build(store, group, home, contents)
     _cache.clear()  # one store at a time: the national resolvers weigh tens of MB
     _cache[(store.url, home)] = _Built(
         log.generation if log else store.generation(),
@@ -144,17 +156,21 @@ def _resolver_parts(store: GraphStore, home: str | None) -> dict[str, Any]:
     return parts
 
 
-def resolvers_for(store: GraphStore, home: str | None = HOME_REGION) -> Resolvers:
+def resolvers_for(store: GraphStore, home: str | None = HOME_REGION,
+                  contents: Sequence[Node] | None = None) -> Resolvers:
     """Resolvers over the store's current content, rebuilt only when the store changed;
-    homonyms are read in the ``home`` région first."""
-    parts = _resolver_parts(store, home)
+    homonyms are read in the ``home`` région first. ``contents``: every node the store
+    holds, when the caller has just written them into an empty store (not read back)."""
+    parts = _resolver_parts(store, home, contents)
     settled = {i.key: i.resolution for i in store.review_items("settled") if i.resolution}
 
     def ties(node: str) -> set[str]:
         return {n.node.key for n in store.neighbours(node)}
 
     projects: dict[str, str] = {}
-    for project in sorted(collect(store, (NodeKind.PROJECT,)), key=lambda n: n.key):
+    known = collect(store, (NodeKind.PROJECT,)) if contents is None else _of_kinds(
+        contents, (NodeKind.PROJECT,))
+    for project in sorted(known, key=lambda n: n.key):
         projects.setdefault(project.key.split(":", 1)[1].split("-", 1)[-1], project.key)
     return Resolvers(parts["places"], parts["countries"], parts["partners"], settled=settled,
                      ties=ties, projects=projects)

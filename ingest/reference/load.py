@@ -248,9 +248,11 @@ def load_reference(store: GraphStore, home: str = HOME_REGION, regional: bool = 
     nodes, rels = reference_records({home} if regional else None)
     # 40,000 records: the audit counts them, it does not keep copies (not undoable)
     with store.audited("reference", label="données de référence", images=False):
+        empty = store.count_nodes() == 0
         summary = store.upsert_nodes(nodes, batch_size=1000)
         summary += store.upsert_relationships(rels, batch_size=1000)
-        resolvers = resolvers_for(store, home)
+        # into an empty store, what was written is all there is: not read back
+        resolvers = resolvers_for(store, home, nodes if empty else None)
         report = import_file(store, FACTS, licence=FACTS_LICENCE, partial=False,
                              display_name="na_relations.csv", home=home, resolvers=resolvers)
         # the facts added places and partners, not geography nor countries, all that the
