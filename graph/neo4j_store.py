@@ -222,7 +222,7 @@ class Neo4jStore(BaseStore):
         by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for n in nodes:
             by_label[n.kind.label][n.key] = _node_props(n)
-        ids = self._ids(n.key for n in nodes)  # this transaction's: it learns the new ones
+        ids = self._ids(n.key for n in nodes if n.key not in created)  # read absent: not asked again
         for label, props in by_label.items():
             new = [{"props": p} for key, p in props.items() if key not in ids]
             old = {key: p for key, p in props.items() if key in ids}
