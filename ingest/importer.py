@@ -123,9 +123,9 @@ def _build(store: GraphStore, group: str, home: str | None,
 def _of_kinds(contents: Sequence[Node], kinds: tuple[NodeKind, ...]) -> list[Node]:
     """What :func:`collect` would read back: per kind, in key order, the last write of
     each key."""
-    last = {n.key: n for n in contents if n.kind in kinds}
-    ordered = [last[k] for k in sorted(last)]
-    return [n for kind in kinds for n in ordered if n.kind is kind]
+    rank = {kind.value: i for i, kind in enumerate(kinds)}
+    last = {n.key: n for n in contents if n.key.partition(":")[0] in rank}
+    return sorted(last.values(), key=lambda n: (rank[n.key.partition(":")[0]], n.key))
 
 
 @pausing
