@@ -326,7 +326,7 @@ def merge_known(store: GraphStore, rels: list[Relationship]) -> list[Relationshi
         if "#" not in rel.key:
             by_key.setdefault(rel.key, rel)
             continue
-        rel = attested(rel)
+        rel = rel if "attestations" in rel.props else attested(rel)  # not twice: same text
         by_key[rel.key] = merge(by_key[rel.key], rel) if rel.key in by_key else rel
     facts = [k for k in by_key if "#" in k]
     for key, known in store.get_relationships(facts).items():
