@@ -19,7 +19,8 @@ Measured in one run, each on a fresh copy of a base holding the national referen
 * **one commit per row**: the same rows, each imported as its own file through the same
   path (resolvers ready), on the first ``--single`` rows;
 * ``init`` (reference load) on SQLite and on the Bolt server (ArcadeDB standing in for
-  Neo4j, started on loopback as the tests do), and the whole-file import on Bolt.
+  Neo4j, started on loopback as the tests do), each in a fresh process (the same
+  interpreter state for both), and the whole-file import on Bolt.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import csv
 import platform
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from graph.factory import open_store
 from graph.model import NodeKind
 from graph.neo4j_store import Neo4jStore
 from graph.sqlite_store import SqliteStore
@@ -108,6 +111,14 @@ def timed_init(store: GraphStore) -> float:
     return time.perf_counter() - start
 
 
+def init_apart(url: str, user: str = "", password: str = "", database: str = "neo4j") -> float:
+    """``init`` timed in a fresh process: both stores pay it with the same interpreter state
+    (a process that has already run the SQLite measures carries their objects)."""
+    out = subprocess.run([sys.executable, __file__, "--init-only", url, user, password, database],
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def verdict(met: bool) -> str:
     return "atteint" if met else "**manqué**"
 
@@ -117,7 +128,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--single", type=int, default=300)
     parser.add_argument("--no-bolt", action="store_true")
+    parser.add_argument("--init-only", nargs=4, metavar=("URL", "USER", "PASSWORD", "DATABASE"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.init_only:
+        url, user, password, database = args.init_only
+        print(timed_init(open_store(url, user, password, database)))
+        return
     n = args.rows
     lines = ["# Import d'un tableur national avec relations", "",
              f"Machine : {platform.platform()}, Python {platform.python_version()}. Commande : "
@@ -129,8 +146,8 @@ def main(argv: list[str] | None = None) -> None:
              "tenant le référentiel national.", ""]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        init_sqlite = init_apart(f"sqlite:///{tmp / 'base.db'}")
         base = SqliteStore(tmp / "base.db")
-        init_sqlite = timed_init(base)
         csv_path = tmp / "national.csv"
         synthetic_csv(base, csv_path, n)
         base.close()
@@ -153,14 +170,15 @@ def main(argv: list[str] | None = None) -> None:
         if not args.no_bolt:
             server = start_arcadedb(heap=BOLT_HEAP)
             try:
+                init_bolt = init_apart(server.uri, server.user, server.password,
+                                       server.database)
                 bolt = Neo4jStore(server.uri, server.user, server.password, server.database)
-                bolt.setup_schema()
-                init_bolt = timed_init(bolt)
                 bolt_time, _ = whole(bolt, csv_path, ready=True)
                 bolt.close()
             finally:
                 server.stop()
-            lines += ["| chargement du référentiel national (`init`) | durée |", "|---|---|",
+            lines += ["| chargement du référentiel national (`init`, chacun dans un processus neuf)"
+                      " | durée |", "|---|---|",
                       f"| SQLite | {init_sqlite:.2f} s |",
                       f"| Bolt (ArcadeDB) | {init_bolt:.2f} s |", "",
                       f"Fichier entier sur Bolt (ArcadeDB, tas Java {BOLT_HEAP} : la transaction "
