@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 
 from graph.consortium import AGENCY, basins
-from graph.evidence import EvidenceIndex, in_region, kind
+from graph.evidence import Evidence, EvidenceIndex, in_region, kind
 from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
 from graph.opportunities import name, names
 from graph.status import Status, pair_statuses
@@ -196,7 +196,7 @@ def water_without_agency(ctx: GapContext) -> Gap:
     for actor, ev in sorted(ctx.index.by_actor.items()):
         if kind(graph, actor) not in COLLECTIVITE_KINDS or WATER_THEME not in ev.items["theme"]:
             continue
-        if WATER_SCHEME & set(ev.items["partner"]):
+        if WATER_SCHEME & set(ev.items["partner"]) or _scheme_via_ally(ctx.index, ev):
             continue
         found = basins(graph, actor)
         own = graph.nodes[actor].get("basin") or not found
@@ -216,8 +216,21 @@ def water_without_agency(ctx: GapContext) -> Gap:
         "(extrait Sandre fourni) : l'agence de chaque collectivité reste à vérifier.")
     return Gap("eau-sans-agence", "Actions eau sans agence de l'eau ni 1 %",
                "Collectivités qui agissent sur l'eau et l'assainissement sans lien connu avec "
-               "l'agence de l'eau de leur bassin ni avec le 1 % solidaire (loi Oudin-Santini)."
+               "l'agence de l'eau de leur bassin ni avec le 1 % solidaire (loi Oudin-Santini), "
+               "ni par un cosignataire de la même action (même source)."
                + limit, items, themes=(WATER_THEME,))
+
+
+def _scheme_via_ally(index: EvidenceIndex, ev: Evidence) -> bool:
+    """Whether a co-signatory of the actor's water action has the agency or the 1 % in it:
+    the same source names both (a pS-Eau sheet listing the two communes and the agency)."""
+    water = ev.items["theme"].get(WATER_THEME, set())
+    for ally in ev.allies:
+        other = index.by_actor.get(ally)
+        if other is not None and any(water & other.items["partner"].get(p, set())
+                                     for p in WATER_SCHEME):
+            return True
+    return False
 
 
 def partner_coverage(ctx: GapContext) -> Gap:

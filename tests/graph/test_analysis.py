@@ -269,3 +269,25 @@ def test_a_country_and_a_theme_together_ask_for_both_in_one_relation() -> None:
     # each alone still finds b (it acts in Burkina, and works on water)
     assert "commune:b" in filter_actors(g, index, ActorFilter(country="BF"))
     assert "commune:b" in filter_actors(g, index, ActorFilter(theme="eau-assainissement"))
+
+
+@pytest.mark.parametrize(("source", "listed"), [("pseau-3090", False), ("other-page", True)])
+def test_water_with_the_agency_through_a_co_signatory_of_the_same_action(
+        source: str, listed: bool) -> None:
+    # c and b signed one water action together (source pseau-3090); b's link with the
+    # agency comes from `source`: the same sheet covers c too, another page does not
+    g = tiny()
+    g.add_node("organisation:agence-eau-adour-garonne", kind="organisation",
+               name="Agence de l'eau Adour-Garonne", category="agence_eau")
+    g.add_edge("commune:c", "territory:bf-kaya", key="w", type="COOPERATES_WITH",
+               source="pseau-3090")
+    g.add_edge("commune:c", "theme:eau-assainissement", key="t", type="ADDRESSES",
+               source="pseau-3090")
+    g.add_edge("commune:c", "commune:b", key="j", type="COOPERATES_WITH", source="pseau-3090",
+               joint=True)
+    g.remove_edge("commune:b", "programme:un-pour-cent-solidaire")
+    g.add_edge("commune:b", "organisation:agence-eau-adour-garonne", key="ag",
+               type="COOPERATES_WITH", source=source)
+    found = {i.key for i in water_without_agency(ctx(g)).items}
+    assert ("commune:c" in found) is listed
+    assert "commune:b" not in found  # its own link
