@@ -154,6 +154,10 @@ def resolve_town(town: Town, resolvers: Resolvers, known: Known
             return key, keys, (f"ancien nom : « {town.label} » est une commune déléguée ou "
                                f"associée de {resolvers.collectivites.nodes[key].name}")
         return key, keys, "nom"
+    named = _named_departement(town.label, keys, resolvers)
+    if named is not None:  # « Le Pont-de-Beauvoisin, Savoie »: the label says which
+        return named, keys, (f"homonymes départagés par le nom : département "
+                             f"{_departement(resolvers, named)}")
     if town.lat is not None and town.lon is not None:
         far = {k: distance_km((town.lat, town.lon), known.centroids[d])
                for k in keys if (d := _departement(resolvers, k)) in known.centroids}
@@ -176,6 +180,16 @@ def resolve_town(town: Town, resolvers: Resolvers, known: Known
             return ranked[0], keys, "homonymes départagés par la population"
     return None, keys, (f"homonymes : {len(keys)} communes portent ce nom, ni le lieu ni la "
                         "population ne les départagent")
+
+
+def _named_departement(label: str, keys: list[str], resolvers: Resolvers) -> str | None:
+    """The one homonym whose département the label names after a comma, if any."""
+    _, comma, rest = label.partition(",")
+    wanted = clean(rest)
+    nodes = resolvers.collectivites.nodes
+    hits = [k for k in keys if comma and wanted and clean(getattr(
+        nodes.get(f"departement:{_departement(resolvers, k)}"), "name", "")) == wanted]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _leading(town: Town, resolvers: Resolvers, known: Known

@@ -17,7 +17,7 @@ from ingest.importer import import_file, resolvers_for
 from ingest.readers import read_table
 from ingest.reference.load import FACTS, TWINNINGS
 from ingest.templates import WIKIDATA, map_headers
-from ingest.wikidata import Known, Town, prepare, resolve_town
+from ingest.wikidata import Known, Town, _departement, prepare, resolve_town
 
 SOURCE = "Wikidata (CC0), P190, extrait 2017"
 
@@ -103,6 +103,15 @@ def test_french_side_resolution(store: SqliteStore) -> None:
     assert key is None and "aucune commune" in how
     key, candidates, how = resolve_town(Town("Montreuil", None, None, None), resolvers, known)
     assert key is None and len(candidates) > 1 and "homonymes" in how
+    # ... unless the label names the département: the two Pont-de-Beauvoisin face each
+    # other across the Guiers (Savoie, Isère), too close for the place to tell them apart
+    savoie = Town("Le Pont-de-Beauvoisin, Savoie", 45.536, 5.673, 2043)
+    key, candidates, how = resolve_town(savoie, resolvers, known)
+    assert len(candidates) == 2 and key is not None
+    assert _departement(resolvers, key) == "73" and "nom" in how
+    key, _, _ = resolve_town(Town("Le Pont-de-Beauvoisin, Atlantide", 45.536, 5.673, 2043),
+                             resolvers, known)
+    assert key is None
 
 
 def test_facts_file_and_extract_ship_with_their_provenance() -> None:
