@@ -179,6 +179,31 @@ def countries_on(graph: nx.MultiDiGraph, actor: str, keys: list[str]) -> set[str
     return found
 
 
+def partners_on(graph: nx.MultiDiGraph, actor: str,
+                keys: list[str]) -> list[tuple[str, str, bool, str | None]]:
+    """(partner, relation type, whether the relation leaves the actor, source) of the
+    actor's relations with an organisation or a programme that state one of the themes
+    ``keys``: who funds or carries its action on that theme (a water agency for a water
+    action), in either direction.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("organisation:agence", kind="organisation")
+    >>> g.add_node("organisation:club", kind="organisation")
+    >>> _ = g.add_edge("commune:1", "organisation:agence", type="FUNDED_BY", source="u",
+    ...                themes=["eau"])
+    >>> _ = g.add_edge("commune:1", "organisation:club", type="MEMBER_OF", themes=["sport"])
+    >>> partners_on(g, "commune:1", ["theme:eau"])
+    [('organisation:agence', 'FUNDED_BY', True, 'u')]
+    """
+    slugs = {k.split(":", 1)[1] for k in keys if k.startswith("theme:")}
+    found = []
+    for start, end, d in [*graph.out_edges(actor, data=True), *graph.in_edges(actor, data=True)]:
+        other = end if start == actor else start
+        if kind(graph, other) in PARTNER_KINDS and slugs & set(d.get("themes") or ()):
+            found.append((other, str(d.get("type")), start == actor, d.get("source")))
+    return found
+
+
 @dataclass
 class EvidenceIndex:
     """Evidence of every internationally active actor, and the reverse index."""

@@ -32,6 +32,11 @@ from ingest.themes import theme_keys
 KIND_HINTS = {"commune": NodeKind.COMMUNE, "epci": NodeKind.EPCI, "departement": NodeKind.DEPARTEMENT,
               "region": NodeKind.REGION, "intercommunalite": NodeKind.EPCI}
 FUNDER_CATEGORIES = {"agence", "agence_eau", "ministere", "dispositif"}
+#: A partner the facts do not know yet, whose name *begins* with a funding body (« MEAE –
+#: appel à projets … »): it funds the actor. Only the beginning: « Projet Eau Vive
+#: (cofinancement Agence de l'eau) » is a project the actor funds.
+FUNDER_NAME = re.compile(r"(ministere|meae|maee|afd|agence de l.eau|appels? a projets|fonds|"
+                         r"dctciv|daect)\b")
 _NOT_NAMED = re.compile(r"not named|non nomm|non precis|^\(")
 #: The kinds of relation a row of « actions internationales » states, with their synonyms.
 RELATION_TYPES = {
@@ -257,7 +262,8 @@ def _partner(fact: _Fact) -> None:
         node = fact.resolvers.partners.nodes.get(target)
         category = str(node.props.get("category", "")) if node else ""
         if kind == "financement":
-            if category in FUNDER_CATEGORIES:
+            if category in FUNDER_CATEGORIES or (node is None and
+                                                 FUNDER_NAME.match(normalize(partner))):
                 fact.rel(RelType.FUNDED_BY, fact.actor, target)
             elif target.startswith("programme:"):
                 fact.rel(RelType.PARTICIPATES_IN, fact.actor, target, role="funder")

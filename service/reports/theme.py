@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from graph.evidence import countries_on
+from graph.evidence import countries_on, partners_on
 from graph.labels import relation_label
 from graph.model import NodeKind, RelType
 from service import analysis
@@ -12,6 +12,17 @@ from service.context import Context
 from service.reports.common import meta, top_counts
 from viz.charts import bars
 from viz.report import Line, Report, Section
+
+
+def _tie(type_: str, out: bool, actor: str) -> str:
+    """What a partner is to an actor, read the right way round (FUNDED_BY: the actor is
+    funded by the partner when the relation leaves the actor)."""
+    if type_ == RelType.FUNDED_BY:
+        return f"finance {actor}" if out else f"financé par {actor}"
+    if type_ in (RelType.PARTICIPATES_IN, RelType.MEMBER_OF):
+        return f"{actor} y participe" if type_ == RelType.PARTICIPATES_IN else \
+            f"{actor} en est membre"
+    return f"{relation_label(type_)} avec {actor}"
 
 
 def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
@@ -42,6 +53,12 @@ def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
             if d.get("type") in (RelType.RUNS, RelType.ANIMATES):
                 funders.lines.append(Line(f"{ctx.name(src)} ({relation_label(str(d['type']))})",
                                           d.get("source")))
+    # who funds or carries the actors' actions on this theme, from those relations only
+    tied = sorted({(p, t, out, a, src) for a in holders
+                   for p, t, out, src in partners_on(graph, a, keys)},
+                  key=lambda x: (ctx.name(x[0]), ctx.name(x[3]), x[1], x[4] or ""))
+    funders.lines += [Line(f"{ctx.name(p)} — {_tie(t, out, ctx.name(a))}", src)
+                      for p, t, out, a, src in tied]
     if not funders.lines:
         funders.intro = "Aucun financeur ni porteur connu dans les données de Maillage."
     gaps = Section("Manques")

@@ -283,3 +283,31 @@ def test_two_partners_joined_by_et_are_two_places(ref_store: SqliteStore,
                     ("commune:79191", "territory:bf-kadiogo"),
                     ("commune:79191", "territory:bf-trinite-et-tobago")}
     assert ref_store.get_node("territory:bf-kadiogo-et-commune-de-koudougou") is None
+
+
+def test_a_funding_row_reads_who_funds_whom(ref_store: SqliteStore, tmp_path: Path) -> None:
+    """A new partner whose name begins with a funding body funds the actor; any other new
+    partner of a funding row (a project, an association) is funded by the actor."""
+    path = tmp_path / "financements.csv"
+    path.write_text("\n".join([
+        HEADER,
+        "Melle;;79;financement;MEAE – appel à projets Afrique 2024;Togo;eau;2024;;"
+        "https://exemple.org/f1",
+        "Melle;;79;financement;Puits de Kpalimé (avec le comité de jumelage);Togo;eau;2024;;"
+        "https://exemple.org/f2",
+    ]) + "\n", encoding="utf-8")
+    import_file(ref_store, path)
+    melle = "commune:79174"
+    funded = {(n.relationship.start, n.relationship.end) for n in ref_store.neighbours(
+        melle, types=["FUNDED_BY"])}
+    assert (melle, "organisation:meae-appel-a-projets-afrique-2024") in funded
+    assert any(start.startswith("organisation:puits-de-kpalime") and end == melle
+               for start, end in funded)
+
+
+def test_noaillan_is_funded_by_the_ministrys_call(ref_store: SqliteStore) -> None:
+    # « la commune a répondu à un appel à projets … du ministère » (na_relations.csv:283)
+    call = "organisation:meae-appel-a-projets-cooperation-decentralisee"
+    ties = {(n.relationship.start, n.relationship.end)
+            for n in ref_store.neighbours(call, types=["FUNDED_BY"])}
+    assert ties == {("commune:33307", call)}

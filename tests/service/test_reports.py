@@ -110,6 +110,12 @@ def test_a_theme_lists_the_countries_where_each_actor_acts_on_it(svc: Context) -
     assert rows["Angoulême (commune:16015)"] == "Mali"
     funders = next(s for s in report.sections if s.title == "Financeurs et porteurs")
     assert funders.lines or funders.intro  # never an empty section without a word
+    # who funds the water actions, read the right way round, each with its source
+    said = {line.text: line.source for line in funders.lines}
+    assert said.get("Agence de l'eau Adour-Garonne — finance Pau")
+    assert said.get("Association Poitiers Moundou (APM) — financé par CU du Grand Poitiers")
+    call = "MEAE – appel à projets coopération décentralisée"
+    assert said.get(f"{call} — finance Noaillan") and f"{call} — financé par Noaillan" not in said
 
 
 def test_hostile_name_is_inert_everywhere(svc: Context) -> None:
