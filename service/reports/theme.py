@@ -33,7 +33,12 @@ def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
     ev_kind = "partner" if kind == NodeKind.PROGRAMME else "theme"
     keys = [key] if kind != NodeKind.ODD else sorted(
         t for t, _, d in graph.in_edges(key, data=True) if d.get("type") == RelType.ADDRESSES)
-    holders = sorted({a for k in keys for a in index.holders.get((ev_kind, k), set())})
+    # who runs or animates it is said under « Financeurs et porteurs », not as an actor
+    carriers = {src for k in keys for src, _, d in graph.in_edges(k, data=True)
+                if d.get("type") in (RelType.RUNS, RelType.ANIMATES)}
+    holders = sorted({a for k in keys for a in index.holders.get((ev_kind, k), set())}
+                     - carriers)
+    what = "ce programme" if kind == NodeKind.PROGRAMME else "ce thème"
     sources: list[str] = []
     actors = Section("Acteurs", "Pour chaque acteur, les pays des relations qui citent ce "
                      "thème ou ce programme (pas tous ses pays).")
@@ -61,13 +66,15 @@ def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
                       for p, t, out, a, src in tied]
     if not funders.lines:
         funders.intro = "Aucun financeur ni porteur connu dans les données de Maillage."
+    if not projects.lines:
+        projects.intro = f"Aucun projet connu sur {what} dans les données de Maillage."
     gaps = Section("Manques")
     for gap in analysis.gaps(ctx):
         if set(keys) & set(gap.themes):
             gaps.lines += [Line(f"{item.name} : {gap.title.lower()} — {item.detail}",
                                 item.sources[0] if item.sources else None) for item in gap.items]
     if not gaps.lines:
-        gaps.intro = "Aucun manque propre à ce thème détecté."
+        gaps.intro = f"Aucun manque propre à {what} détecté."
     deps = Counter(ctx.name(d) for a in holders for d in index.by_actor[a].items["departement"])
     chart = Section("Acteurs par département",
                     svg=bars("Acteurs par département", top_counts(deps, 12)))

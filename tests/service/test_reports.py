@@ -160,3 +160,16 @@ def test_a_hostile_source_address_stays_text_in_markdown() -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in md
     html = render(report, "html").decode()
     assert "<img" not in html and 'href="https://x/' not in html
+
+
+def test_a_programme_report_names_its_carriers_once_and_no_section_is_mute(
+        svc: Context) -> None:
+    report = build(svc, "programme:un-pour-cent-solidaire")
+    sections = {s.title: s for s in report.sections}
+    actors = {row[0] for row in sections["Acteurs"].table[1:]}
+    carriers = {line.text.rsplit(" (", 1)[0] for line in sections["Financeurs et porteurs"].lines}
+    assert "Programme Solidarité Eau" in carriers
+    assert not {a.rsplit(" (", 1)[0] for a in actors} & carriers  # said once, as carriers
+    assert actors  # the collectivités that take part
+    for title in ("Projets", "Financeurs et porteurs", "Manques"):
+        assert sections[title].lines or "programme" in sections[title].intro
