@@ -170,12 +170,32 @@ def countries_on(graph: nx.MultiDiGraph, actor: str, keys: list[str]) -> set[str
     >>> _ = g.add_edge("commune:1", "territory:de-x", themes=["culture"], countries=["DE"])
     >>> countries_on(g, "commune:1", ["theme:eau"])
     {'country:ML'}
+
+    A project it takes part in counts by what the project addresses and where it takes
+    place (a project imported from the « projets » template states them on the project):
+
+    >>> g.add_node("project:p", kind="project")
+    >>> g.add_node("country:BF", kind="country")
+    >>> _ = g.add_edge("commune:1", "project:p", type="PARTICIPATES_IN")
+    >>> _ = g.add_edge("project:p", "theme:eau", type="ADDRESSES")
+    >>> _ = g.add_edge("project:p", "country:BF", type="TAKES_PLACE_IN")
+    >>> sorted(countries_on(g, "commune:1", ["theme:eau"]))
+    ['country:BF', 'country:ML']
     """
     slugs = {k.split(":", 1)[1] for k in keys if k.startswith("theme:")}
     found: set[str] = set()
     for _, target, d in graph.out_edges(actor, data=True):
         if target in keys or slugs & set(d.get("themes") or ()):
             found.update(f"country:{c}" for c in d.get("countries") or ())
+        if target in graph and kind(graph, target) == NodeKind.PROJECT and any(
+                v in keys for _, v, e in graph.out_edges(target, data=True)
+                if e.get("type") in (RelType.ADDRESSES, RelType.PART_OF)):
+            for _, place, e in graph.out_edges(target, data=True):
+                if e.get("type") == RelType.TAKES_PLACE_IN:
+                    country = place if kind(graph, place) == NodeKind.COUNTRY else \
+                        f"country:{graph.nodes[place].get('country')}"
+                    if country in graph:
+                        found.add(country)
     return found
 
 

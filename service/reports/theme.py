@@ -19,9 +19,10 @@ def _tie(type_: str, out: bool, actor: str) -> str:
     funded by the partner when the relation leaves the actor)."""
     if type_ == RelType.FUNDED_BY:
         return f"finance {actor}" if out else f"financé par {actor}"
-    if type_ in (RelType.PARTICIPATES_IN, RelType.MEMBER_OF):
-        return f"{actor} y participe" if type_ == RelType.PARTICIPATES_IN else \
-            f"{actor} en est membre"
+    if type_ == RelType.PARTICIPATES_IN:
+        return f"{actor} y participe"
+    if type_ == RelType.MEMBER_OF:
+        return f"{actor} en est membre"
     return f"{relation_label(type_)} avec {actor}"
 
 

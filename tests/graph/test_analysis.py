@@ -263,9 +263,14 @@ def test_a_country_and_a_theme_together_ask_for_both_in_one_relation() -> None:
                themes=["eau-assainissement"], countries=["BF"])
     g.add_edge("commune:b", "country:ML", key="w", type="COOPERATES_WITH", source="s2",
                themes=["eau-assainissement"], countries=["ML"])
+    # c takes part in a water project in Burkina, as the « projets » template writes it:
+    # the theme and the place are the project's, not the participation's
+    g.add_edge("project:p", "country:BF", key="w", type="TAKES_PLACE_IN", source="s3")
+    g.add_edge("commune:c", "project:p", key="w", type="PARTICIPATES_IN", source="s3",
+               role="partner")
     index = build_index(g)
     both = filter_actors(g, index, ActorFilter(country="BF", theme="eau-assainissement"))
-    assert both == ["commune:a"]
+    assert sorted(both) == ["commune:a", "commune:c"]
     # each alone still finds b (it acts in Burkina, and works on water)
     assert "commune:b" in filter_actors(g, index, ActorFilter(country="BF"))
     assert "commune:b" in filter_actors(g, index, ActorFilter(theme="eau-assainissement"))
