@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 import networkx as nx
 
@@ -12,6 +13,7 @@ from graph.evidence import EvidenceIndex, build_index, kind
 from graph.labels import kind_label
 from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS
 from graph.opportunities import Reason, explain, name, names
+from graph.status import Status, cited_years, relation_status
 
 WATER_THEME = "theme:eau-assainissement"
 VOLUNTEERING_THEME = "theme:volontariat"
@@ -147,10 +149,6 @@ def focus_edges(graph: nx.MultiDiGraph, actor: str,
                 in_focus(graph, v, focus) or countries & set(d.get("countries") or ()))]
 
 
-def focus_relations(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> list[dict[str, object]]:
-    return [d for _, d in focus_edges(graph, actor, focus)]
-
-
 def focus_themes(graph: nx.MultiDiGraph, actor: str, focus: Focus,
                  edges: list[tuple[str, dict[str, object]]] | None = None
                  ) -> dict[str, set[str]]:
@@ -210,7 +208,7 @@ def fitting_funding(graph: nx.MultiDiGraph, focus: Focus, members: list[str]) ->
         add("programme:eau-solidarites-internationales", "appel commun des agences de l'eau")
     volunteering = VOLUNTEERING_THEME in themes or any(
         d.get("type") == "VOLUNTEERS_WITH" for m in members
-        for d in focus_relations(graph, m, focus))
+        for _, d in focus_edges(graph, m, focus))
     if volunteering:
         add("organisation:france-volontaires", "volontariat : France Volontaires")
         add("programme:volontariat", "postes de volontaires dans les coopérations")
@@ -253,15 +251,46 @@ def _gain(graph: nx.MultiDiGraph, score: float, actor: str, deps: set[str | None
 Active = tuple[float, str, list[tuple[str, str]]]
 
 
+def standing(graph: nx.MultiDiGraph, actor: str, focus: Focus,
+             year: int) -> tuple[int, int | None, int | None]:
+    """What breaks a tie between equally experienced actors, by meaning: how many of its
+    relations in the focus still go on, the first year its sources cite there (longer
+    experience), and the last (more recent).
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("commune:a", kind="commune"); g.add_node("country:DE", kind="country")
+    >>> _ = g.add_edge("commune:a", "country:DE", type="TWINNED_WITH", years=[1964, 2019])
+    >>> standing(g, "commune:a", Focus(countries=["country:DE"]), 2026)
+    (1, 1964, 2019)
+    """
+    edges = [d for _, d in focus_edges(graph, actor, focus)
+             if relation_status(d, year) != Status.ENDED]
+    years = [y for d in edges for y in cited_years(d)]
+    return len(edges), min(years, default=None), max(years, default=None)
+
+
+def _tie_order(graph: nx.MultiDiGraph, focus: Focus, year: int,
+               active: list[Active]) -> list[Active]:
+    """``active`` most experienced first; equal scores ordered by :func:`standing`, then
+    by size (a larger collectivité can carry more), the key only when all of it is equal."""
+    def key(entry: Active) -> tuple[float, int, int, int, int, str]:
+        current, first, last = standing(graph, entry[1], focus, year)
+        population = graph.nodes[entry[1]].get("population")
+        return (-entry[0], -current, first if first is not None else 10_000, -(last or 0),
+                -(population if isinstance(population, int) else 0), entry[1])
+    return sorted(active, key=key)
+
+
 def _assemble(graph: nx.MultiDiGraph, index: EvidenceIndex, focus: Focus, lead: Active,
               pool: list[Active], used: Counter[str], size: int) -> Consortium:
     lead_score, lead_key, lead_matched = lead
     chosen, deps, sizes = [lead_key], {_departement(graph, lead_key)}, {_size(graph, lead_key)}
     members: list[Member] = []
+    rank = {a[1]: i for i, a in enumerate(pool)}  # the pool is in its tie order
     candidates = [a for a in pool if a[1] != lead_key]
     while candidates and len(members) < size:
         candidates.sort(key=lambda e: (-_gain(graph, e[0], e[1], deps, sizes, used[e[1]]),
-                                       e[1]))
+                                       rank[e[1]]))
         score, actor, matched = candidates.pop(0)
         chosen.append(actor)
         deps.add(_departement(graph, actor))
@@ -287,10 +316,12 @@ def _overlap(a: Consortium, b: Consortium) -> float:
 
 
 def build_consortia(graph: nx.MultiDiGraph, focus: Focus, top: int = 3, max_members: int = 4,
-                    index: EvidenceIndex | None = None) -> list[Consortium]:
+                    index: EvidenceIndex | None = None, year: int | None = None,
+                    ) -> list[Consortium]:
     """Up to ``top`` consortia for a focus that differ in membership (no two share more
     than half their members), each led by an actor experienced *on the focus*; empty when
-    fewer than two collectivités are active on it.
+    fewer than two collectivités are active on it. Equal experience is told apart by
+    :func:`standing` in ``year`` (this year by default), never by code.
 
     >>> g = nx.MultiDiGraph()
     >>> for key, kd, dep in [("commune:a", "commune", "86"), ("commune:b", "commune", "79"),
@@ -311,7 +342,7 @@ def build_consortia(graph: nx.MultiDiGraph, focus: Focus, top: int = 3, max_memb
         score, matched = experience(index, actor, focus)
         if matched:
             active.append((score, actor, matched))
-    active.sort(key=lambda x: (-x[0], x[1]))
+    active = _tie_order(graph, focus, year or date.today().year, active)
     if len(active) < 2:
         return []
     # members per consortium: enough actors for ``top`` alternatives that differ
@@ -331,7 +362,8 @@ def build_consortia(graph: nx.MultiDiGraph, focus: Focus, top: int = 3, max_memb
         results.append(found)
         leads.add(found.lead.actor)
         used.update([found.lead.actor, *(m.actor for m in found.members)])
-    results.sort(key=lambda c: (-c.score, c.lead.actor))
+    # stable: equal scores keep the order of their leads' experience
+    results.sort(key=lambda c: -c.score)
     return results
 
 

@@ -47,6 +47,18 @@ def last_year(data: dict[str, Any]) -> int | None:
     return None
 
 
+def cited_years(data: dict[str, Any]) -> list[int]:
+    """The years a relation's source cites (its start when it gives only that).
+
+    >>> cited_years({"years": [1964, 2019]}), cited_years({"since": 1990}), cited_years({})
+    ([1964, 2019], [1990], [])
+    """
+    years = data.get("years")
+    if isinstance(years, list):
+        return [int(y) for y in years]
+    return [int(data["since"])] if isinstance(data.get("since"), int) else []
+
+
 def last_mention(data: dict[str, Any]) -> int | None:
     """The last year any source attests a relation: the years its statements cite, and
     the years a dated list names it without saying more (``seen``: a Wikidata extract of

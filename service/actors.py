@@ -9,7 +9,7 @@ from typing import Any
 from graph.consortium import Focus, focus_edges, focus_themes
 from graph.labels import kind_label
 from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS, NodeKind, RelType
-from graph.status import STATUS_FR, Status, relation_status
+from graph.status import STATUS_FR, Status, cited_years, relation_status
 from graph.walks import ActorFilter, filter_actors, search_nodes
 from service.context import Context, NotFound
 from service.schemas import (
@@ -103,17 +103,9 @@ def there(ctx: Context, actor: str, focus: Focus) -> tuple[list[str], int | None
     graph = ctx.graph()
     edges = [(v, d) for v, d in focus_edges(graph, actor, focus)
              if relation_status(d, date.today().year) != Status.ENDED]
-    years = sorted(y for _, d in edges for y in _years(d))
+    years = sorted(y for _, d in edges for y in cited_years(d))
     themes = sorted(t for t in focus_themes(graph, actor, focus, edges) if t in graph)
     return themes, years[0] if years else None
-
-
-def _years(data: dict[str, Any]) -> list[int]:
-    """The years a relation's source cites (its start when it gives only that)."""
-    years = data.get("years")
-    if isinstance(years, list):
-        return [int(y) for y in years]
-    return [int(data["since"])] if isinstance(data.get("since"), int) else []
 
 
 def by_region(ctx: Context, item: tuple[str, str]) -> dict[str, int]:

@@ -296,3 +296,22 @@ def test_water_with_the_agency_through_a_co_signatory_of_the_same_action(
     found = {i.key for i in water_without_agency(ctx(g)).items}
     assert ("commune:c" in found) is listed
     assert "commune:b" not in found  # its own link
+
+
+def test_equal_experience_is_told_apart_by_seniority_not_by_code() -> None:
+    # three communes, one twinning each in Germany from one source: equal scores; the
+    # code order (a, b, c) must not pick the lead. c has gone on since 1964, b since 2010,
+    # a since 2015: c leads, b comes before a.
+    g = nx.MultiDiGraph()
+    g.add_node("country:DE", kind="country", name="Allemagne")
+    for actor, years in [("commune:a", [2015]), ("commune:b", [2010]),
+                         ("commune:c", [1964, 2019])]:
+        g.add_node(actor, kind="commune", name=actor[-1], departement="79", population=5000)
+        g.add_node(f"territory:de-{actor[-1]}", kind="territory", name=actor, country="DE")
+        g.add_edge(f"territory:de-{actor[-1]}", "country:DE", type="LOCATED_IN", source="geo")
+        g.add_edge(actor, f"territory:de-{actor[-1]}", key="t", type="TWINNED_WITH",
+                   source=f"src-{actor}", years=years)
+    consortia = build_consortia(g, Focus(countries=["country:DE"]), year=2026)
+    assert len({m.experience for m in [consortia[0].lead, *consortia[0].members]}) == 1
+    assert consortia[0].lead.actor == "commune:c"
+    assert [m.actor for m in consortia[0].members] == ["commune:b", "commune:a"]
