@@ -185,9 +185,10 @@ def _feature_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, other: str,
     other_ev = index.by_actor[other]
     reasons = []
     if contributions["activity"] + contributions["breadth"] > 0:
-        countries = len(other_ev.items["country"])
-        reasons.append(Reason("activite", other, f"très actif à l'international : "
-                              f"{other_ev.relations} relations, {countries} pays",
+        # what the sources show, not a judgement: 2 relations are above the mean, not « très »
+        countries, relations = len(other_ev.items["country"]), other_ev.relations
+        reasons.append(Reason("activite", other, f"actif à l'international : {relations} "
+                              f"relation{'s' if relations > 1 else ''}, {countries} pays",
                               round(contributions["activity"] + contributions["breadth"], 4)))
     if contributions["recent"] > 0 and other_ev.years and \
             year - max(other_ev.years) < RECENT_YEARS:

@@ -315,3 +315,14 @@ def test_equal_experience_is_told_apart_by_seniority_not_by_code() -> None:
     assert len({m.experience for m in [consortia[0].lead, *consortia[0].members]}) == 1
     assert consortia[0].lead.actor == "commune:c"
     assert [m.actor for m in consortia[0].members] == ["commune:b", "commune:a"]
+
+
+def test_the_activity_reason_states_the_counts_without_judging_them() -> None:
+    from graph.opportunities import _feature_reasons
+    g = tiny()
+    index = build_index(g)
+    contributions = {"activity": 0.1, "breadth": 0.05, "recent": 0.0, "same_departement": 0.0}
+    [reason] = _feature_reasons(g, index, "commune:b", contributions,
+                                index.by_actor["commune:a"], 2026)
+    assert index.by_actor["commune:b"].relations == 2  # in Burkina, and in the 1 %
+    assert reason.text == "actif à l'international : 2 relations, 1 pays"
