@@ -279,11 +279,14 @@ def odd_unaddressed(ctx: GapContext) -> Gap:
     that no theme of Maillage's vocabulary maps to are « non suivis », not « non traités »."""
     graph = ctx.graph
     addressed: set[str] = set()
+    # the home network's projects: another région's project says nothing of this one
+    network = None if ctx.region is None else set().union(
+        *(ev.projects for ev in ctx.index.by_actor.values()))
     mapped = {odd for t, odd, d in graph.edges(data=True)
               if d.get("type") == RelType.ADDRESSES and kind(graph, t) == NodeKind.THEME
               and kind(graph, odd) == NodeKind.ODD}
     for key, data in graph.nodes(data=True):
-        if data.get("kind") != NodeKind.PROJECT:
+        if data.get("kind") != NodeKind.PROJECT or (network is not None and key not in network):
             continue
         for _, theme, d in graph.out_edges(key, data=True):
             if d.get("type") != RelType.ADDRESSES:
@@ -307,7 +310,8 @@ def odd_unaddressed(ctx: GapContext) -> Gap:
             "Rattacher des thèmes à cet objectif pour pouvoir le suivre."))
     items.sort(key=lambda i: int(i.key.split(":")[1]))
     return Gap("odd-non-traites", "ODD qu'aucun projet connu ne traite",
-               f"Objectifs de développement durable qu'aucun projet connu n'adresse ; "
+               f"Objectifs de développement durable qu'aucun projet connu des collectivités "
+               f"de la région n'adresse ; "
                f"{len(mapped)} ODD sur {len(odds)} sont suivis par les thèmes de Maillage "
                "(les autres sont marqués « non suivis » : l'absence n'y dit rien).", items)
 
@@ -319,6 +323,8 @@ def stale_relations(ctx: GapContext) -> Gap:
     graph = ctx.graph
     items = []
     for pair in pair_statuses(graph, ctx.year):
+        if not ctx.home(pair.actor):
+            continue  # another région's relations are its network's to follow
         partner = name(graph, pair.partner)
         if pair.status == Status.ENDED and pair.ended_in is not None:
             detail = f"→ {partner} (arrêtée en {pair.ended_in}, selon la source)"

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from graph.consortium import Focus, build_consortia
-from graph.evidence import build_index
+from graph.evidence import build_index, focused
 from graph.gaps import (
     GapContext,
     data_quality,
@@ -326,3 +326,23 @@ def test_the_activity_reason_states_the_counts_without_judging_them() -> None:
                                 index.by_actor["commune:a"], 2026)
     assert index.by_actor["commune:b"].relations == 2  # in Burkina, and in the 1 %
     assert reason.text == "actif à l'international : 2 relations, 1 pays"
+
+
+def test_old_relations_and_odd_are_the_home_regions() -> None:
+    # b (région 75) cooperates since 2001; z (région 53) has a 1985 twinning and a water
+    # project: for 75, z's twinning is not to relaunch, and its project is not the network's
+    g = tiny()
+    for node in g:
+        if g.nodes[node]["kind"] in ("commune", "departement"):
+            g.nodes[node]["region"] = "75"
+    g.add_node("commune:z", kind="commune", name="z", region="53", insee="z")
+    g.add_node("territory:de-z", kind="territory", name="Zell", country="DE")
+    g.add_edge("commune:z", "territory:de-z", type="TWINNED_WITH", years=[1985], source="s-z")
+    g.add_edge("commune:z", "project:p", type="PARTICIPATES_IN", source="s-p")
+    full = build_index(g)
+    home = GapContext(g, focused(full, g, "75"), 2026, region="75")
+    everyone = GapContext(g, full, 2026)
+    assert {i.actor for i in stale_relations(home).items} == {"commune:b"}
+    assert {i.actor for i in stale_relations(everyone).items} == {"commune:b", "commune:z"}
+    assert "odd:6" in {i.key for i in odd_unaddressed(home).items}
+    assert "odd:6" not in {i.key for i in odd_unaddressed(everyone).items}
