@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 
@@ -14,9 +15,25 @@ def meta(ctx: Context, sources: list[str]) -> tuple[str, list[str]]:
     wanted = set(sources)
     dates = [str(d.get("ingested_at", "")) for *_, d in graph.edges(data=True)
              if d.get("ingested_at")]
-    licences = sorted({str(d.get("licence")) for *_, d in graph.edges(data=True)
-                       if d.get("source") in wanted and d.get("licence")})
+    licences = sorted({part for *_, d in graph.edges(data=True)
+                       if d.get("source") in wanted and d.get("licence")
+                       for part in licence_parts(str(d["licence"]))})
     return (max(dates)[:10] if dates else date.today().isoformat()), licences
+
+
+def licence_parts(licence: str) -> list[str]:
+    """The licences a record's licence field names, without its pointers to the sources
+    (each fact's source is given with it), so that one licence is listed once.
+
+    >>> licence_parts("Licence Ouverte (Etalab); Données publiques Sandre")
+    ['Licence Ouverte (Etalab)', 'Données publiques Sandre']
+    >>> licence_parts("faits paraphrasés de pages publiques (voir la source de chaque relation)")
+    ['faits paraphrasés de pages publiques']
+    >>> licence_parts("faits paraphrasés de pages publiques ; voir source_url")
+    ['faits paraphrasés de pages publiques']
+    """
+    parts = (re.sub(r"\s*\(voir [^)]*\)", "", p).strip() for p in licence.split(";"))
+    return [p for p in parts if p and not p.startswith("voir ")]
 
 
 def thousands(value: int) -> str:

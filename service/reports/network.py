@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from graph.labels import kind_label
 from graph.model import COLLECTIVITE_KINDS, RelType
 from service import analysis
-from service.actors import stats
 from service.context import Context
-from service.reports.common import meta, top_counts
+from service.reports.common import meta, thousands, top_counts
 from viz.charts import bars
 from viz.report import Line, Report, Section
 
@@ -38,13 +38,43 @@ def _distribution(ctx: Context, engaged: list[str]) -> Section:
              [(k, float(v)) for k, v in sorted(decades.items())])]))
 
 
+def _key_figures(ctx: Context, engaged: list[str]) -> Section:
+    """The home région's figures; the whole base (all of France) in one line after."""
+    graph, index = ctx.graph(), ctx.index()
+    home: Counter[str] = Counter()
+    everywhere = 0
+    national = sum(1 for a in ctx.index("france").by_actor
+                   if graph.nodes[a].get("kind") in COLLECTIVITE_KINDS)
+    for key, data in graph.nodes(data=True):
+        if data.get("kind") in COLLECTIVITE_KINDS:
+            everywhere += 1
+            if ctx.in_region(key):
+                home[str(data["kind"])] += 1
+    acting = Counter(str(graph.nodes[a]["kind"]) for a in engaged)
+    evidence = [index.by_actor[a] for a in engaged]
+    section = Section("Chiffres clés")
+    section.table = [["collectivités de la région", "nombre", "connues pour agir à "
+                                                              "l'international"]]
+    section.table += [[kind_label(k), thousands(home[k]), thousands(acting[k])]
+                      for k in ("region", "departement", "epci", "commune") if home[k]]
+    relations = sum(ev.relations for ev in evidence)
+    countries = {c for ev in evidence for c in ev.items["country"]}
+    partners = {t for ev in evidence for t in ev.items["territory"]}
+    section.lines += [
+        Line(f"{len(engaged)} collectivités connues pour agir à l'international, "
+             f"{thousands(relations)} relations internationales (hors celles que leur source "
+             f"dit arrêtées), avec {thousands(len(partners))} collectivités étrangères dans "
+             f"{len(countries)} pays."),
+        Line(f"La base couvre toute la France : {thousands(everywhere)} collectivités, dont "
+             f"{thousands(national)} connues pour agir à l'international.")]
+    return section
+
+
 def build_network(ctx: Context, key: str = NETWORK_KEY, contacts: bool = False) -> Report:
     """Key figures, distribution charts, brokers, communities, data quality."""
     graph, index = ctx.graph(), ctx.index()
     engaged = sorted(a for a in index.by_actor if graph.nodes[a].get("kind") in COLLECTIVITE_KINDS)
-    counts = Section("Chiffres clés")
-    counts.table = [["type", "nombre"]] + [[k, str(v)] for k, v in stats(ctx).nodes.items()]
-    counts.lines.append(Line(f"{len(engaged)} collectivités connues pour agir à l'international."))
+    counts = _key_figures(ctx, engaged)
     found = analysis.metrics(ctx, 8)
     brokers = Section("Les courtiers du réseau",
                       "Acteurs par où passent le plus de chemins (intermédiarité).",

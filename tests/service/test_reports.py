@@ -118,6 +118,21 @@ def test_a_theme_lists_the_countries_where_each_actor_acts_on_it(svc: Context) -
     assert said.get(f"{call} — finance Noaillan") and f"{call} — financé par Noaillan" not in said
 
 
+def test_the_network_figures_are_the_home_regions_in_french(svc: Context) -> None:
+    report = build(svc, "reseau")
+    figures = report.sections[0]
+    graph = svc.graph()
+    communes = sum(1 for k, d in graph.nodes(data=True)
+                   if d.get("kind") == "commune" and d.get("region") == svc.region)
+    rows = {row[0]: row[1:] for row in figures.table[1:]}
+    assert set(rows) == {"Région", "Département", "EPCI", "Commune"}  # not « country », « odd »
+    assert rows["Commune"][0] == f"{communes:,}".replace(",", "\u202f")
+    assert 0 < communes < 34_000  # the région's, not France's
+    # each licence once, without the pointers to the sources
+    assert len(report.licences) == len(set(report.licences))
+    assert not any("voir" in licence for licence in report.licences)
+
+
 def test_hostile_name_is_inert_everywhere(svc: Context) -> None:
     for key in ("organisation:xss", "commune:86194"):
         report = build(svc, key)
