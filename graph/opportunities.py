@@ -316,7 +316,22 @@ def _shared_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, a: Evidence,
             reasons.append(Reason(ev_kind, item, explain(graph, ev_kind, item),
                                   round(weight / holders, 4), sources))
     reasons.sort(key=lambda r: (-r.weight, r.item))
-    return reasons
+    return _one_country_reason(graph, reasons)
+
+
+def _one_country_reason(graph: nx.MultiDiGraph, reasons: list[Reason]) -> list[Reason]:
+    """The shared countries said in one reason, rarest first (five lines « agissent tous
+    deux dans le même pays » crowd out every other reason of a list)."""
+    countries = [r for r in reasons if r.kind == "country"]
+    if len(countries) < 2:
+        return reasons
+    merged = Reason("country", countries[0].item, "agissent tous deux dans les mêmes pays : "
+                    + ", ".join(name(graph, r.item) for r in countries),
+                    round(sum(r.weight for r in countries), 4),
+                    sorted({s for r in countries for s in r.sources}))
+    out = [r for r in reasons if r.kind != "country"] + [merged]
+    out.sort(key=lambda r: (-r.weight, r.item))
+    return out
 
 
 __all__ = ["Reason", "Suggestion", "candidates", "explain", "kind", "score_pair", "suggest_partners"]

@@ -346,3 +346,16 @@ def test_old_relations_and_odd_are_the_home_regions() -> None:
     assert {i.actor for i in stale_relations(everyone).items} == {"commune:b", "commune:z"}
     assert "odd:6" in {i.key for i in odd_unaddressed(home).items}
     assert "odd:6" not in {i.key for i in odd_unaddressed(everyone).items}
+
+
+def test_shared_countries_are_said_in_one_reason() -> None:
+    g = tiny()
+    g.add_node("country:ML", kind="country", name="Mali")
+    for actor in ("commune:a", "commune:b"):
+        g.add_edge(actor, "country:ML", type="COOPERATES_WITH", source=f"ml-{actor}")
+    [s] = suggest_partners(g, "commune:a", index=build_index(g))
+    countries = [r for r in s.reasons if r.kind == "country"]
+    assert len(countries) == 1
+    assert countries[0].text in ("agissent tous deux dans les mêmes pays : BF, Mali",
+                                 "agissent tous deux dans les mêmes pays : Mali, BF")
+    assert {"ml-commune:a", "ml-commune:b"} <= set(countries[0].sources)
