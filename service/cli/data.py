@@ -13,6 +13,7 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from graph.export import write_graphml, write_json
+from graph.labels import kind_label, relation_label
 from graph.projection import to_networkx
 from ingest.errors import IngestError
 from ingest.importer import ImportReport
@@ -217,7 +218,8 @@ def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="Dossier de sortie.")]
     = OUTPUTS,
 ) -> None:
-    """Écrire un modèle vide, en CSV et en XLSX, avec une ligne d'exemple."""
+    """Écrire un modèle vide, en CSV et en XLSX (sa feuille « aide » dit chaque colonne,
+    avec un exemple)."""
     if kind not in TEMPLATES:
         fail(f"[red]Modèle inconnu « {kind} » :[/red] {template_names()}")
     for path in write_template(TEMPLATES[kind], output):
@@ -232,13 +234,14 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] 
     if as_json:
         echo_json({"nodes": counts.nodes, "relationships": counts.relationships})
         return
-    for title, data in (("Nœuds", counts.nodes), ("Relations", counts.relationships)):
+    for title, data, label in (("Nœuds", counts.nodes, kind_label),
+                               ("Relations", counts.relationships, relation_label)):
         table = Table(title=title)
         table.add_column("type")
         table.add_column("nombre", justify="right")
         for name, count in data.items():
-            table.add_row(name, f"{count:,}".replace(",", "\u202f"))
-        table.add_row("[b]total[/b]", f"[b]{sum(data.values())}[/b]")
+            table.add_row(f"{label(name)} ({name})", f"{count:,}".replace(",", "\u202f"))
+        table.add_row("[b]total[/b]", f"[b]{sum(data.values()):,}[/b]".replace(",", "\u202f"))
         console.print(table)
 
 

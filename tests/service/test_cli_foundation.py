@@ -42,6 +42,9 @@ def test_stats_json_counts_by_kind() -> None:
     assert poitiers is not None
     store.upsert_nodes([poitiers.model_copy(update={"name": "Poitiers (modifié)"})])
     store.close()
+    table = runner.invoke(app, ["stats"], env={"COLUMNS": "120"})
+    assert "Collectivité étrangère (territory)" in table.output  # what it is, in French
+    assert "jumelage (TWINNED_WITH)" in table.output
     again = runner.invoke(app, ["init", "--if-empty"])
     assert again.exit_code == 0 and "rien à faire" in again.output
     store = open_store(get_settings().store_url)
