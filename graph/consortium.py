@@ -12,7 +12,7 @@ import networkx as nx
 from graph.evidence import EvidenceIndex, build_index, kind
 from graph.labels import kind_label
 from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS
-from graph.opportunities import Reason, explain, name, names
+from graph.opportunities import Reason, explain_one, name, names
 from graph.status import Status, cited_years, relation_status
 
 WATER_THEME = "theme:eau-assainissement"
@@ -388,9 +388,7 @@ def _reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, actor: str,
         cited = in_focus.get(item, set()) if ev_kind == "theme" and item not in focus.themes \
             else ev.items[ev_kind].get(item, set())
         sources = sorted(cited)
-        text = explain(graph, ev_kind, item, plural=False).replace("agissent", "agit").replace(
-            "coopèrent", "coopère").replace("travaillent", "travaille").replace("sont liés",
-                                                                                  "est lié")
+        text = explain_one(graph, actor, ev_kind, item)
         if ev_kind == "theme" and not set(focus.themes) & {item}:
             text += " (dans ce pays ou ce cadre)"
         reasons.append(Reason(ev_kind, item, text, 1.0 + len(sources), sources))

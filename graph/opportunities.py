@@ -83,7 +83,7 @@ def _country_phrase(graph: nx.MultiDiGraph, country: str) -> str:
     return name(graph, country)
 
 
-def explain(graph: nx.MultiDiGraph, ev_kind: str, item: str, plural: bool = True) -> str:
+def explain(graph: nx.MultiDiGraph, ev_kind: str, item: str) -> str:
     """The French sentence for one shared item.
 
     >>> g = nx.MultiDiGraph()
@@ -96,7 +96,7 @@ def explain(graph: nx.MultiDiGraph, ev_kind: str, item: str, plural: bool = True
     'membres du même EPCI : CA du Grand Angoulême'
     """
     label = name(graph, item)
-    both = "tous deux " if plural else ""
+    both = "tous deux "
     if ev_kind == "territory":
         country = graph.nodes[item].get("country")
         suffix = f" ({name(graph, f'country:{country}')})" if country else ""
@@ -110,6 +110,40 @@ def explain(graph: nx.MultiDiGraph, ev_kind: str, item: str, plural: bool = True
     if ev_kind == "epci":
         return f"membres du même EPCI : {label}"
     return f"situés dans le même département : {label}"
+
+
+#: How one actor's relations with a place abroad are said, by their types.
+_TIES = (({"TWINNED_WITH"}, "jumelage avec"), ({"COOPERATES_WITH"}, "coopération avec"))
+
+
+def explain_one(graph: nx.MultiDiGraph, actor: str, ev_kind: str, item: str) -> str:
+    """The French sentence for one item of one actor (a member of a consortium): the
+    country as a place, a place abroad with what the relation is.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("country:ML", kind="country", name="Mali")
+    >>> g.add_node("territory:ml-djenne", kind="territory", name="Djenné", country="ML")
+    >>> _ = g.add_edge("commune:v", "territory:ml-djenne", type="TWINNED_WITH")
+    >>> explain_one(g, "commune:v", "country", "country:ML")
+    'agit au Mali'
+    >>> explain_one(g, "commune:v", "territory", "territory:ml-djenne")
+    'jumelage avec Djenné (Mali)'
+    """
+    label = name(graph, item)
+    if ev_kind == "country":
+        return f"agit {country_in(label)}"
+    if ev_kind == "territory":
+        types = {str(d.get("type")) for d in graph.get_edge_data(actor, item, default={}).values()}
+        # a noun, not a verb: « la commune » and « le département » alike
+        verb = next((v for wanted, v in _TIES if types and types <= wanted), "relation avec")
+        country = graph.nodes[item].get("country")
+        suffix = f" ({name(graph, f'country:{country}')})" if country else ""
+        return f"{verb} {label}{suffix}"
+    if ev_kind == "theme":
+        return f"travaille sur le thème « {label} »"
+    if ev_kind == "partner":
+        return f"est lié à {label}"
+    return explain(graph, ev_kind, item)
 
 
 def _evidence(graph: nx.MultiDiGraph, index: EvidenceIndex, actor: str) -> Evidence:
@@ -334,4 +368,5 @@ def _one_country_reason(graph: nx.MultiDiGraph, reasons: list[Reason]) -> list[R
     return out
 
 
-__all__ = ["Reason", "Suggestion", "candidates", "explain", "kind", "score_pair", "suggest_partners"]
+__all__ = ["Reason", "Suggestion", "candidates", "explain", "explain_one", "kind", "score_pair",
+           "suggest_partners"]

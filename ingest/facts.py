@@ -219,6 +219,11 @@ def _places(fact: _Fact) -> bool:
         iso = countries[0].split(":")[1]
         for part in foreign_parties(partner):
             name, aliases = foreign_names(part)
+            if fact.resolvers.countries.resolve(name) == countries[0]:
+                # « Burkina Faso (coordination des comités de jumelage) »: the country is
+                # the partner, and it has its node; not a foreign authority of that name
+                fact.rel(rel_type, fact.actor, countries[0])
+                continue
             slug, level = foreign_slug(name)
             territory = f"territory:{iso.lower()}-{slug}"
             result.nodes.append(Node(key=territory, name=name, provenance=fact.prov,

@@ -311,3 +311,20 @@ def test_noaillan_is_funded_by_the_ministrys_call(ref_store: SqliteStore) -> Non
     ties = {(n.relationship.start, n.relationship.end)
             for n in ref_store.neighbours(call, types=["FUNDED_BY"])}
     assert ties == {("commune:33307", call)}
+
+
+def test_a_partner_named_as_its_country_is_the_country(ref_store: SqliteStore,
+                                                        tmp_path: Path) -> None:
+    # na_relations.csv:227: the Vienne « coordonne » its communes' twinnings in Burkina Faso
+    assert ref_store.get_node("territory:bf-burkina-faso") is None
+    vienne = {n.relationship.end for n in ref_store.neighbours(
+        "departement:86", types=["COOPERATES_WITH"], direction="out")}
+    assert "country:BF" in vienne
+    path = tmp_path / "actions.csv"
+    path.write_text(HEADER + "\nNiort;;79;coopération;Mali (comités de jumelage);Mali;;2024;;"
+                             "https://exemple.org/m\n", encoding="utf-8")
+    import_file(ref_store, path)
+    assert ref_store.get_node("territory:ml-mali") is None
+    niort = {n.relationship.end for n in ref_store.neighbours(
+        "commune:79191", types=["COOPERATES_WITH"], direction="out")}
+    assert "country:ML" in niort
