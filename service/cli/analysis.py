@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graph.consortium import Consortium
+from graph.consortium import Consortium, Focus
 from graph.gaps import RULES
 from graph.opportunities import Suggestion
 from service import analysis, reports
@@ -32,10 +32,19 @@ def _print_suggestions(title: str, found: list[Suggestion]) -> None:
     console.print(table)
 
 
-def _print_consortia(label: str, found: list[Consortium], top: int) -> None:
+def _about(focus: Focus) -> str:
+    """What the focus is, to say which actions to import: « de ce pays », « sur ce thème »."""
+    given = [name for name, items in (("de ce pays", focus.countries),
+                                      ("avec ce partenaire", focus.territories),
+                                      ("sur ce thème", focus.themes),
+                                      ("de ce programme", focus.programmes)) if items]
+    return given[0] if len(given) == 1 else "sur ce sujet"
+
+
+def _print_consortia(label: str, found: list[Consortium], top: int, about: str) -> None:
     if not found:
         console.print(f"Aucun consortium pour {label} : moins de deux collectivités y agissent "
-                      "dans les données de Maillage. Importer les actions connues de ce pays "
+                      f"dans les données de Maillage. Importer les actions connues {about} "
                       "(maillage template actions, puis maillage ingest) aiderait.")
     elif len(found) < top:
         console.print(f"{len(found)} consortium(s) seulement : pas assez de collectivités "
@@ -90,7 +99,7 @@ def opportunities(
         if as_json:
             echo_json([dataclasses.asdict(c) for c in consortia])
         else:
-            _print_consortia(analysis.focus_label(ctx, focus), consortia, top)
+            _print_consortia(analysis.focus_label(ctx, focus), consortia, top, _about(focus))
 
 
 @app.command()

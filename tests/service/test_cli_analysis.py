@@ -118,3 +118,16 @@ def test_opportunities_scope_region_or_france(real_store: None) -> None:
     assert "(hors région)" in table.output
     refused = runner.invoke(app, ["opportunities", "--country", "BF", "--scope", "monde"])
     assert refused.exit_code != 0 and "périmètre inconnu" in refused.output
+
+
+def test_no_consortium_says_which_actions_would_help(real_store: None,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bretagne as home région: the reference knows no water action there
+    monkeypatch.setenv("MAILLAGE_REGION", "53")
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["opportunities", "--theme", "eau-assainissement"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Aucun consortium pour Eau et assainissement" in result.output
+    assert "Importer les actions connues sur ce thème" in result.output
+    get_settings.cache_clear()
