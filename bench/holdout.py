@@ -321,20 +321,26 @@ def mean(values: list[float]) -> float:
     return statistics.mean(values) if values else float("nan")
 
 
-def report(per_seed: list[Strata], cases: list[int], leaked: int, model: Model) -> str:
-    lines = ["# Expérience de validation (hold-out) des suggestions de partenaires", "",
+def report(per_seed: list[Strata], cases: list[int], leaked: int, model: Model,
+           transfer: str | None = None) -> str:
+    where = (f"sur toutes les collectivités de la région {transfer}, que le modèle n'a "
+             "jamais vues (il est ajusté sur la Nouvelle-Aquitaine) : un transfert"
+             if transfer else "sur la moitié « test » des collectivités")
+    lines = ["# Expérience de validation (hold-out) des suggestions de partenaires"
+             + (f" : région {transfer}" if transfer else ""), "",
              "Commandes : `.venv/bin/python bench/holdout.py --fit` (ajuste "
              "`graph/ranking.json` sur les plis d'entraînement), puis "
-             "`.venv/bin/python bench/holdout.py` (évalue, écrit ce fichier). Méthode : "
-             "docstring de `bench/holdout.py`.", "",
+             "`.venv/bin/python bench/holdout.py` (évalue, écrit `holdout.md`) ; "
+             "`--region CODE` évalue le même modèle sur une autre région (écrit "
+             "`holdout-CODE.md`). Méthode : docstring de `bench/holdout.py`.", "",
              f"- Graines d'évaluation : {TEST_SEEDS[0]}–{TEST_SEEDS[-1]} ({len(TEST_SEEDS)}), "
-             f"sur la moitié « test » des collectivités ; modèle ajusté sur les graines "
+             f"{where} ; modèle ajusté sur les graines "
              f"{TRAIN_SEEDS[0]}–{TRAIN_SEEDS[-1]} de l'autre moitié ({model.pairs.source}), "
              f"mélange {model.blend} choisi sur les graines de validation "
              f"{VALIDATION_SEEDS[0]}–{VALIDATION_SEEDS[-1]} de cette même moitié (moyenne des "
              "hit@5 et hit@10, tous couples et hors hubs : les mesures de l'objectif).",
              f"- Couples (collectivité, foyer) cachés par graine : {min(cases)} à {max(cases)}"
-             f" ; {int(SHARE * 100)} % des couples éligibles de la moitié test.",
+             f" ; {int(SHARE * 100)} % des couples éligibles.",
              f"- Fuites (foyer caché encore visible dans les indices de l'acteur) : {leaked}.",
              ""]
     wins = {}
@@ -413,10 +419,19 @@ def report(per_seed: list[Strata], cases: list[int], leaked: int, model: Model) 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="ajuster graph/ranking.json")
+    parser.add_argument("--region", help="évaluer le modèle ajusté sur une autre région "
+                                         "(code INSEE : 53 pour la Bretagne)")
     args = parser.parse_args(argv)
+    global REGION
+    transfer = args.region if args.region and args.region != REGION else None
+    if transfer and args.fit:
+        parser.error("--fit ajuste sur la Nouvelle-Aquitaine seulement")
+    REGION = transfer or REGION
     graph = real_graph()
     by_pair = facts(graph)
     train, test = split(graph, by_pair)
+    if transfer:  # the model never saw this région: every actor of it is a test actor
+        test = train | test
     full = focused(build_index(graph, YEAR), graph, REGION)
     active = [a for a in full.by_actor if graph.nodes[a].get("kind") in COLLECTIVITE_KINDS]
     hubs = set(sorted(active, key=lambda a: (-full.by_actor[a].relations, a))[:HUBS])
@@ -434,8 +449,9 @@ def main(argv: list[str] | None = None) -> None:
         per_seed.append(result)
         cases.append(n)
         leaked += leak
-    text = report(per_seed, cases, leaked, ranker)
-    Path(__file__).with_name("holdout.md").write_text(text + "\n", encoding="utf-8")
+    text = report(per_seed, cases, leaked, ranker, transfer)
+    out = f"holdout-{transfer}.md" if transfer else "holdout.md"
+    Path(__file__).with_name(out).write_text(text + "\n", encoding="utf-8")
     print(text)
 
 
