@@ -335,9 +335,10 @@ def report(per_seed: list[Strata], cases: list[int], leaked: int, model: Model,
              "`holdout-CODE.md`). Méthode : docstring de `bench/holdout.py`.", "",
              f"- Graines d'évaluation : {TEST_SEEDS[0]}–{TEST_SEEDS[-1]} ({len(TEST_SEEDS)}), "
              f"{where} ; modèle ajusté sur les graines "
-             f"{TRAIN_SEEDS[0]}–{TRAIN_SEEDS[-1]} de l'autre moitié ({model.pairs.source}), "
-             f"mélange {model.blend} choisi sur les graines de validation "
-             f"{VALIDATION_SEEDS[0]}–{VALIDATION_SEEDS[-1]} de cette même moitié (moyenne des "
+             f"{TRAIN_SEEDS[0]}–{TRAIN_SEEDS[-1]} de "
+             f"{'la moitié « entraînement » de la Nouvelle-Aquitaine' if transfer else 'l’autre moitié'}"
+             f" ({model.pairs.source}), mélange {model.blend} choisi sur les graines de "
+             f"validation {VALIDATION_SEEDS[0]}–{VALIDATION_SEEDS[-1]} de cette même moitié (moyenne des "
              "hit@5 et hit@10, tous couples et hors hubs : les mesures de l'objectif).",
              f"- Couples (collectivité, foyer) cachés par graine : {min(cases)} à {max(cases)}"
              f" ; {int(SHARE * 100)} % des couples éligibles.",

@@ -223,11 +223,13 @@ def _check_properties(props: Properties) -> Properties:
     for name, value in props.items():
         if not PROPERTY_NAME.match(name) or name in RESERVED:
             raise ValueError(f"nom de propriété invalide ou réservé : « {name} »")
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str):
-                check_text(item, f"propriété « {name} »")
-        if isinstance(value, list) and len({type(v) for v in value}) > 1:
+        items = value if isinstance(value, list) else (value,)
+        if items and any(type(v) is not type(items[0]) for v in items):
             raise ValueError(f"la liste « {name} » mélange plusieurs types")
+        if isinstance(items[0] if items else None, str):
+            for item in items:
+                if FORBIDDEN_CHARS.search(item):  # type: ignore[arg-type]
+                    check_text(item, f"propriété « {name} »")  # type: ignore[arg-type]
     # Neo4j drops null properties; drop them here too so both stores agree.
     return {k: v for k, v in props.items() if v is not None and v != []}
 
