@@ -375,7 +375,7 @@ def report(per_seed: list[Strata], cases: list[int], leaked: int, model: Model,
 
     def versus(stratum: str, name: str) -> str:
         a, b = overall(stratum, "maillage", name), overall(stratum, "populaires", name)
-        return f"{a:.2f} contre {b:.2f} ({'gain' if a > b else 'égalité' if a == b else 'perte'})"
+        return f"{a:.3f} contre {b:.3f} ({'gain' if a > b else 'égalité' if a == b else 'perte'})"
 
     e5, e10 = wins[("populaires", "hit@5")][1], wins[("populaires", "hit@10")][1]
     hubs_met = all(ours[m] > theirs[m] for m in ("hit@5", "hit@10"))
