@@ -282,15 +282,16 @@ def _tie_order(graph: nx.MultiDiGraph, focus: Focus, year: int,
 
 
 def _assemble(graph: nx.MultiDiGraph, index: EvidenceIndex, focus: Focus, lead: Active,
-              pool: list[Active], used: Counter[str], size: int) -> Consortium:
+              pool: list[Active], used: Counter[str], size: int,
+              including: str | None = None) -> Consortium:
     lead_score, lead_key, lead_matched = lead
     chosen, deps, sizes = [lead_key], {_departement(graph, lead_key)}, {_size(graph, lead_key)}
     members: list[Member] = []
     rank = {a[1]: i for i, a in enumerate(pool)}  # the pool is in its tie order
     candidates = [a for a in pool if a[1] != lead_key]
     while candidates and len(members) < size:
-        candidates.sort(key=lambda e: (-_gain(graph, e[0], e[1], deps, sizes, used[e[1]]),
-                                       rank[e[1]]))
+        candidates.sort(key=lambda e: (e[1] != including, -_gain(
+            graph, e[0], e[1], deps, sizes, used[e[1]]), rank[e[1]]))
         score, actor, matched = candidates.pop(0)
         chosen.append(actor)
         deps.add(_departement(graph, actor))
@@ -317,11 +318,12 @@ def _overlap(a: Consortium, b: Consortium) -> float:
 
 def build_consortia(graph: nx.MultiDiGraph, focus: Focus, top: int = 3, max_members: int = 4,
                     index: EvidenceIndex | None = None, year: int | None = None,
-                    ) -> list[Consortium]:
+                    including: str | None = None) -> list[Consortium]:
     """Up to ``top`` consortia for a focus that differ in membership (no two share more
     than half their members), each led by an actor experienced *on the focus*; empty when
     fewer than two collectivités are active on it. Equal experience is told apart by
-    :func:`standing` in ``year`` (this year by default), never by code.
+    :func:`standing` in ``year`` (this year by default), never by code. ``including``: an
+    actor active on the focus that each consortium takes in (an actor's own report).
 
     >>> g = nx.MultiDiGraph()
     >>> for key, kd, dep in [("commune:a", "commune", "86"), ("commune:b", "commune", "79"),
@@ -356,7 +358,7 @@ def build_consortia(graph: nx.MultiDiGraph, focus: Focus, top: int = 3, max_memb
             break
         if lead[1] in leads:
             continue
-        found = _assemble(graph, index, focus, lead, active, used, size)
+        found = _assemble(graph, index, focus, lead, active, used, size, including)
         if any(_overlap(found, other) > 0.5 for other in results):
             continue
         results.append(found)

@@ -69,12 +69,15 @@ def focus(ctx: Context, query: FocusQuery) -> Focus:
 SCOPES = ("region", "france")
 
 
-def consortia(ctx: Context, target: Focus, top: int, scope: str = "region") -> list[Consortium]:
+def consortia(ctx: Context, target: Focus, top: int, scope: str = "region",
+              including: str | None = None) -> list[Consortium]:
     """Alternative consortia for a focus, from the home région (``scope="region"``) or
-    from the whole country (``"france"``: members from elsewhere flagged « hors région »)."""
+    from the whole country (``"france"``: members from elsewhere flagged « hors région »);
+    each with ``including`` when it is active on the focus."""
     if scope not in SCOPES:
         raise Refused(f"périmètre inconnu « {scope} » : region ou france")
-    found = build_consortia(ctx.graph(), target, top=top, index=ctx.index(scope))
+    found = build_consortia(ctx.graph(), target, top=top, index=ctx.index(scope),
+                            including=including)
     for consortium in found:
         for member in [consortium.lead, *consortium.members]:
             member.outside_region = not ctx.in_region(member.actor)

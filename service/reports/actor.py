@@ -119,23 +119,22 @@ def _partners(suggestions: list[Suggestion]) -> Section:
     return section
 
 
-def _consortia(ctx: Context, ev: Evidence | None) -> Section:
+def _consortia(ctx: Context, key: str, ev: Evidence | None) -> Section:
+    """In each of the actor's main countries, a consortium that takes the actor in (led by
+    the most experienced there), with the funding that fits *that* consortium."""
     section = Section("Consortiums possibles et financements")
-    funding: dict[str, str] = {}
     countries = sorted(ev.items["country"], key=lambda c: (-len(ev.items["country"][c]), c)
                        )[:3] if ev else []
     for country in countries:
-        found = analysis.consortia(ctx, Focus(countries=[country]), 1)
+        found = analysis.consortia(ctx, Focus(countries=[country]), 1, including=key)
         if not found:
             continue
-        c = found[0]
+        c, where = found[0], ctx.name(country)
         members = ", ".join(m.name for m in c.members)
-        section.lines.append(Line(f"{ctx.name(country)} : chef de file {c.lead.name} ; "
+        section.lines.append(Line(f"{where} : chef de file {c.lead.name} ; "
                                   f"membres : {members}. {'; '.join(c.complementarity)}."))
-        for f in c.funding:
-            funding.setdefault(f.name, f.why)
-    for name, why in funding.items():
-        section.lines.append(Line(f"Financement ou partenaire : {name} — {why}"))
+        section.lines += [Line(f"{where} — financement ou partenaire : {f.name} ({f.why})")
+                          for f in c.funding]
     if not section.lines:
         section.intro = "Aucun consortium proposé pour l'instant."
     return section
@@ -183,7 +182,7 @@ def build_actor(ctx: Context, key: str, contacts: bool = False) -> Report:
     suggestions = analysis.suggestions(ctx, key, 5)
     sections = [_identity(ctx, found, contacts), _action(ctx, found, ev, sources),
                 _place(ctx, key), _same_partners(found), _partners(suggestions),
-                _consortia(ctx, ev), _followup(ctx, key, contacts),
+                _consortia(ctx, key, ev), _followup(ctx, key, contacts),
                 _steps(ctx, key, ev, suggestions)]
     data_date, licences = meta(ctx, sources)
     title = "Fiche organisation" if found.actor.kind == NodeKind.ORGANISATION \

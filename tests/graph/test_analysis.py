@@ -359,3 +359,20 @@ def test_shared_countries_are_said_in_one_reason() -> None:
     assert countries[0].text in ("agissent tous deux dans les mêmes pays : BF, Mali",
                                  "agissent tous deux dans les mêmes pays : Mali, BF")
     assert {"ml-commune:a", "ml-commune:b"} <= set(countries[0].sources)
+
+
+def test_a_consortium_can_take_in_a_given_actor() -> None:
+    # four communes in Germany; d, the least experienced, is left out unless asked for
+    g = nx.MultiDiGraph()
+    g.add_node("country:DE", kind="country", name="Allemagne")
+    for actor, sources in [("commune:a", 3), ("commune:b", 2), ("commune:c", 2),
+                           ("commune:d", 1)]:
+        g.add_node(actor, kind="commune", name=actor[-1], departement="79", population=5000)
+        for i in range(sources):
+            g.add_edge(actor, "country:DE", type="COOPERATES_WITH", source=f"{actor}-{i}")
+    focus = Focus(countries=["country:DE"])
+    [plain] = build_consortia(g, focus, top=1, max_members=2)
+    assert "commune:d" not in {plain.lead.actor, *(m.actor for m in plain.members)}
+    [asked] = build_consortia(g, focus, top=1, max_members=2, including="commune:d")
+    assert asked.lead.actor == "commune:a"  # the lead is still the most experienced
+    assert "commune:d" in {m.actor for m in asked.members}

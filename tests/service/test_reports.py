@@ -118,6 +118,19 @@ def test_a_theme_lists_the_countries_where_each_actor_acts_on_it(svc: Context) -
     assert said.get(f"{call} — finance Noaillan") and f"{call} — financé par Noaillan" not in said
 
 
+def test_an_actors_consortia_take_it_in_with_their_own_funding(svc: Context) -> None:
+    report = build(svc, "commune:86137")  # Loudun: Burkina Faso (1967), Spain
+    section = next(s for s in report.sections if s.title.startswith("Consortiums"))
+    consortia = [line.text for line in section.lines if "chef de file" in line.text]
+    assert len(consortia) == 2
+    assert all("Loudun" in text for text in consortia)  # its report, its consortia
+    # each funding line says which consortium it fits: no water agency for Spain
+    funding = [line.text for line in section.lines if "financement" in line.text]
+    assert funding and all(text.split(" — ")[0] in ("Burkina Faso", "Espagne")
+                           for text in funding)
+    assert not any(text.startswith("Espagne") and "Agence de l'eau" in text for text in funding)
+
+
 def test_the_network_figures_are_the_home_regions_in_french(svc: Context) -> None:
     report = build(svc, "reseau")
     figures = report.sections[0]
