@@ -113,7 +113,8 @@ def explain(graph: nx.MultiDiGraph, ev_kind: str, item: str) -> str:
 
 
 #: How one actor's relations with a place abroad are said, by their types.
-_TIES = (({"TWINNED_WITH"}, "jumelage avec"), ({"COOPERATES_WITH"}, "coopération avec"))
+_TIES = {"TWINNED_WITH": "jumelage", "COOPERATES_WITH": "coopération",
+         "VOLUNTEERS_WITH": "volontariat"}
 
 
 def explain_one(graph: nx.MultiDiGraph, actor: str, ev_kind: str, item: str) -> str:
@@ -128,14 +129,18 @@ def explain_one(graph: nx.MultiDiGraph, actor: str, ev_kind: str, item: str) -> 
     'agit au Mali'
     >>> explain_one(g, "commune:v", "territory", "territory:ml-djenne")
     'jumelage avec Djenné (Mali)'
+    >>> _ = g.add_edge("commune:v", "territory:ml-djenne", type="COOPERATES_WITH")
+    >>> explain_one(g, "commune:v", "territory", "territory:ml-djenne")
+    'jumelage et coopération avec Djenné (Mali)'
     """
     label = name(graph, item)
     if ev_kind == "country":
         return f"agit {country_in(label)}"
     if ev_kind == "territory":
         types = {str(d.get("type")) for d in graph.get_edge_data(actor, item, default={}).values()}
-        # a noun, not a verb: « la commune » and « le département » alike
-        verb = next((v for wanted, v in _TIES if types and types <= wanted), "relation avec")
+        # nouns, not a verb: « la commune » and « le département » alike
+        said = [word for type_, word in _TIES.items() if type_ in types]
+        verb = (" et ".join(said) if said and len(said) == len(types) else "relation") + " avec"
         country = graph.nodes[item].get("country")
         suffix = f" ({name(graph, f'country:{country}')})" if country else ""
         return f"{verb} {label}{suffix}"
