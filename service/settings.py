@@ -6,8 +6,24 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingest.reference.load import table_rows
+
+#: pydantic's own words for a bad value, in French
+_REASONS = {"float_parsing": "nombre attendu", "int_parsing": "nombre entier attendu",
+            "bool_parsing": "vrai ou faux attendu (true, false)"}
+
+
+class SettingsError(ValueError):
+    """A setting given in the environment or ``.env`` that cannot be used (French)."""
+
+
+@lru_cache(maxsize=1)
+def region_codes() -> dict[str, str]:
+    """The INSEE codes of the régions (bundled official table) and their names."""
+    return {row["code"]: row["nom"] for row in table_rows("regions.csv")}
 
 
 def default_store_url() -> str:
@@ -36,6 +52,14 @@ class Settings(BaseSettings):
     #: the loopback defaults to the loopback names
     trusted_hosts: str = ""
 
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        if value not in region_codes():
+            known = ", ".join(f"{code} {name}" for code, name in sorted(region_codes().items()))
+            raise ValueError(f"code INSEE de région inconnu (codes : {known})")
+        return value
+
     @property
     def api_writer(self) -> str:
         return f"API ({self.api_token_name})"
@@ -47,4 +71,15 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings; :class:`SettingsError` names each bad one, in French."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = "MAILLAGE_" + "_".join(str(part) for part in error["loc"]).upper()
+            reason = (str(error.get("ctx", {}).get("error", error["msg"]))
+                      if error["type"] == "value_error"
+                      else _REASONS.get(error["type"], error["msg"]))
+            problems.append(f"{name} = « {error.get('input')} » : {reason}")
+        raise SettingsError("réglage invalide : " + " ; ".join(problems)) from None

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from graph.store import StoreError
 from service.context import Conflict, Context, NotFound, Refused
-from service.settings import get_settings
+from service.settings import Settings, SettingsError, get_settings
 
 
 def _french_help() -> None:
@@ -128,11 +128,19 @@ def fail(message: str, code: int = 2) -> NoReturn:
 OUTPUTS = Path("sorties")
 
 
+def settings_or_fail() -> Settings:
+    """The settings, or a French message naming the bad ones and exit code 2."""
+    try:
+        return get_settings()
+    except SettingsError as exc:
+        fail(f"[red]Erreur :[/red] {exc}")
+
+
 @contextmanager
 def opened() -> Iterator[Context]:
     """The context on the configured store; the use cases' refusals become French
     messages and exit code 2."""
-    settings = get_settings()
+    settings = settings_or_fail()
     try:
         ctx = Context.open(settings, who=f"ligne de commande ({getpass.getuser()})")
     except StoreError as exc:

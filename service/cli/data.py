@@ -19,7 +19,16 @@ from ingest.errors import IngestError
 from ingest.importer import ImportReport
 from ingest.templates import TEMPLATES, template_names, write_template
 from service import actors, imports
-from service.cli.base import OUTPUTS, app, console, echo_json, err, fail, opened
+from service.cli.base import (
+    OUTPUTS,
+    app,
+    console,
+    echo_json,
+    err,
+    fail,
+    opened,
+    settings_or_fail,
+)
 from service.settings import get_settings
 
 
@@ -340,7 +349,7 @@ def serve(
         # Open reads are for a laptop; on a network, the token guards them too.
         os.environ["MAILLAGE_PROTECT_READS"] = "true"
     get_settings.cache_clear()
-    settings = get_settings()
+    settings = settings_or_fail()
     if not loopback and not settings.api_token:
         err.print("[yellow]Attention :[/yellow] aucun MAILLAGE_API_TOKEN : lectures et "
                   "écritures refusées hors de la boucle locale.")

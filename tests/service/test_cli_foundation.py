@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import networkx as nx
+import pytest
 from typer.testing import CliRunner
 
 from graph.export import graphml_ready
@@ -114,3 +115,17 @@ def test_usage_errors_are_in_french() -> None:
     assert "Valeur invalide pour '--top' : un nombre entier est attendu." in said["x"]
     assert all("Utilisation :" in text and "Usage:" not in text and "Missing" not in text
                for text in said.values())
+
+
+def test_a_bad_setting_is_named_in_french(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable, value, reason in [("MAILLAGE_REGION", "99", "code INSEE de région inconnu"),
+                                    ("MAILLAGE_NEO4J_RETRY_SECONDS", "abc", "nombre attendu")]:
+        with monkeypatch.context() as patched:
+            patched.setenv(variable, value)
+            get_settings.cache_clear()
+            result = runner.invoke(app, ["stats"], env={"COLUMNS": "300"})
+        assert result.exit_code == 2, result.output
+        assert f"réglage invalide : {variable} = « {value} » : {reason}" in result.output
+        assert "Traceback" not in result.output
+    get_settings.cache_clear()
+    assert get_settings().region == "75"
