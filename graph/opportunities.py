@@ -336,9 +336,12 @@ def _likely_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, ev: Evidence,
             why = f"{where}, souvent associé à vos propres partenariats"
         elif themes > 0:
             why = f"{where}, où l'on travaille sur vos thèmes"
-        else:
+        elif ev_kind == "country":
             why = (f"{where}, où agit une autre collectivité du réseau" if len(holders) == 1
                    else f"{where}, où agissent {len(holders)} collectivités du réseau")
+        else:  # an organisation or a programme is not a place
+            why = (f"{where}, comme une autre collectivité du réseau" if len(holders) == 1
+                   else f"{where}, comme {len(holders)} collectivités du réseau")
         out.append(Reason("probable", item, why, round(pop + dep + cooc + themes, 4)))
     return out
 

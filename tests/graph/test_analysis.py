@@ -376,3 +376,14 @@ def test_a_consortium_can_take_in_a_given_actor() -> None:
     [asked] = build_consortia(g, focus, top=1, max_members=2, including="commune:d")
     assert asked.lead.actor == "commune:a"  # the lead is still the most experienced
     assert "commune:d" in {m.actor for m in asked.members}
+
+
+def test_a_likely_organisation_is_not_said_as_a_place() -> None:
+    from graph.opportunities import _likely_reasons
+    g = tiny()  # a is a member of CUF; b is not
+    index = build_index(g)
+    likely: dict[tuple[str, str], tuple[float, ...]] = {
+        ("partner", "organisation:cuf"): (0.0, 0.0, 0.0, 0.0, 0.0)}
+    [reason] = _likely_reasons(g, index, index.by_actor["commune:b"],
+                               [("partner", "organisation:cuf")], likely)
+    assert reason.text == "est lié à cuf, comme une autre collectivité du réseau"
