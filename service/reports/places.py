@@ -4,7 +4,7 @@ or foreign territory."""
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from graph.consortium import Focus
@@ -141,6 +141,7 @@ def build_country(ctx: Context, key: str, contacts: bool = False) -> Report:
     who = Section("Qui agit, sur quoi, depuis quand")
     who.table = [["acteur", "collectivités partenaires", "thèmes", "depuis"]]
     shown: list[dict[str, Any]] = []
+    cited: dict[str, set[str]] = defaultdict(set)  # source → the actors it is cited for
     for a in data.actors:
         if is_territory:  # that place, not the others of the country
             if key not in {t["key"] for t in a["territories"]}:
@@ -153,18 +154,23 @@ def build_country(ctx: Context, key: str, contacts: bool = False) -> Report:
                           ", ".join(t["name"] for t in a["themes"]) or "—",
                           str(a["since"] or "—")])
         sources += a["sources"]
-    facts = Section("Sources", lines=[Line("fait cité", s) for s in sorted(set(sources))])
+        for source in a["sources"]:
+            cited[source].add(a["name"])
+    facts = Section("Sources", "Chaque source, avec les acteurs dont elle atteste l'action ici.",
+                    lines=[Line(", ".join(sorted(cited[s])), s) for s in sorted(cited)])
     target = Focus(territories=[key]) if is_territory else Focus(countries=[key])
     cons = Section("Consortiums proposés")
-    calls: dict[str, str] = {}
+    calls: dict[str, tuple[str, list[int]]] = {}
     for i, c in enumerate(analysis.consortia(ctx, target, 3), start=1):
         cons.lines.append(Line(f"n° {i} : chef de file {c.lead.name} ; membres : "
                                + ", ".join(m.name for m in c.members) + ". "
                                + "; ".join(c.complementarity) + "."))
         for f in c.funding:
-            calls.setdefault(f.name, f.why)
-    funding = Section("Appels et financeurs qui conviennent",
-                      lines=[Line(f"{name} — {why}") for name, why in calls.items()])
+            calls.setdefault(f.name, (f.why, []))[1].append(i)
+    # which consortium each fits: the water agencies fit those working on water there
+    funding = Section("Appels et financeurs qui conviennent", lines=[
+        Line(f"{name} (consortium{'s' if len(fit) > 1 else ''} n° {', '.join(map(str, fit))})"
+             f" — {why}") for name, (why, fit) in calls.items()])
     themes = Counter(t["name"] for a in shown for t in a["themes"])
     chart = Section("Acteurs par thème", svg=bars("Acteurs par thème", top_counts(themes, 10)))
     france = Section("Ailleurs en France", "Collectivités françaises qui y agissent, par "

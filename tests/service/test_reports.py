@@ -131,6 +131,19 @@ def test_an_actors_consortia_take_it_in_with_their_own_funding(svc: Context) -> 
     assert not any(text.startswith("Espagne") and "Agence de l'eau" in text for text in funding)
 
 
+def test_a_country_report_says_which_consortium_a_funder_fits_and_what_a_source_attests(
+        svc: Context) -> None:
+    report = build(svc, "country:SN")
+    sections = {s.title: s for s in report.sections}
+    calls = [line.text for line in sections["Appels et financeurs qui conviennent"].lines]
+    assert calls and all(re.search(r"\(consortiums? n° [\d, ]+\)", text) for text in calls)
+    actors = {row[0].rsplit(" (", 1)[0] for row in sections[
+        "Qui agit, sur quoi, depuis quand"].table[1:]}
+    sources = sections["Sources"].lines
+    assert sources and all(line.source for line in sources)
+    assert all(set(line.text.split(", ")) <= actors for line in sources)
+
+
 def test_the_network_figures_are_the_home_regions_in_french(svc: Context) -> None:
     report = build(svc, "reseau")
     figures = report.sections[0]
