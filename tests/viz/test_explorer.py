@@ -350,6 +350,11 @@ def test_consortium_view_shows_the_options_with_reasons_sources_and_report(
                     ".classList.contains('chosen')")
     assert set(page.page.evaluate("window.maillageNetwork.getSelectedNodes()")) <= set(options[1])
     page.shot("explorateur-consortiums")
+    # another view: the consortia of the last one do not stay beside it
+    page.page.select_option("#view", "country")
+    page.page.click("#show")
+    page.wait_until(SETTLED_OR_FAILED)
+    assert page.page.is_hidden("#panel")
     assert page.errors == []
 
 

@@ -112,6 +112,10 @@ async function show(params, fromHistory) {
     history.pushState(null, "", "#" + viewHash());
   }
   document.body.dataset.settled = "false"; // until this view is drawn (tests wait on it)
+  // consortia belong to the opportunities view: another view closes them
+  if ($("view").value !== "opportunities" && $("panel-body").querySelector(".consortium")) {
+    $("panel").hidden = true;
+  }
   const started = performance.now();
   status("Chargement…");
   let data;
