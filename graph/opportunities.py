@@ -98,9 +98,7 @@ def explain(graph: nx.MultiDiGraph, ev_kind: str, item: str) -> str:
     label = name(graph, item)
     both = "tous deux "
     if ev_kind == "territory":
-        country = graph.nodes[item].get("country")
-        suffix = f" ({name(graph, f'country:{country}')})" if country else ""
-        return f"coopèrent {both}avec {label}{suffix}"
+        return f"coopèrent {both}avec {_abroad(graph, item)}"
     if ev_kind == "country":
         return f"agissent {both}dans le même pays : {label}"
     if ev_kind == "theme":
@@ -110,6 +108,12 @@ def explain(graph: nx.MultiDiGraph, ev_kind: str, item: str) -> str:
     if ev_kind == "epci":
         return f"membres du même EPCI : {label}"
     return f"situés dans le même département : {label}"
+
+
+def _abroad(graph: nx.MultiDiGraph, place: str) -> str:
+    """A place abroad with its country: « Djenné (Mali) »."""
+    country = graph.nodes[place].get("country")
+    return name(graph, place) + (f" ({name(graph, f'country:{country}')})" if country else "")
 
 
 #: How one actor's relations with a place abroad are said, by their types.
@@ -141,9 +145,7 @@ def explain_one(graph: nx.MultiDiGraph, actor: str, ev_kind: str, item: str) -> 
         # nouns, not a verb: « la commune » and « le département » alike
         said = [word for type_, word in _TIES.items() if type_ in types]
         verb = (" et ".join(said) if said and len(said) == len(types) else "relation") + " avec"
-        country = graph.nodes[item].get("country")
-        suffix = f" ({name(graph, f'country:{country}')})" if country else ""
-        return f"{verb} {label}{suffix}"
+        return f"{verb} {_abroad(graph, item)}"
     if ev_kind == "theme":
         return f"travaille sur le thème « {label} »"
     if ev_kind == "partner":
