@@ -251,7 +251,9 @@ def map_headers(headers: list[str], template: Template, file: str,
             errors.append(RowError(file=file, line=1, column=header,
                                    reason="colonne inconnue ; colonnes attendues : "
                                    + ", ".join(c.name for c in template.columns)
-                                   + " (ou --mapping)"))
+                                   + " ; renommez-la ou retirez-la du fichier (en ligne de "
+                                   f"commande : --mapping \"{header}=colonne\", ou "
+                                   f"\"{header}=-\" pour l'ignorer)"))
         elif target == "-":
             continue  # explicitly ignored with --mapping
         elif target not in {c.name for c in template.columns}:

@@ -70,8 +70,10 @@ def test_organisations_and_people(ref_store: SqliteStore, tmp_path: Path) -> Non
 def test_mapping_option(ref_store: SqliteStore, tmp_path: Path) -> None:
     path = write(tmp_path / "autre.csv", "Ville;Lien;Jumelle;Nation;Remarque\n"
                  "Poitiers;jumelage;Marburg;DE;à ignorer\n")
-    with pytest.raises(IngestError, match="colonne inconnue"):
+    with pytest.raises(IngestError, match="colonne inconnue") as refused:
         import_file(ref_store, path)
+    # the message says how to go on, with this column's own name
+    assert '"Remarque=-" pour l\'ignorer' in str(refused.value)
     report = import_file(ref_store, path, mapping={
         "Ville": "collectivite", "Lien": "type_relation", "Jumelle": "partenaire",
         "Nation": "pays", "Remarque": "-"})
