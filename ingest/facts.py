@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -40,7 +41,8 @@ FUNDER_NAME = re.compile(r"(ministere|meae|maee|afd|agence de l.eau|appels? a pr
 _NOT_NAMED = re.compile(r"not named|non nomm|non precis|^\(")
 #: The kinds of relation a row of « actions internationales » states, with their synonyms.
 RELATION_TYPES = {
-    "jumelage": ("jumelage", "twinning", "jumele", "jumelee"),
+    "jumelage": ("jumelage", "twinning", "jumele", "jumelee", "jumelage cooperation",
+                 "jumelage-cooperation"),
     "cooperation": ("cooperation", "cooperation decentralisee", "partenariat", "accord"),
     "projet": ("projet", "project"),
     "financement": ("financement", "funding", "subvention", "cofinancement"),
@@ -48,6 +50,11 @@ RELATION_TYPES = {
     "adhesion": ("adhesion", "membership", "membre", "reseau"),
     "volontariat": ("volontariat", "volunteering", "volontaire", "vsi", "service civique"),
 }
+
+#: how each kind is written to the user
+RELATION_LABELS = {"jumelage": "jumelage", "cooperation": "coopération", "projet": "projet",
+                   "financement": "financement", "programme": "programme",
+                   "adhesion": "adhésion", "volontariat": "volontariat"}
 
 
 def relation_kind(text: str) -> str | None:
@@ -92,8 +99,11 @@ def _check(row: dict[str, str], result: RowResult, file: str, resolvers: Resolve
     check_cells(row, result, file, ("collectivite",))
     kind = relation_kind(row.get("type_relation", ""))
     if kind is None:
-        error("type_relation", f"type « {row.get('type_relation', '')} » inconnu ; attendu : "
-              + ", ".join(RELATION_TYPES))
+        given = row.get("type_relation", "")
+        close = difflib.get_close_matches(clean(given), list(RELATION_TYPES), n=1, cutoff=0.8)
+        error("type_relation", f"type « {given} » inconnu"
+              + (f" (vouliez-vous dire « {RELATION_LABELS[close[0]]} » ?)" if close else "")
+              + " ; attendu : " + ", ".join(RELATION_LABELS.values()))
     partner = row.get("partenaire", "").strip()
     if not partner:
         error("partenaire", "valeur obligatoire")

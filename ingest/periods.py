@@ -11,7 +11,9 @@ from ingest.memo import repeated
 #: A range longer than this is a typing error, not a partnership (« 1800-2099 »).
 MAX_SPAN = 100
 YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
-RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)\s*[-–]\s*(1[89]\d\d|20\d\d)?(?![\d-])")
+#: « 2019-2022 », « 2019 – 2022 », « de 2004 à 2010 », « 1995 au 2003 », « 2013- » (open)
+RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?:\s*[-–]\s*|\s+(?:à|au|a)\s+(?=\d))"
+                   r"(1[89]\d\d|20\d\d)?(?![\d-])")
 
 
 class Period(BaseModel):
@@ -45,6 +47,9 @@ def parse_period(text: str) -> Period:
     [2000]
     >>> parse_period("2011-11-07").years
     [2011]
+    >>> p = parse_period("de 2004 à 2010")
+    >>> (p.since, p.until, len(p.years))
+    (2004, 2010, 7)
     >>> parse_period("").years
     []
     """

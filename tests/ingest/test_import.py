@@ -328,3 +328,22 @@ def test_a_partner_named_as_its_country_is_the_country(ref_store: SqliteStore,
     niort = {n.relationship.end for n in ref_store.neighbours(
         "commune:79191", types=["COOPERATES_WITH"], direction="out")}
     assert "country:ML" in niort
+
+
+def test_the_words_people_use_for_a_relation_and_a_period(ref_store: SqliteStore,
+                                                          tmp_path: Path) -> None:
+    path = tmp_path / "actions.csv"
+    path.write_text("\n".join([
+        HEADER,
+        "Poitiers;;86;Jumelage-coopération;Moundou;Tchad;;de 2004 à 2010;;https://exemple.org/j",
+        "Niort;;79;jumellage;Atakpamé;Togo;;1990;;https://exemple.org/t",
+    ]) + "\n", encoding="utf-8")
+    report = import_file(ref_store, path, partial=True)
+    twinned = [n.relationship for n in ref_store.neighbours("commune:86194", types=[
+        "TWINNED_WITH"], direction="out") if n.relationship.provenance.source.endswith("/j")]
+    assert [r.end for r in twinned] == ["territory:td-moundou"]  # a twinning, in words
+    assert twinned[0].props["years"] == list(range(2004, 2011))  # a range, in words
+    assert twinned[0].props["until"] == 2010
+    [typo] = [error for row in report.rows for error in row.errors]
+    assert "type « jumellage » inconnu (vouliez-vous dire « jumelage » ?)" in typo
+    assert "coopération" in typo and "adhésion" in typo  # written as users write them
