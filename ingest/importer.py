@@ -17,6 +17,7 @@ from graph.collection import pausing
 from graph.model import Node, NodeKind, Relationship, RelType, ReviewItem
 from graph.store import GraphStore
 from graph.writelog import LOG_MAX_KEYS, LOG_WINDOW_MS, new_writes
+from ingest.countries import CountryResolver
 from ingest.errors import IngestError, RowError
 from ingest.joint import JOINT_TEMPLATE, co_signatories, possible_item
 from ingest.merge import duplicate_item, probable_duplicates
@@ -24,7 +25,6 @@ from ingest.readers import Table, read_table
 from ingest.resolve import (
     HOME_REGION,
     CollectiviteResolver,
-    CountryResolver,
     PartnerResolver,
     clean,
 )

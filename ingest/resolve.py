@@ -273,36 +273,6 @@ class CollectiviteResolver:
         return Resolution(None, 0.0, candidates=candidates, reason=reason)
 
 
-class CountryResolver:
-    """Countries by ISO code, French or English name, with or without accents."""
-
-    def __init__(self, nodes: Iterable[Node]) -> None:
-        self.index: dict[str, str] = {}
-        for node in nodes:
-            if node.kind is not NodeKind.COUNTRY:
-                continue
-            names = [node.name, node.key.split(":")[1]]
-            for prop in ("alpha3", "name_en", "nom_iso", "nom_i18n"):
-                value = node.props.get(prop)
-                if isinstance(value, str):
-                    names.append(value)
-            for raw in names:
-                self.index.setdefault(clean(raw), node.key)
-                self.index.setdefault(_compact(clean(raw)), node.key)
-
-    def resolve(self, text: str) -> str | None:
-        """
-        >>> from graph.model import Provenance
-        >>> p = Provenance(source="t", licence="t")
-        >>> r = CountryResolver([Node(key="country:SN", name="Sénégal",
-        ...                           props={"name_en": "Senegal"}, provenance=p)])
-        >>> [r.resolve(x) for x in ("SN", "senegal", "Sénégal", "Senegal", "Mali")]
-        ['country:SN', 'country:SN', 'country:SN', 'country:SN', None]
-        """
-        cleaned = clean(text)
-        return self.index.get(cleaned) or self.index.get(_compact(cleaned))
-
-
 def _words(text: str) -> str:
     """Comparable text padded with spaces, elisions split (« l'Agence » has the word
     « agence »), for whole-word search.

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 from graph.model import Node, NodeKind, Relationship, slugify
 from graph.store import GraphStore
+from ingest.countries import CountryResolver
 from ingest.errors import RowError
 from ingest.memo import repeated
-from ingest.resolve import CollectiviteResolver, CountryResolver, PartnerResolver, clean
+from ingest.resolve import CollectiviteResolver, PartnerResolver, clean
 from ingest.text import damage
 
 

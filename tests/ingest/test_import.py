@@ -347,3 +347,17 @@ def test_the_words_people_use_for_a_relation_and_a_period(ref_store: SqliteStore
     [typo] = [error for row in report.rows for error in row.errors]
     assert "type « jumellage » inconnu (vouliez-vous dire « jumelage » ?)" in typo
     assert "coopération" in typo and "adhésion" in typo  # written as users write them
+
+
+def test_countries_by_the_names_people_use(ref_store: SqliteStore, tmp_path: Path) -> None:
+    path = tmp_path / "actions.csv"
+    path.write_text("\n".join([HEADER] + [
+        f"Niort;;79;coopération;{partner};{country};;2024;;https://exemple.org/{i}"
+        for i, (partner, country) in enumerate([("Kaya", "Burkina"), ("Kinshasa", "RDC"),
+                                                ("Wellingborough", "Angleterre")])
+    ]) + "\n", encoding="utf-8")
+    report = import_file(ref_store, path)
+    assert [row.errors for row in report.rows] == [[], [], []]
+    ends = {n.relationship.end for n in ref_store.neighbours(
+        "commune:79191", types=["COOPERATES_WITH"], direction="out")}
+    assert {"territory:bf-kaya", "territory:cd-kinshasa", "territory:gb-wellingborough"} <= ends
