@@ -37,7 +37,12 @@ _PREFIXES: list[tuple[NodeKind, re.Pattern[str]]] = [
         r"(de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')?")),
     (NodeKind.REGION, re.compile(r"^(conseil\s+regional|region)\s+(de\s+|d'|du\s+)?")),
 ]
-_SUFFIX_EPCI = re.compile(r"\s+(metropole|agglomeration|agglo)$")
+_SUFFIX_EPCI = re.compile(r"\s+(metropole|agglomeration|agglo|communaute\s+urbaine|"
+                          r"communaute\s+d'agglomeration|communaute\s+de\s+communes|"
+                          r"communaute)$")
+#: « CD17 », « CD 33 », « Conseil départemental 64 »: a département by its number
+_DEP_BY_NUMBER = re.compile(r"^(?:cd|cg|conseil departemental|conseil general|departement)"
+                            r"\s*(\d{2}|2a|2b|97\d)$")
 
 
 # a file repeats its names and the resolvers clean every name of France: once each
@@ -69,6 +74,8 @@ def strip_prefix(text: str) -> tuple[str, NodeKind | None]:
     ('bordeaux', <NodeKind.EPCI: 'epci'>)
     >>> strip_prefix("CD Gironde")
     ('gironde', <NodeKind.DEPARTEMENT: 'departement'>)
+    >>> strip_prefix("Grand Poitiers Communauté urbaine")
+    ('grand poitiers', <NodeKind.EPCI: 'epci'>)
     """
     name = clean(text)
     for kind, pattern in _PREFIXES:
@@ -194,6 +201,9 @@ class CollectiviteResolver:
             if key is None:
                 return Resolution(None, 0.0, reason=f"code « {code} » inconnu du référentiel")
             return Resolution(key, 1.0, via="code")
+        number = _DEP_BY_NUMBER.match(clean(name))
+        if number and f"departement:{number[1].upper()}" in self.nodes:
+            return Resolution(f"departement:{number[1].upper()}", 1.0, via="numéro")
         core, prefix_kind = strip_prefix(name)
         hint = prefix_kind or kind_hint
         dep = departement.strip().upper().zfill(2) if departement.strip() else ""

@@ -361,3 +361,15 @@ def test_countries_by_the_names_people_use(ref_store: SqliteStore, tmp_path: Pat
     ends = {n.relationship.end for n in ref_store.neighbours(
         "commune:79191", types=["COOPERATES_WITH"], direction="out")}
     assert {"territory:bf-kaya", "territory:cd-kinshasa", "territory:gb-wellingborough"} <= ends
+
+
+def test_collectivites_by_the_short_names_people_use(ref_store: SqliteStore,
+                                                     tmp_path: Path) -> None:
+    names = {"CD17": "departement:17", "CD 33": "departement:33",
+             "Grand Poitiers Communauté urbaine": "epci:200069854"}
+    path = tmp_path / "actions.csv"
+    path.write_text("\n".join([HEADER] + [
+        f"{name};;;coopération;Kaya;Burkina Faso;;2024;;https://exemple.org/{i}"
+        for i, name in enumerate(names)]) + "\n", encoding="utf-8")
+    report = import_file(ref_store, path, dry_run=True)
+    assert [row.collectivite for row in report.rows] == list(names.values())
