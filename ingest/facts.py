@@ -304,6 +304,12 @@ def convert(row: dict[str, str], line: int, file: str, resolvers: Resolvers,
         return result
     source = row.get("source", "").strip() or f"{file}:{line}"
     themes = theme_keys(row.get("thematique", ""))
+    unknown = [part.strip() for part in re.split(r"[,;/]| et ", row.get("thematique", ""))
+               if part.strip() and not theme_keys(part)]
+    if unknown:  # kept in « theme_label », said to the user, not guessed
+        said = ", ".join(f"« {part} »" for part in unknown)
+        result.note = "; ".join(filter(None, [result.note, f"thème {said} hors du vocabulaire "
+                                              "de Maillage : gardé tel quel, sans thème rattaché"]))
     period = checked.period
     props: Properties = {
         "relation": checked.kind, "period": period.raw or None, "since": period.since,

@@ -373,3 +373,17 @@ def test_collectivites_by_the_short_names_people_use(ref_store: SqliteStore,
         for i, name in enumerate(names)]) + "\n", encoding="utf-8")
     report = import_file(ref_store, path, dry_run=True)
     assert [row.collectivite for row in report.rows] == list(names.values())
+
+
+def test_a_theme_outside_the_vocabulary_is_kept_and_said(ref_store: SqliteStore,
+                                                         tmp_path: Path) -> None:
+    path = tmp_path / "actions.csv"
+    path.write_text(HEADER + "\nNiort;;79;coopération;Kaya;Burkina Faso;eau, numérique;2024;;"
+                             "https://exemple.org/n\n", encoding="utf-8")
+    report = import_file(ref_store, path)
+    [row] = report.rows
+    assert "thème « numérique » hors du vocabulaire de Maillage" in row.note
+    [rel] = [n.relationship for n in ref_store.neighbours("commune:79191", types=[
+        "COOPERATES_WITH"], direction="out") if n.relationship.provenance.source.endswith("/n")]
+    assert rel.props["themes"] == ["eau-assainissement"]
+    assert rel.props["theme_label"] == "eau, numérique"  # nothing the row said is lost
