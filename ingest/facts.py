@@ -229,7 +229,7 @@ def _places(fact: _Fact) -> bool:
         iso = countries[0].split(":")[1]
         for part in foreign_parties(partner):
             name, aliases = foreign_names(part)
-            if fact.resolvers.countries.resolve(name) == countries[0]:
+            if fact.resolvers.countries.resolve(name, parts=False) == countries[0]:
                 # « Burkina Faso (coordination des comités de jumelage) »: the country is
                 # the partner, and it has its node; not a foreign authority of that name
                 fact.rel(rel_type, fact.actor, countries[0])

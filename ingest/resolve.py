@@ -285,12 +285,15 @@ class CollectiviteResolver:
 
 def _words(text: str) -> str:
     """Comparable text padded with spaces, elisions split (« l'Agence » has the word
-    « agence »), for whole-word search.
+    « agence »; « l eau », typed without its apostrophe, reads as « l'eau »), for
+    whole-word search.
 
+    >>> _words("l'Agence de l'eau") == _words("l Agence de l eau")
+    True
     >>> _words("l'Agence de l'eau")
-    " l' agence de l' eau "
+    ' l agence de l eau '
     """
-    return " " + clean(re.sub(r"[()]", " ", text)).replace("'", "' ") + " "
+    return " " + clean(re.sub(r"[()]", " ", text)).replace("'", " ") + " "
 
 
 class PartnerResolver:

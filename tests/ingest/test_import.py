@@ -387,3 +387,23 @@ def test_a_theme_outside_the_vocabulary_is_kept_and_said(ref_store: SqliteStore,
         "COOPERATES_WITH"], direction="out") if n.relationship.provenance.source.endswith("/n")]
     assert rel.props["themes"] == ["eau-assainissement"]
     assert rel.props["theme_label"] == "eau, numérique"  # nothing the row said is lost
+
+
+def test_a_part_named_for_its_country_stays_a_place_as_a_partner(ref_store: SqliteStore) -> None:
+    # « Québec » names Canada in a « pays » column, but the Région cooperates with the
+    # province: the partner stays that place (na_relations.csv)
+    ends = {n.relationship.end for n in ref_store.neighbours(
+        "region:75", types=["COOPERATES_WITH"], direction="out")}
+    assert "territory:ca-quebec" in ends
+
+
+def test_a_funder_typed_without_its_apostrophe_is_the_known_one(ref_store: SqliteStore,
+                                                                tmp_path: Path) -> None:
+    path = tmp_path / "financements.csv"
+    path.write_text(HEADER + "\nNiort;;79;financement;Agence de l eau Loire-Bretagne;Togo;eau;"
+                             "2024;;https://exemple.org/ae\n", encoding="utf-8")
+    import_file(ref_store, path)
+    assert ref_store.get_node("organisation:agence-de-l-eau-loire-bretagne") is None
+    funders = {n.relationship.end for n in ref_store.neighbours(
+        "commune:79191", types=["FUNDED_BY"], direction="out")}
+    assert "organisation:agence-eau-loire-bretagne" in funders
