@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from graph.sqlite_store import SqliteStore
 from ingest.errors import IngestError
-from ingest.importer import import_file
+from ingest.importer import ImportReport, import_file
 from ingest.review import settle_item
 from service.cli import app
 from tests.ingest.bad_inputs import cases
@@ -313,21 +313,27 @@ def test_noaillan_is_funded_by_the_ministrys_call(ref_store: SqliteStore) -> Non
     assert ties == {("commune:33307", call)}
 
 
+def ends(store: SqliteStore, actor: str, rel_type: str) -> set[str]:
+    """Where ``actor``'s relations of ``rel_type`` go."""
+    return {n.relationship.end for n in store.neighbours(actor, types=[rel_type],
+                                                         direction="out")}
+
+
+def import_rows(store: SqliteStore, tmp_path: Path, rows: list[str]) -> ImportReport:
+    path = tmp_path / "actions.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return import_file(store, path)
+
+
 def test_a_partner_named_as_its_country_is_the_country(ref_store: SqliteStore,
                                                         tmp_path: Path) -> None:
     # na_relations.csv:227: the Vienne « coordonne » its communes' twinnings in Burkina Faso
     assert ref_store.get_node("territory:bf-burkina-faso") is None
-    vienne = {n.relationship.end for n in ref_store.neighbours(
-        "departement:86", types=["COOPERATES_WITH"], direction="out")}
-    assert "country:BF" in vienne
-    path = tmp_path / "actions.csv"
-    path.write_text(HEADER + "\nNiort;;79;coopération;Mali (comités de jumelage);Mali;;2024;;"
-                             "https://exemple.org/m\n", encoding="utf-8")
-    import_file(ref_store, path)
+    assert "country:BF" in ends(ref_store, "departement:86", "COOPERATES_WITH")
+    import_rows(ref_store, tmp_path, ["Niort;;79;coopération;Mali (comités de jumelage);Mali;;"
+                                      "2024;;https://exemple.org/m"])
     assert ref_store.get_node("territory:ml-mali") is None
-    niort = {n.relationship.end for n in ref_store.neighbours(
-        "commune:79191", types=["COOPERATES_WITH"], direction="out")}
-    assert "country:ML" in niort
+    assert "country:ML" in ends(ref_store, "commune:79191", "COOPERATES_WITH")
 
 
 def test_the_words_people_use_for_a_relation_and_a_period(ref_store: SqliteStore,
@@ -350,17 +356,13 @@ def test_the_words_people_use_for_a_relation_and_a_period(ref_store: SqliteStore
 
 
 def test_countries_by_the_names_people_use(ref_store: SqliteStore, tmp_path: Path) -> None:
-    path = tmp_path / "actions.csv"
-    path.write_text("\n".join([HEADER] + [
+    report = import_rows(ref_store, tmp_path, [
         f"Niort;;79;coopération;{partner};{country};;2024;;https://exemple.org/{i}"
         for i, (partner, country) in enumerate([("Kaya", "Burkina"), ("Kinshasa", "RDC"),
-                                                ("Wellingborough", "Angleterre")])
-    ]) + "\n", encoding="utf-8")
-    report = import_file(ref_store, path)
+                                                ("Wellingborough", "Angleterre")])])
     assert [row.errors for row in report.rows] == [[], [], []]
-    ends = {n.relationship.end for n in ref_store.neighbours(
-        "commune:79191", types=["COOPERATES_WITH"], direction="out")}
-    assert {"territory:bf-kaya", "territory:cd-kinshasa", "territory:gb-wellingborough"} <= ends
+    assert {"territory:bf-kaya", "territory:cd-kinshasa", "territory:gb-wellingborough"} <= \
+        ends(ref_store, "commune:79191", "COOPERATES_WITH")
 
 
 def test_collectivites_by_the_short_names_people_use(ref_store: SqliteStore,
@@ -392,18 +394,13 @@ def test_a_theme_outside_the_vocabulary_is_kept_and_said(ref_store: SqliteStore,
 def test_a_part_named_for_its_country_stays_a_place_as_a_partner(ref_store: SqliteStore) -> None:
     # « Québec » names Canada in a « pays » column, but the Région cooperates with the
     # province: the partner stays that place (na_relations.csv)
-    ends = {n.relationship.end for n in ref_store.neighbours(
-        "region:75", types=["COOPERATES_WITH"], direction="out")}
-    assert "territory:ca-quebec" in ends
+    assert "territory:ca-quebec" in ends(ref_store, "region:75", "COOPERATES_WITH")
 
 
 def test_a_funder_typed_without_its_apostrophe_is_the_known_one(ref_store: SqliteStore,
                                                                 tmp_path: Path) -> None:
-    path = tmp_path / "financements.csv"
-    path.write_text(HEADER + "\nNiort;;79;financement;Agence de l eau Loire-Bretagne;Togo;eau;"
-                             "2024;;https://exemple.org/ae\n", encoding="utf-8")
-    import_file(ref_store, path)
+    import_rows(ref_store, tmp_path, ["Niort;;79;financement;Agence de l eau Loire-Bretagne;"
+                                      "Togo;eau;2024;;https://exemple.org/ae"])
     assert ref_store.get_node("organisation:agence-de-l-eau-loire-bretagne") is None
-    funders = {n.relationship.end for n in ref_store.neighbours(
-        "commune:79191", types=["FUNDED_BY"], direction="out")}
-    assert "organisation:agence-eau-loire-bretagne" in funders
+    assert "organisation:agence-eau-loire-bretagne" in ends(ref_store, "commune:79191",
+                                                            "FUNDED_BY")
