@@ -1,40 +1,21 @@
-"""Consortium builder: for a focus, a lead (chef de file) and 2 to 6 members, ranked,
-with the funding schemes and partner organisations that fit. Pure functions."""
+"""Consortium builder: for a focus (:mod:`graph.focus`), a lead (chef de file) and 2 to 6
+members, ranked, with the funding that fits (:mod:`graph.funding`). Pure functions."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
 
 from graph.evidence import EvidenceIndex, build_index, kind
+from graph.focus import Focus, focus_countries, focus_edges, focus_themes
+from graph.funding import Funding, fitting_funding
 from graph.labels import kind_label
-from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS
+from graph.model import COLLECTIVITE_KINDS
 from graph.opportunities import Reason, explain_one, name, names
 from graph.status import Status, cited_years, relation_status
-
-WATER_THEME = "theme:eau-assainissement"
-VOLUNTEERING_THEME = "theme:volontariat"
-AGENCY = {"Adour-Garonne": "organisation:agence-eau-adour-garonne",
-          "Loire-Bretagne": "organisation:agence-eau-loire-bretagne"}
-
-
-@dataclass
-class Focus:
-    countries: list[str] = field(default_factory=list)
-    territories: list[str] = field(default_factory=list)
-    themes: list[str] = field(default_factory=list)
-    programmes: list[str] = field(default_factory=list)
-
-    def items(self) -> list[tuple[str, str]]:
-        return ([("country", c) for c in self.countries] +
-                [("territory", t) for t in self.territories] +
-                [("theme", t) for t in self.themes] + [("partner", p) for p in self.programmes])
-
-    def label(self, graph: nx.MultiDiGraph) -> str:
-        return ", ".join(name(graph, k) for _, k in self.items())
 
 
 @dataclass
@@ -49,25 +30,12 @@ class Member:
 
 
 @dataclass
-class Funding:
-    key: str
-    name: str
-    why: str
-
-
-@dataclass
 class Consortium:
     lead: Member
     members: list[Member]
     score: float
     complementarity: list[str]
     funding: list[Funding]
-
-
-def expand_odd(graph: nx.MultiDiGraph, odd: str) -> list[str]:
-    """Themes that address an ODD (the theme → ODD map of the vocabulary)."""
-    return sorted(src for src, _, d in graph.in_edges(odd, data=True)
-                  if d.get("type") == "ADDRESSES" and kind(graph, src) == "theme")
 
 
 def experience(index: EvidenceIndex, actor: str, focus: Focus) -> tuple[float, list[tuple[str, str]]]:
@@ -86,140 +54,6 @@ def experience(index: EvidenceIndex, actor: str, focus: Focus) -> tuple[float, l
             score += 0.5
             matched.append(("country", country))
     return score, matched
-
-
-#: A member this large can carry an AFD FICOL project (Maillage's rule of thumb: the one
-#: FICOL project in the data, La Rochelle–Kendari, is an agglomération's, 935 100 €).
-FICOL_POPULATION = 50_000
-
-
-def basins(graph: nx.MultiDiGraph, actor: str) -> list[str]:
-    """The water basins of a collectivité: its own, or those of its communes (of its
-    départements' communes for a région), most communes first.
-
-    >>> g = nx.MultiDiGraph()
-    >>> g.add_node("departement:16", kind="departement")
-    >>> for i, b in enumerate(["Adour-Garonne", "Adour-Garonne", "Loire-Bretagne"]):
-    ...     g.add_node(f"commune:{i}", kind="commune", basin=b)
-    ...     _ = g.add_edge(f"commune:{i}", "departement:16", type="LOCATED_IN")
-    >>> basins(g, "departement:16"), basins(g, "commune:2")
-    (['Adour-Garonne', 'Loire-Bretagne'], ['Loire-Bretagne'])
-    """
-    if graph.nodes[actor].get("basin"):
-        return [str(graph.nodes[actor]["basin"])]
-    counts: Counter[str] = Counter()
-    level, seen = [actor], {actor}
-    for _ in range(2):  # a département's or an EPCI's communes; a région's départements'
-        level = [src for key in level for src, _, d in graph.in_edges(key, data=True)
-                 if d.get("type") in ("MEMBER_OF", "LOCATED_IN") and src not in seen
-                 and kind(graph, src) in COLLECTIVITE_KINDS]
-        seen.update(level)
-        counts.update(str(graph.nodes[k]["basin"]) for k in level if graph.nodes[k].get("basin"))
-        if counts:
-            break
-    return sorted(counts, key=lambda b: (-counts[b], b))
-
-
-def focus_countries(focus: Focus, graph: nx.MultiDiGraph) -> set[str]:
-    return set(focus.countries) | {f"country:{graph.nodes[t].get('country')}"
-                                   for t in focus.territories if t in graph}
-
-
-def in_focus(graph: nx.MultiDiGraph, target: str, focus: Focus) -> bool:
-    """Whether a relation's target lies in the focus (its country, territory, theme or
-    programme; a project through where it takes place and what it addresses)."""
-    countries = focus_countries(focus, graph)
-    wanted = set(focus.territories) | set(focus.themes) | set(focus.programmes) | countries
-    if target in wanted or f"country:{graph.nodes[target].get('country')}" in countries:
-        return True
-    if kind(graph, target) == "project":
-        return any(in_focus(graph, v, focus) for _, v, d in graph.out_edges(target, data=True)
-                   if d.get("type") in ("TAKES_PLACE_IN", "ADDRESSES"))
-    return False
-
-
-def focus_edges(graph: nx.MultiDiGraph, actor: str,
-                focus: Focus) -> list[tuple[str, dict[str, object]]]:
-    """(target, data) of the actor's relations that lie in the focus (the only ones its
-    reasons may cite): by their target, or by the countries their source states (a
-    funding for Niger)."""
-    countries = {c.split(":", 1)[1] for c in focus_countries(focus, graph)}
-    return [(v, d) for _, v, d in graph.out_edges(actor, data=True)
-            if d.get("type") in INTERNATIONAL_RELS and (
-                in_focus(graph, v, focus) or countries & set(d.get("countries") or ()))]
-
-
-def focus_themes(graph: nx.MultiDiGraph, actor: str, focus: Focus,
-                 edges: list[tuple[str, dict[str, object]]] | None = None
-                 ) -> dict[str, set[str]]:
-    """Themes of the actor's relations in the focus (``edges``, by default all of them),
-    not of all its action, each with the sources of those relations only: the themes a
-    relation states, and those of a project it takes part in."""
-    out: dict[str, set[str]] = {}
-    for target, d in focus_edges(graph, actor, focus) if edges is None else edges:
-        stated = d.get("themes")
-        themes = {f"theme:{t}" for t in stated} if isinstance(stated, list) else set()
-        if kind(graph, target) == "project":
-            themes |= {v for _, v, e in graph.out_edges(target, data=True)
-                       if e.get("type") == "ADDRESSES" and kind(graph, v) == "theme"}
-        for theme in themes:
-            sources = out.setdefault(theme, set())
-            if d.get("source"):
-                sources.add(str(d["source"]))
-    return out
-
-
-def fitting_funding(graph: nx.MultiDiGraph, focus: Focus, members: list[str]) -> list[Funding]:
-    """Funding schemes and partners that fit, each by an explicit rule:
-
-    - a geographic call of a programme that takes place in a focus country;
-    - the DCTCIV calls (MEAE), open to every collectivité;
-    - water and sanitation (the focus theme, or the members' relations in the focus): the
-      Agence de l'eau of each member's *own* basin, the 1 % Oudin-Santini, pS-Eau, the
-      agencies' joint call;
-    - volunteering (the focus theme, or volunteering relations in the focus): France
-      Volontaires and the volunteering schemes;
-    - a member large enough (région, département, intercommunalité, or a commune of more
-      than 50 000 inhabitants): the AFD FICOL facility;
-    - Cités Unies France's country groups, when the focus is a country.
-    """
-    out: list[Funding] = []
-
-    def add(key: str | None, why: str) -> None:
-        if key and key in graph and all(f.key != key for f in out):
-            out.append(Funding(key, name(graph, key), why))
-
-    countries = focus_countries(focus, graph)
-    for country in sorted(countries):
-        for call in sorted(src for src, _, d in graph.in_edges(country, data=True)
-                           if d.get("type") == "TAKES_PLACE_IN"
-                           and kind(graph, src) == "programme"):
-            add(call, f"appel géographique ouvert pour {name(graph, country)}")
-    add("programme:aap-dctciv", "appels à projets du MEAE pour les collectivités "
-        "(généralistes, géographiques, thématiques)")
-    themes = set(focus.themes) | {t for m in members for t in focus_themes(graph, m, focus)}
-    if WATER_THEME in themes:
-        for member in members:
-            for basin in basins(graph, member):
-                add(AGENCY.get(basin), f"projet eau : bassin {basin} de {name(graph, member)}")
-        add("programme:un-pour-cent-solidaire",
-            "loi Oudin-Santini : jusqu'à 1 % des budgets eau et assainissement")
-        add("organisation:ps-eau", "accompagnement du 1 % solidaire")
-        add("programme:eau-solidarites-internationales", "appel commun des agences de l'eau")
-    volunteering = VOLUNTEERING_THEME in themes or any(
-        d.get("type") == "VOLUNTEERS_WITH" for m in members
-        for _, d in focus_edges(graph, m, focus))
-    if volunteering:
-        add("organisation:france-volontaires", "volontariat : France Volontaires")
-        add("programme:volontariat", "postes de volontaires dans les coopérations")
-    large = [m for m in members if kind(graph, m) in ("region", "departement", "epci") or int(
-        graph.nodes[m].get("population") or 0) > FICOL_POPULATION]
-    if large:
-        add("programme:ficol", f"projet d'envergure porté avec {name(graph, large[0])} : "
-            "facilité FICOL de l'AFD")
-    if countries:
-        add("organisation:cuf", "groupes-pays de Cités Unies France")
-    return out
 
 
 def _size(graph: nx.MultiDiGraph, actor: str) -> str:

@@ -14,8 +14,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.consortium import AGENCY, basins
 from graph.evidence import Evidence, EvidenceIndex, in_region, kind
+from graph.funding import AGENCY, basins
 from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
 from graph.opportunities import name, names
 from graph.status import Status, pair_statuses

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-from graph.consortium import Focus, focus_edges, focus_themes
+from graph.focus import Focus, focus_edges, focus_themes
 from graph.labels import kind_label
 from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS, NodeKind, RelType
 from graph.status import STATUS_FR, Status, cited_years, relation_status

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from graph.consortium import Consortium, Focus, build_consortia, expand_odd
+from graph.consortium import Consortium, build_consortia
+from graph.focus import Focus, expand_odd
 from graph.gaps import RULES, Gap, GapContext, Unresolved, scan
 from graph.metrics import brokers, communities
 from graph.metrics import path as shortest_path

@@ -10,7 +10,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graph.consortium import Consortium, Focus
+from graph.consortium import Consortium
+from graph.focus import Focus
 from graph.gaps import RULES
 from graph.opportunities import Suggestion
 from service import analysis, reports

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.consortium import Focus
 from graph.evidence import Evidence
+from graph.focus import Focus
 from graph.labels import PROPERTY_LABELS, relation_label
 from graph.model import PERSONAL_MARK, NodeKind, RelType, personal_properties
 from graph.opportunities import Suggestion

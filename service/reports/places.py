@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
-from graph.consortium import Focus
+from graph.focus import Focus
 from graph.gaps import groups
 from graph.model import NodeKind
 from service import analysis

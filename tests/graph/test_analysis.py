@@ -7,8 +7,9 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from graph.consortium import Focus, build_consortia
+from graph.consortium import build_consortia
 from graph.evidence import build_index, focused
+from graph.focus import Focus
 from graph.gaps import (
     GapContext,
     data_quality,

@@ -69,7 +69,7 @@ def test_path_and_metrics(real_store: None) -> None:
 def test_consortia_for_burkina_faso_differ_and_fit(real_store: None) -> None:
     from itertools import combinations
 
-    from graph.consortium import AGENCY
+    from graph.funding import AGENCY
 
     result = runner.invoke(app, ["opportunities", "--country", "BF", "--top", "5", "--json"])
     assert result.exit_code == 0, result.output

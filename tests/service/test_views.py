@@ -87,7 +87,7 @@ def test_analyses_after_updates_equal_a_fresh_start(ref_store: SqliteStore) -> N
     import dataclasses
     import json
 
-    from graph.consortium import Focus
+    from graph.focus import Focus
     from graph.model import Node, Provenance, Relationship, RelType
     from service import analysis
 
