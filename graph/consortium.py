@@ -10,9 +10,9 @@ from datetime import date
 import networkx as nx
 
 from graph.evidence import EvidenceIndex, build_index, kind
-from graph.focus import Focus, focus_countries, focus_edges, focus_themes
+from graph.focus import Focus, focus_countries, focus_edges, focus_places, focus_themes
 from graph.funding import Funding, fitting_funding
-from graph.labels import kind_label
+from graph.labels import country_in, kind_label
 from graph.model import COLLECTIVITE_KINDS
 from graph.opportunities import Reason, explain_one, name, names
 from graph.status import Status, cited_years, relation_status
@@ -226,6 +226,13 @@ def _reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, actor: str,
         sources = sorted(cited)
         text = explain_one(graph, actor, ev_kind, item)
         if ev_kind == "theme" and not set(focus.themes) & {item}:
-            text += " (dans ce pays ou ce cadre)"
+            text += " (dans ce pays)" if countries else " (dans les mêmes actions)"
         reasons.append(Reason(ev_kind, item, text, 1.0 + len(sources), sources))
+    if not countries:  # a theme or a programme: where the actor works on it
+        places = focus_places(graph, actor, focus)
+        if places:
+            where = ", ".join(country_in(name(graph, c)) for c in places)
+            there = sorted({s for found in places.values() for s in found})
+            reasons.insert(1, Reason("country", next(iter(places)), "y agit " + where,
+                                     1.0 + len(there), there))
     return reasons

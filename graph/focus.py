@@ -55,12 +55,14 @@ def in_focus(graph: nx.MultiDiGraph, target: str, focus: Focus) -> bool:
 def focus_edges(graph: nx.MultiDiGraph, actor: str,
                 focus: Focus) -> list[tuple[str, dict[str, object]]]:
     """(target, data) of the actor's relations that lie in the focus (the only ones its
-    reasons may cite): by their target, or by the countries their source states (a
-    funding for Niger)."""
+    reasons may cite): by their target, or by the countries or themes their source states
+    (a funding for Niger, a cooperation in Ségou on water)."""
     countries = {c.split(":", 1)[1] for c in focus_countries(focus, graph)}
+    themes = {t.split(":", 1)[1] for t in focus.themes}
     return [(v, d) for _, v, d in graph.out_edges(actor, data=True)
             if d.get("type") in INTERNATIONAL_RELS and (
-                in_focus(graph, v, focus) or countries & set(d.get("countries") or ()))]
+                in_focus(graph, v, focus) or countries & set(d.get("countries") or ())
+                or themes & set(d.get("themes") or ()))]
 
 
 def focus_themes(graph: nx.MultiDiGraph, actor: str, focus: Focus,
@@ -81,3 +83,33 @@ def focus_themes(graph: nx.MultiDiGraph, actor: str, focus: Focus,
             if d.get("source"):
                 sources.add(str(d["source"]))
     return out
+
+
+def focus_places(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> dict[str, set[str]]:
+    """The countries of the actor's relations in the focus, each with their sources: where
+    it works on a theme or in a programme.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("territory:ml-segou", kind="territory", country="ML")
+    >>> g.add_node("country:ML", kind="country"); g.add_node("theme:eau", kind="theme")
+    >>> _ = g.add_edge("commune:a", "territory:ml-segou", type="COOPERATES_WITH",
+    ...                themes=["eau"], source="s1")
+    >>> focus_places(g, "commune:a", Focus(themes=["theme:eau"]))
+    {'country:ML': {'s1'}}
+    """
+    out: dict[str, set[str]] = {}
+    for target, d in focus_edges(graph, actor, focus):
+        stated = {f"country:{c}" for c in d.get("countries") or ()}  # type: ignore[attr-defined]
+        own = graph.nodes[target].get("country")
+        targets = [target] if kind(graph, target) != "project" else [
+            v for _, v, e in graph.out_edges(target, data=True)
+            if e.get("type") == "TAKES_PLACE_IN"]
+        for place in targets:
+            here = graph.nodes[place].get("country")
+            stated |= {place} if kind(graph, place) == "country" else (
+                {f"country:{here}"} if here else set())
+        if own:
+            stated.add(f"country:{own}")
+        for country in stated & set(graph):
+            out.setdefault(country, set()).update({str(d["source"])} if d.get("source") else set())
+    return dict(sorted(out.items()))

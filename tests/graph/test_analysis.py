@@ -388,3 +388,21 @@ def test_a_likely_organisation_is_not_said_as_a_place() -> None:
     [reason] = _likely_reasons(g, index, index.by_actor["commune:b"],
                                [("partner", "organisation:cuf")], likely)
     assert reason.text == "est lié à cuf, comme une autre collectivité du réseau"
+
+
+def test_a_theme_consortium_says_where_each_member_works_on_it() -> None:
+    g = tiny()
+    g.nodes["country:BF"]["name"] = "Burkina Faso"
+    g.add_node("country:ML", kind="country", name="Mali")
+    g.add_node("territory:ml-segou", kind="territory", name="Ségou", country="ML")
+    g.add_edge("territory:ml-segou", "country:ML", type="LOCATED_IN", source="geo")
+    g.add_edge("commune:a", "territory:ml-segou", type="COOPERATES_WITH", source="sa",
+               themes=["eau-assainissement"])
+    g.add_edge("commune:b", "country:BF", type="COOPERATES_WITH", source="sb",
+               themes=["eau-assainissement", "culture"])
+    [c] = build_consortia(g, Focus(themes=["theme:eau-assainissement"]), top=1)
+    where = {m.actor: [(r.text, r.sources) for r in m.reasons if r.text.startswith("y agit")]
+             for m in [c.lead, *c.members]}
+    # a's 1990 twinning in Kaya says nothing of water: only Ségou, from its own source
+    assert where["commune:a"] == [("y agit au Mali", ["sa"])]
+    assert where["commune:b"] == [("y agit au Burkina Faso", ["sb"])]
