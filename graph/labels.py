@@ -57,15 +57,37 @@ def kind_label(kind: str) -> str:
         return kind
 
 
-def relation_label(type_: str) -> str:
-    """
-    >>> relation_label("TWINNED_WITH")
-    'jumelage'
+#: How a relation reads from its other end (« la Région finance le projet »); a twinning,
+#: a cooperation, a volunteering read the same both ways.
+INCOMING_LABELS: dict[RelType, str] = {
+    RelType.MEMBER_OF: "a pour membre",
+    RelType.LOCATED_IN: "contient",
+    RelType.PARTICIPATES_IN: "a pour participant",
+    RelType.TAKES_PLACE_IN: "lieu de",
+    RelType.ADDRESSES: "traité par",
+    RelType.FUNDED_BY: "finance",
+    RelType.PART_OF: "comprend",
+    RelType.ANIMATES: "animé par",
+    RelType.RUNS: "porté par",
+    RelType.WORKS_FOR: "emploie",
+    RelType.ATTENDS: "a pour participant",
+    RelType.IN_GROUP: "a pour membre",
+    RelType.APPLIES: "déposée par",
+    RelType.SUBMITTED_TO: "reçoit la demande",
+}
+
+
+def relation_label(type_: str, outgoing: bool = True) -> str:
+    """The relation as read from its start (``outgoing``) or from its end.
+
+    >>> relation_label("TWINNED_WITH"), relation_label("FUNDED_BY", outgoing=False)
+    ('jumelage', 'finance')
     """
     try:
-        return RELATION_LABELS[RelType(type_)]
+        kind = RelType(type_)
     except ValueError:
         return type_.lower()
+    return RELATION_LABELS[kind] if outgoing else INCOMING_LABELS.get(kind, RELATION_LABELS[kind])
 
 #: French labels of the node properties a user reads (others are shown as they are).
 PROPERTY_LABELS: dict[str, str] = {

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.export import write_graphml
-from graph.labels import KIND_LABELS, PROPERTY_LABELS, RELATION_LABELS, TECHNICAL_PROPERTIES
+from graph.labels import (
+    INCOMING_LABELS,
+    KIND_LABELS,
+    PROPERTY_LABELS,
+    RELATION_LABELS,
+    TECHNICAL_PROPERTIES,
+)
 from graph.model import NodeKind
 from graph.walks import (
     ActorFilter,
@@ -147,6 +153,7 @@ def vocabulary(ctx: Context) -> dict[str, Any]:
             "countries": sorted(countries, key=lambda c: (-int(c["actors"]), str(c["name"]))),
             "relations": sorted({str(d["type"]) for *_, d in graph.edges(data=True)}),
             "relation_labels": {t.value: label for t, label in RELATION_LABELS.items()},
+            "incoming_labels": {t.value: label for t, label in INCOMING_LABELS.items()},
             "property_labels": PROPERTY_LABELS, "technical_properties": sorted(TECHNICAL_PROPERTIES),
             "kind_labels": {k.value: label for k, label in KIND_LABELS.items()},
             "calls": [{"key": k, "name": v} for k, v in CALLS.items()],

@@ -51,7 +51,7 @@ def _action(ctx: Context, found: Profile, ev: Evidence | None, sources: list[str
                       "Relations connues, groupées par pays, avec leur période et leur source.")
     # one line per partner and kind of relation, with every period and source that attest
     # it (two pages on one twinning are one twinning, cited twice)
-    by_country: dict[str, dict[tuple[str, str], list[RelationPublic]]] = defaultdict(dict)
+    by_country: dict[str, dict[tuple[str, bool, str], list[RelationPublic]]] = defaultdict(dict)
     for type_, relations in found.relations.items():
         if type_ in (RelType.LOCATED_IN, RelType.ADDRESSES):
             continue
@@ -62,17 +62,17 @@ def _action(ctx: Context, found: Profile, ev: Evidence | None, sources: list[str
             group = ctx.name(f"country:{country}") if country else (
                 r.other.name if r.other.kind == NodeKind.COUNTRY
                 else "Réseaux, programmes, partenaires")
-            by_country[group].setdefault((type_, r.other.key), []).append(r)
+            by_country[group].setdefault((type_, r.outgoing, r.other.key), []).append(r)
             sources.append(r.source)
     for group in sorted(by_country):
         section.table.append([group, str(len(by_country[group]))])
         section.lines.append(Line(group, heading=True))
-        for (type_, _), facts in by_country[group].items():
+        for (type_, outgoing, _), facts in by_country[group].items():
             periods = list(dict.fromkeys(part.strip() for r in facts if r.period
                                          for part in r.period.split(";") if part.strip()))
             cited = list(dict.fromkeys(r.source for r in facts))
             section.lines.append(Line(
-                f"{relation_label(type_)} : {facts[0].other.name}"
+                f"{relation_label(type_, outgoing)} : {facts[0].other.name}"
                 + (f" ({' ; '.join(periods)})" if periods else ""), cited[0], cited[1:]))
     if section.table:
         section.table.insert(0, ["pays ou cadre", "relations"])

@@ -144,6 +144,14 @@ def test_a_country_report_says_which_consortium_a_funder_fits_and_what_a_source_
     assert all(set(line.text.split(", ")) <= actors for line in sources)
 
 
+def test_an_actors_relations_read_from_the_actor(svc: Context) -> None:
+    report = build(svc, "region:75")
+    said = [line.text for s in report.sections for line in s.lines]
+    project = "Projet eau/assainissement Noaillan–Yaho"
+    assert any(text.startswith(f"finance : {project}") for text in said)
+    assert not any(text.startswith(f"financé par : {project}") for text in said)
+
+
 def test_the_network_figures_are_the_home_regions_in_french(svc: Context) -> None:
     report = build(svc, "reseau")
     figures = report.sections[0]

@@ -194,6 +194,20 @@ def test_search_finds_poitiers_and_click_opens_panel(browser: object, site: str)
     page.wait_until("document.querySelector('#panel h2')?.textContent.includes('Moundou')")
     assert "source" in page.page.inner_text("#panel")
     page.shot("explorateur-fiche")
+    # a relation reads from the actor: the Région funds the Noaillan–Yaho project
+    page.click_node("region:75")
+    page.wait_until("document.querySelector('#panel h2')?.textContent === 'Nouvelle-Aquitaine'")
+    headings = page.page.eval_on_selector_all("#panel h3", "hs => hs.map(h => h.textContent)")
+    under = page.page.evaluate(
+        "t => [...[...document.querySelectorAll('#panel h3')].find(h => h.textContent"
+        ".startsWith(t)).nextElementSibling.querySelectorAll('li > a')].map(a => a.textContent)",
+        "finance (")
+    assert "Projet eau/assainissement Noaillan–Yaho" in under
+    assert not any(h.startswith("financé par") for h in headings) or \
+        "Projet eau/assainissement Noaillan–Yaho" not in page.page.evaluate(
+            "() => [...[...document.querySelectorAll('#panel h3')].find(h => h.textContent"
+            ".startsWith('financé par')).nextElementSibling.querySelectorAll('li > a')]"
+            ".map(a => a.textContent)")
     assert page.errors == []
 
 

@@ -262,6 +262,7 @@ function buildFilters(vocabulary) {
 
 // French labels of relation types: served by /api/vocabulary (graph/labels.py), not repeated here.
 let RELATION_LABELS = {};
+let INCOMING_LABELS = {};
 let PROPERTY_LABELS = {};
 let TECHNICAL = new Set();
 
@@ -349,7 +350,16 @@ async function openPanel(key) {
   focus.addEventListener("click", () => { $("view").value = "actor"; $("actor").value = key; syncControls(); show(); });
   links.append(focus);
   parts.push(links);
+  // each type read from this actor: « financé par » what funds it, « finance » what it funds
+  const sides = [];
   for (const [type, relations] of Object.entries(profile.relations)) {
+    for (const outgoing of [true, false]) {
+      const these = relations.filter((r) => r.outgoing === outgoing);
+      const label = outgoing ? RELATION_LABELS[type] : (INCOMING_LABELS[type] || RELATION_LABELS[type]);
+      if (these.length) sides.push([label || type, these]);
+    }
+  }
+  for (const [label, relations] of sides) {
     // one line per node at the other end, with every period and source stating it
     const grouped = new Map();
     for (const r of relations) {
@@ -360,7 +370,7 @@ async function openPanel(key) {
       if (r.status) g.statuses.add(r.status);
       if (!g.sources.includes(r.source)) g.sources.push(r.source);
     }
-    parts.push(el("h3", `${RELATION_LABELS[type] || type} (${grouped.size})`));
+    parts.push(el("h3", `${label} (${grouped.size})`));
     const list = el("ul");
     for (const g of [...grouped.values()].slice(0, 40)) {
       const r = g.first;
@@ -638,6 +648,7 @@ async function start() {
   $("subtitle").textContent = `partenariats de coopération décentralisée : ${REGION_NAME}`;
   $("na-map").setAttribute("aria-label", `Carte : ${REGION_NAME}`);
   RELATION_LABELS = vocabulary.relation_labels || {};
+  INCOMING_LABELS = vocabulary.incoming_labels || {};
   PROPERTY_LABELS = vocabulary.property_labels || {};
   TECHNICAL = new Set(vocabulary.technical_properties || []);
   fill($("country"), vocabulary.countries, (c) => `${c.name} (${c.actors})`);
