@@ -7,7 +7,13 @@ from collections import defaultdict
 from graph.evidence import Evidence
 from graph.focus import Focus
 from graph.labels import PROPERTY_LABELS, relation_label
-from graph.model import PERSONAL_MARK, NodeKind, RelType, personal_properties
+from graph.model import (
+    COLLECTIVITE_KINDS,
+    PERSONAL_MARK,
+    NodeKind,
+    RelType,
+    personal_properties,
+)
 from graph.opportunities import Suggestion
 from service import analysis, crm, views
 from service.actors import profile
@@ -56,7 +62,10 @@ def _action(ctx: Context, found: Profile, ev: Evidence | None, sources: list[str
         if type_ in (RelType.LOCATED_IN, RelType.ADDRESSES):
             continue
         for r in relations:
-            if r.other.kind in GEOGRAPHY_KINDS:
+            # a commune's membership of its EPCI is its identity, not its action; an
+            # organisation's members, a joint agreement with a département, are
+            if type_ == RelType.MEMBER_OF and r.other.kind in GEOGRAPHY_KINDS and \
+                    found.actor.kind in COLLECTIVITE_KINDS:
                 continue
             country = graph.nodes[r.other.key].get("country") if r.other.key in graph else None
             group = ctx.name(f"country:{country}") if country else (

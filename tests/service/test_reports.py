@@ -150,6 +150,11 @@ def test_an_actors_relations_read_from_the_actor(svc: Context) -> None:
     project = "Projet eau/assainissement Noaillan–Yaho"
     assert any(text.startswith(f"finance : {project}") for text in said)
     assert not any(text.startswith(f"financé par : {project}") for text in said)
+    # a network's members are its action: the Région and a département among them
+    members = [line.text for s in build(svc, "organisation:cuf").sections for line in s.lines
+               if line.text.startswith("a pour membre : ")]
+    assert {"Nouvelle-Aquitaine", "Vienne (2017)", "Bordeaux (2025)"} <= {
+        text.removeprefix("a pour membre : ") for text in members}
 
 
 def test_the_network_figures_are_the_home_regions_in_french(svc: Context) -> None:
