@@ -22,7 +22,7 @@ class Period(BaseModel):
     until: int | None = None
     years: list[int] = []
     ongoing: bool = False
-    #: the year the text says the relation ended (« arrêté en 2007 », « jusqu'en 2012 »)
+    #: the year the text says the relation ended (« arrêté en 2007 », « a pris fin en 2012 »)
     ended: int | None = None
 
     @property
@@ -41,7 +41,9 @@ def parse_period(text: str) -> Period:
     (2003, None, True)
     >>> parse_period("1982; 2012").years, parse_period("1982; 2012").until
     ([1982, 2012], None)
-    >>> parse_period("jusqu'en 2007").ended
+    >>> parse_period("arrêté en 2007").ended, parse_period("jusqu'en 2007").ended
+    (2007, None)
+    >>> parse_period("jusqu'en 2007").until  # a term: the source does not say it stopped
     2007
     >>> parse_period("c.2000 (5 ans en 2005)").years
     [2000]
@@ -87,13 +89,16 @@ def _parsed(text: str) -> Period:
     ends = [int(m[2]) for m in RANGE.finditer(core) if m[2]]
     until = max(ends) if ends and not ongoing and max(ends) == ordered[-1] else None
     stated = ended_in(core)
+    term = TERM.search(core)
+    until = until or (int(term[1]) if term and int(term[1]) == ordered[-1] else None)
     return Period(raw=raw, since=ordered[0], until=stated or until, years=ordered,
                   ongoing=ongoing and stated is None, ended=stated)
 
 
 ENDED = re.compile(r"(?:arr[êe]t[ée]+e?s?|termin[ée]+e?s?|dissou[st]e?|rompue?s?|suspendue?s?|"
-                   r"a pris fin|prend fin|jusqu'(?:en|à|au))\D{0,20}?(1[89]\d\d|20\d\d)",
-                   re.IGNORECASE)
+                   r"a pris fin|prend fin)\D{0,20}?(1[89]\d\d|20\d\d)", re.IGNORECASE)
+#: A term, not a stop: « une convention jusqu'en 2024 », « un plan jusqu'en 2027 »
+TERM = re.compile(r"jusqu'(?:en|à|au)\s*(1[89]\d\d|20\d\d)", re.IGNORECASE)
 
 
 def ended_in(text: str) -> int | None:
@@ -102,7 +107,7 @@ def ended_in(text: str) -> int | None:
     >>> ended_in("Jumelage créé en 1989, arrêté depuis 2007.")
     2007
     >>> ended_in("jusqu'en 2012"), ended_in("Charte signée en 1990 puis en 1991")
-    (2012, None)
+    (None, None)
     """
     match = ENDED.search(text)
     return int(match[1]) if match else None

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 
 from graph.observatory import span, timeline
+from graph.projection import to_networkx
+from graph.sqlite_store import SqliteStore
 
 
 def test_a_relation_counts_in_the_years_its_sources_cover() -> None:
@@ -34,3 +38,18 @@ def test_a_relation_counts_in_the_years_its_sources_cover() -> None:
     assert found.by_departement[2020] == {"departement:86": 1}
     assert found.by_theme[2021] == {"theme:eau": 2, "theme:sante": 1}
     assert span({"years": [2024, 2025], "until": 2030}, 2026) == (2024, 2026)
+
+
+def test_a_term_is_not_a_stop(reference_db: Path) -> None:
+    """« Convention … jusqu'en 2024 » (na_relations.csv:241) runs until 2024; its source does
+    not say it stopped: the observatory does not list it among the partnerships ended."""
+    store = SqliteStore(reference_db)
+    try:
+        [ofqj] = [n.relationship for n in store.neighbours("region:75", types=[
+            "PARTICIPATES_IN"], direction="out") if "ofqj" in n.relationship.end]
+        graph = to_networkx(*store.export())
+    finally:
+        store.close()
+    assert ofqj.props.get("until") == 2024 and "ended" not in ofqj.props
+    found = timeline(graph, {"region:75"}, 2023, 2025, 2026)
+    assert all(ofqj.end not in {partner for _, partner, _ in year.ended} for year in found.years)
