@@ -59,7 +59,8 @@ def build_observatory(ctx: Context, key: str = OBSERVATORY_KEY, contacts: bool =
                     + [[a.name, a.status_label, _euros(a.amount_requested),
                         _euros(a.amount_granted)]
                        for items in view.applications.values() for a in items])
-    if len(money.table) == 1:
+    if len(money.table) == 1:  # no empty table under the heading: a sentence says it
+        money.table = []
         money.lines.append(Line(f"aucune demande suivie en {y}"))
     method = Section("Méthode", (
         "Une relation compte pour chaque année que ses sources couvrent : de sa première à sa "
