@@ -96,7 +96,7 @@ def to_markdown(report: Report) -> str:
         out += [f"## {md_escape(section.title)}", ""]
         if section.intro:
             out += [md_escape(section.intro), ""]
-        if section.table:
+        if len(section.table) > 1:  # a header alone is no table
             head, *rows = section.table
             out.append("| " + " | ".join(md_escape(c) for c in head) + " |")
             out.append("|" + "---|" * len(head))
