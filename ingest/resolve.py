@@ -179,8 +179,12 @@ class CollectiviteResolver:
                 self.choices[node.kind][f"{node.key}|{raw}"] = core
 
     def by_official_code(self, code: str) -> str | None:
-        """A key from an INSEE code, a SIREN or a prefixed code (``insee_com:86194``)."""
+        """A key from an INSEE code, a SIREN or a prefixed code (``insee_com:86194``); a
+        commune code that a spreadsheet stored as a number lost its leading zero (« 1004 »
+        for Ambérieu-en-Bugey, 01004), given back here."""
         code = code.strip().lower()
+        if code.isdigit() and len(code) == 4:
+            code = code.zfill(5)
         if ":" in code:
             prefix, _, value = code.partition(":")
             kind = {"insee_com": NodeKind.COMMUNE, "insee_dep": NodeKind.DEPARTEMENT,

@@ -404,3 +404,13 @@ def test_a_funder_typed_without_its_apostrophe_is_the_known_one(ref_store: Sqlit
     assert ref_store.get_node("organisation:agence-de-l-eau-loire-bretagne") is None
     assert "organisation:agence-eau-loire-bretagne" in ends(ref_store, "commune:79191",
                                                             "FUNDED_BY")
+
+
+def test_a_commune_code_that_lost_its_leading_zero(ref_store: SqliteStore,
+                                                   tmp_path: Path) -> None:
+    # a spreadsheet stores 01004 (Ambérieu-en-Bugey) as the number 1004
+    path = tmp_path / "actions.csv"
+    path.write_text(HEADER + "\nAmbérieu-en-Bugey;1004;1;jumelage;Essai;Allemagne;;2019;;"
+                             "https://exemple.org/z\n", encoding="utf-8")
+    report = import_file(ref_store, path, dry_run=True)
+    assert [(row.collectivite, row.errors) for row in report.rows] == [("commune:01004", [])]
