@@ -16,6 +16,7 @@ import networkx as nx
 
 from graph.evidence import Evidence, EvidenceIndex, in_region, kind
 from graph.funding import AGENCY, basins
+from graph.labels import country_in
 from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
 from graph.opportunities import name, names
 from graph.status import Status, pair_statuses
@@ -156,11 +157,13 @@ def separate_actors(ctx: GapContext) -> Gap:
         if groups(index, actors) < 2:
             continue
         named = [Named(a, n) for a, n in zip(actors, names(graph, actors), strict=True)]
+        who = ", ".join(n.name for n in named[:4]) + (" …" if len(named) > 4 else "")
         items.append(GapItem(item, name(graph, item), kind=k, actors=named,
                              detail=", ".join(n.name for n in named),
-                             advice=f"Réunir {', '.join(n.name for n in named[:4])}"
-                                    f"{' …' if len(named) > 4 else ''} autour de "
-                                    f"{name(graph, item)} (groupe pays, projet commun)."))
+                             advice=f"Réunir {who}, qui agissent {country_in(name(graph, item))}"
+                                    " (groupe pays, projet commun)." if k == "country" else
+                                    f"Réunir {who} autour de leur partenaire commun "
+                                    f"{name(graph, item)} (projet commun)."))
     # The same foreign town first (the most concrete seed), then countries.
     items.sort(key=lambda i: (i.kind != NodeKind.TERRITORY, -len(i.actors), i.key))
     return Gap("acteurs-disperses", "Plusieurs acteurs, aucun projet commun",

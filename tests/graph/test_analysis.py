@@ -80,6 +80,9 @@ def test_separate_actors_by_hand() -> None:
     # a (via Kaya) and b both act in Burkina Faso, with no project in common
     assert [(i.key, [a.key for a in i.actors]) for i in gap.items] == [
         ("country:BF", ["commune:a", "commune:b"])]
+    g.nodes["country:BF"]["name"] = "Burkina Faso"  # the next step, in French
+    [item] = separate_actors(ctx(g)).items
+    assert item.advice == "Réunir a, b, qui agissent au Burkina Faso (groupe pays, projet commun)."
 
 
 def test_separate_homonyms_are_told_apart() -> None:
