@@ -10,6 +10,7 @@ import networkx as nx
 
 from graph.evidence import kind
 from graph.focus import Focus, focus_countries, focus_edges, focus_themes
+from graph.labels import country_in
 from graph.model import COLLECTIVITE_KINDS
 from graph.opportunities import name
 
@@ -83,7 +84,7 @@ def fitting_funding(graph: nx.MultiDiGraph, focus: Focus, members: list[str]) ->
         for call in sorted(src for src, _, d in graph.in_edges(country, data=True)
                            if d.get("type") == "TAKES_PLACE_IN"
                            and kind(graph, src) == "programme"):
-            add(call, f"appel géographique ouvert pour {name(graph, country)}")
+            add(call, f"appel géographique ouvert aux projets {country_in(name(graph, country))}")
     add("programme:aap-dctciv", "appels à projets du MEAE pour les collectivités "
         "(généralistes, géographiques, thématiques)")
     themes = set(focus.themes) | {t for m in members for t in focus_themes(graph, m, focus)}

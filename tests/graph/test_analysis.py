@@ -187,7 +187,7 @@ def test_consortia_on_real_data(real_graph: nx.MultiDiGraph, focus: Focus) -> No
 def test_senegal_has_its_geographic_call(real_graph: nx.MultiDiGraph) -> None:
     best = build_consortia(real_graph, Focus(countries=["country:SN"]))[0]
     why = {f.key: f.why for f in best.funding}
-    assert why["programme:aap-dctciv"] == "appel géographique ouvert pour Sénégal"
+    assert why["programme:aap-dctciv"] == "appel géographique ouvert aux projets au Sénégal"
 
 
 def test_gap_rules_state_limits_and_next_steps() -> None:
