@@ -103,6 +103,26 @@ PROPERTY_LABELS: dict[str, str] = {
     "name_en": "nom anglais", "zone": "zone", "title_fr": "intitulé",
     "regions": "régions", "lat": "latitude", "lon": "longitude", "seen": "mentionné en",
 }
+#: The categories of an organisation, as a reader says them (the records keep the code).
+CATEGORY_LABELS = {
+    "rrma": "réseau régional multi-acteurs", "ministere": "ministère", "instance": "instance",
+    "reseau": "réseau", "agence": "agence", "association": "association",
+    "agence_eau": "agence de l'eau", "collectivite": "collectivité", "universite": "université",
+    "entreprise": "entreprise", "autre": "autre"}
+#: property → its values as a reader says them
+VALUE_LABELS = {"category": CATEGORY_LABELS}
+
+
+def property_value(prop: str, value: object) -> str:
+    """A property's value as a reader says it.
+
+    >>> property_value("category", "agence_eau"), property_value("acronym", "AELB")
+    ("agence de l'eau", 'AELB')
+    """
+    shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return VALUE_LABELS.get(prop, {}).get(shown, shown)
+
+
 #: Properties kept for the machine, never shown to a reader.
 TECHNICAL_PROPERTIES = frozenset({"name_norm", "prop_sources", "basin_ambiguous",
                                   "region_insee", "category_fr", "name_lang"})

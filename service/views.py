@@ -14,6 +14,7 @@ from graph.labels import (
     PROPERTY_LABELS,
     RELATION_LABELS,
     TECHNICAL_PROPERTIES,
+    VALUE_LABELS,
 )
 from graph.model import NodeKind
 from graph.walks import (
@@ -154,7 +155,8 @@ def vocabulary(ctx: Context) -> dict[str, Any]:
             "relations": sorted({str(d["type"]) for *_, d in graph.edges(data=True)}),
             "relation_labels": {t.value: label for t, label in RELATION_LABELS.items()},
             "incoming_labels": {t.value: label for t, label in INCOMING_LABELS.items()},
-            "property_labels": PROPERTY_LABELS, "technical_properties": sorted(TECHNICAL_PROPERTIES),
+            "property_labels": PROPERTY_LABELS, "value_labels": VALUE_LABELS,
+            "technical_properties": sorted(TECHNICAL_PROPERTIES),
             "kind_labels": {k.value: label for k, label in KIND_LABELS.items()},
             "calls": [{"key": k, "name": v} for k, v in CALLS.items()],
             "statuses": [{"key": k, "name": v} for k, v in STATUSES.items()]}

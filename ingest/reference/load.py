@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from graph.labels import CATEGORY_LABELS
 from graph.model import Node, Provenance, Relationship, RelType, UpsertSummary, slugify
 from graph.store import GraphStore
 from ingest.official import Tables
@@ -26,11 +27,7 @@ FACTS = DATA / "na_relations.csv"
 TWINNINGS = DATA / "wikidata_p190_france_2017.tsv"
 MAILLAGE_LICENCE = "MIT (vocabulaire de Maillage)"
 
-ORGANISATION_CATEGORY = {
-    "rrma": "réseau régional multi-acteurs", "ministere": "ministère", "instance": "instance",
-    "reseau": "réseau", "agence": "agence", "association": "association",
-    "agence_eau": "agence de l'eau", "collectivite": "collectivité",
-}
+ORGANISATION_CATEGORY = CATEGORY_LABELS
 # organisations.csv lists the Conseil régional as a partner: it is the Région itself.
 SAME_AS = {"conseil-regional-na": "region:75"}
 

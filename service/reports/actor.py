@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from graph.evidence import Evidence
 from graph.focus import Focus
-from graph.labels import PROPERTY_LABELS, relation_label
+from graph.labels import PROPERTY_LABELS, property_value, relation_label
 from graph.model import (
     COLLECTIVITE_KINDS,
     PERSONAL_MARK,
@@ -42,7 +42,7 @@ def _identity(ctx: Context, found: Profile, contacts: bool) -> Section:
             value = f"{ctx.name(f'departement:{value}')} ({value})"
         elif prop == "population" and isinstance(value, int):
             value = thousands(value) + " habitants"
-        section.lines.append(Line(f"{label} : {value}"))
+        section.lines.append(Line(f"{label} : {property_value(prop, value)}"))
     if contacts:  # asked for: every personal property the model marks, by its label
         props = found.actor.props
         for prop in sorted(personal_properties(found.actor.kind, props) - {PERSONAL_MARK}):

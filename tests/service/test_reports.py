@@ -150,6 +150,8 @@ def test_an_actors_relations_read_from_the_actor(svc: Context) -> None:
     project = "Projet eau/assainissement Noaillan–Yaho"
     assert any(text.startswith(f"finance : {project}") for text in said)
     assert not any(text.startswith(f"financé par : {project}") for text in said)
+    identity = [line.text for line in build(svc, "organisation:cuf").sections[0].lines]
+    assert "catégorie : réseau" in identity  # as a reader says it, not the code « reseau »
     # a network's members are its action: the Région and a département among them
     members = [line.text for s in build(svc, "organisation:cuf").sections for line in s.lines
                if line.text.startswith("a pour membre : ")]

@@ -208,6 +208,12 @@ def test_search_finds_poitiers_and_click_opens_panel(browser: object, site: str)
             "() => [...[...document.querySelectorAll('#panel h3')].find(h => h.textContent"
             ".startsWith('financé par')).nextElementSibling.querySelectorAll('li > a')]"
             ".map(a => a.textContent)")
+    # an organisation's category as a reader says it
+    page.page.fill("#q", "solidarité eau")
+    page.page.click("#search-results li[data-key='organisation:ps-eau']")
+    page.page.fill("#q", "")
+    page.wait_until("document.querySelector('#panel h2')?.textContent === 'Programme Solidarité Eau'")
+    assert "catégorie : association" in page.page.inner_text("#panel")
     assert page.errors == []
 
 

@@ -264,6 +264,7 @@ function buildFilters(vocabulary) {
 let RELATION_LABELS = {};
 let INCOMING_LABELS = {};
 let PROPERTY_LABELS = {};
+let VALUE_LABELS = {};
 let TECHNICAL = new Set();
 
 // the legend explains what the view shows: each kind's shape and colour, each relation's
@@ -340,7 +341,8 @@ async function openPanel(key) {
   for (const [k, v] of Object.entries(actor.props)) {
     // personal data never reaches the page: the API leaves it out by the model's rules
     if (TECHNICAL.has(k)) continue;
-    facts.append(el("li", `${PROPERTY_LABELS[k] || k} : ${Array.isArray(v) ? v.join(", ") : v}`));
+    const shown = Array.isArray(v) ? v.join(", ") : String(v);
+    facts.append(el("li", `${PROPERTY_LABELS[k] || k} : ${(VALUE_LABELS[k] || {})[shown] || shown}`));
   }
   parts.push(facts, el("div", "Source : " + actor.source, { class: "source" }));
   const links = el("p");
@@ -650,6 +652,7 @@ async function start() {
   RELATION_LABELS = vocabulary.relation_labels || {};
   INCOMING_LABELS = vocabulary.incoming_labels || {};
   PROPERTY_LABELS = vocabulary.property_labels || {};
+  VALUE_LABELS = vocabulary.value_labels || {};
   TECHNICAL = new Set(vocabulary.technical_properties || []);
   fill($("country"), vocabulary.countries, (c) => `${c.name} (${c.actors})`);
   fill($("theme"), vocabulary.themes, (t) => t.name);
