@@ -209,11 +209,11 @@ def test_search_finds_poitiers_and_click_opens_panel(browser: object, site: str)
             ".startsWith('financé par')).nextElementSibling.querySelectorAll('li > a')]"
             ".map(a => a.textContent)")
     # an organisation's category as a reader says it
-    page.page.fill("#q", "solidarité eau")
-    page.page.click("#search-results li[data-key='organisation:ps-eau']")
+    page.page.fill("#q", "agence de l'eau loire")
+    page.page.click("#search-results li[data-key='organisation:agence-eau-loire-bretagne']")
     page.page.fill("#q", "")
-    page.wait_until("document.querySelector('#panel h2')?.textContent === 'Programme Solidarité Eau'")
-    assert "catégorie : association" in page.page.inner_text("#panel")
+    page.wait_until("document.querySelector('#panel h2')?.textContent.includes('Loire-Bretagne')")
+    assert "catégorie : agence de l'eau" in page.page.inner_text("#panel")
     assert page.errors == []
 
 
