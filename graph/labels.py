@@ -102,6 +102,7 @@ PROPERTY_LABELS: dict[str, str] = {
     "until": "jusqu'à", "budget": "budget (€)", "period": "période", "alpha3": "code ISO 3",
     "name_en": "nom anglais", "zone": "zone", "title_fr": "intitulé",
     "regions": "régions", "lat": "latitude", "lon": "longitude", "seen": "mentionné en",
+    "role": "rôle",
 }
 #: The categories of an organisation, as a reader says them (the records keep the code).
 CATEGORY_LABELS = {
@@ -109,8 +110,11 @@ CATEGORY_LABELS = {
     "reseau": "réseau", "agence": "agence", "association": "association",
     "agence_eau": "agence de l'eau", "collectivite": "collectivité", "universite": "université",
     "entreprise": "entreprise", "autre": "autre"}
+#: A participant's role in a project, as a reader says it.
+ROLE_LABELS = {"lead": "chef de file", "partner": "partenaire", "funder": "financeur",
+               "technical": "appui technique", "operator": "opérateur"}
 #: property → its values as a reader says them
-VALUE_LABELS = {"category": CATEGORY_LABELS}
+VALUE_LABELS = {"category": CATEGORY_LABELS, "role": ROLE_LABELS}
 
 
 def property_value(prop: str, value: object) -> str:

@@ -151,8 +151,9 @@ def metrics(
 @app.command()
 def report(
     key: Annotated[str, typer.Argument(help="Clé (commune:86194, departement:79, country:SN, "
-                                            "theme:eau-assainissement, programme:inspire) "
-                                            "ou « reseau ».")],
+                                            "theme:eau-assainissement, programme:inspire, "
+                                            "project:ml-segou), « reseau » ou "
+                                            "« observatoire:2025 ».")],
     fmt: Annotated[str, typer.Option("--format", help="html, pdf ou md.")] = "html",
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Fichier (par défaut : sorties/maillage-CLÉ.FORMAT).")] = None,

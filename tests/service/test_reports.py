@@ -37,6 +37,7 @@ KEYS = {
                                  "Acteurs par département"],
     "programme:inspire": ["Acteurs", "Projets", "Financeurs et porteurs", "Manques",
                           "Acteurs par département"],
+    "project:ml-segou": ["Le projet", "Qui le porte", "Où et sur quoi", "Financement"],
     "reseau": ["Chiffres clés", "Répartition", "Les courtiers du réseau", "Communautés",
                "Qualité des données"],
     "observatoire:2024": ["L'année 2024 en bref", "Nouveaux partenariats",
@@ -188,6 +189,17 @@ def test_no_contact_data_unless_asked(svc: Context) -> None:
     assert "secret@exemple.org" not in render(build(svc, "organisation:xss"), "html").decode()
     asked = render(build(svc, "organisation:xss", contacts=True), "html").decode()
     assert "secret@exemple.org" in asked
+
+
+def test_a_project_sheet_says_who_carries_it_in_french(svc: Context) -> None:
+    sections = {s.title: s for s in build(svc, "project:ml-segou").sections}
+    carriers = [line.text for line in sections["Qui le porte"].lines]
+    assert carriers == ["Angoulême — partenaire (2010-2012)"]  # the role in French
+    assert sections["Financement"].intro.startswith("Aucun financeur connu")
+    svc.store.upsert_nodes([Node(key="person:essai", name="Personne d'essai",
+                                 provenance=Provenance(source="test", licence="test"))])
+    with pytest.raises(NotFound, match="pas de rapport pour un nœud de type « Personne »"):
+        build(svc, "person:essai")
 
 
 def test_unknown_key(svc: Context) -> None:
