@@ -241,8 +241,9 @@ class CollectiviteResolver:
         return home or keys
 
     def _leading(self, core: str, kinds: list[NodeKind], dep: str) -> Resolution | None:
-        """« Brive » for Brive-la-Gaillarde: the one name that starts with the words given."""
-        if len(core) < 4:
+        """« Brive » for Brive-la-Gaillarde: the one name that starts with the words given
+        (three letters are enough for an EPCI named as such: « Agglo de Pau »)."""
+        if len(core) < (3 if kinds == [NodeKind.EPCI] else 4):
             return None
         for kind in kinds:
             keys = set(self.home_first(sorted(
