@@ -14,8 +14,9 @@ from graph.focus import Focus, focus_countries, focus_edges, focus_places, focus
 from graph.funding import Funding, fitting_funding
 from graph.labels import country_in, kind_label
 from graph.model import COLLECTIVITE_KINDS
-from graph.opportunities import Reason, explain_one, name, names
+from graph.opportunities import Reason
 from graph.status import Status, cited_years, relation_status
+from graph.wording import explain_one, name, names
 
 
 @dataclass

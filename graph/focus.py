@@ -9,7 +9,7 @@ import networkx as nx
 
 from graph.evidence import kind
 from graph.model import INTERNATIONAL_RELS
-from graph.opportunities import name
+from graph.wording import name
 
 
 @dataclass

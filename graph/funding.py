@@ -12,7 +12,7 @@ from graph.evidence import kind
 from graph.focus import Focus, focus_countries, focus_edges, focus_themes
 from graph.labels import country_in
 from graph.model import COLLECTIVITE_KINDS
-from graph.opportunities import name
+from graph.wording import name
 
 WATER_THEME = "theme:eau-assainissement"
 VOLUNTEERING_THEME = "theme:volontariat"

@@ -18,8 +18,8 @@ from graph.evidence import Evidence, EvidenceIndex, in_region, kind
 from graph.funding import AGENCY, basins
 from graph.labels import country_in
 from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
-from graph.opportunities import name, names
 from graph.status import Status, pair_statuses
+from graph.wording import name, names
 
 LARGE_COMMUNE = 10_000
 STALE_YEARS = 10

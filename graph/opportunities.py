@@ -9,8 +9,7 @@ at least one item: the 2-hop neighbourhood), never from all pairs.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -39,6 +38,7 @@ from graph.ranking import (
     pair_features,
     positions,
 )
+from graph.wording import explain, name
 
 
 @dataclass
@@ -56,101 +56,6 @@ class Suggestion:
     name: str
     score: float
     reasons: list[Reason]
-
-
-def name(graph: nx.MultiDiGraph, key: str) -> str:
-    return str(graph.nodes[key].get("name", key)) if key in graph else key
-
-
-def names(graph: nx.MultiDiGraph, keys: Sequence[str]) -> list[str]:
-    """The names of ``keys``, homonyms among them told apart by their département.
-
-    >>> g = nx.MultiDiGraph()
-    >>> g.add_node("commune:33349", name="Quinsac", departement="33")
-    >>> g.add_node("commune:24346", name="Quinsac", departement="24")
-    >>> g.add_node("commune:86194", name="Poitiers", departement="86")
-    >>> names(g, ["commune:33349", "commune:24346", "commune:86194"])
-    ['Quinsac (33)', 'Quinsac (24)', 'Poitiers']
-    """
-    plain = [name(graph, k) for k in keys]
-    twice = {n for n, count in Counter(plain).items() if count > 1}
-    return [f"{n} ({graph.nodes[k]['departement']})"
-            if n in twice and graph.nodes.get(k, {}).get("departement") else n
-            for n, k in zip(plain, keys, strict=True)]
-
-
-def _country_phrase(graph: nx.MultiDiGraph, country: str) -> str:
-    return name(graph, country)
-
-
-def explain(graph: nx.MultiDiGraph, ev_kind: str, item: str) -> str:
-    """The French sentence for one shared item.
-
-    >>> g = nx.MultiDiGraph()
-    >>> g.add_node("territory:bf-comoe", kind="territory", name="Province de la Comoé", country="BF")
-    >>> g.add_node("country:BF", kind="country", name="Burkina Faso")
-    >>> explain(g, "territory", "territory:bf-comoe")
-    'coopèrent tous deux avec Province de la Comoé (Burkina Faso)'
-    >>> g.add_node("epci:1", kind="epci", name="CA du Grand Angoulême")
-    >>> explain(g, "epci", "epci:1")
-    'membres du même EPCI : CA du Grand Angoulême'
-    """
-    label = name(graph, item)
-    both = "tous deux "
-    if ev_kind == "territory":
-        return f"coopèrent {both}avec {_abroad(graph, item)}"
-    if ev_kind == "country":
-        return f"agissent {both}dans le même pays : {label}"
-    if ev_kind == "theme":
-        return f"travaillent {both}sur le thème « {label} »"
-    if ev_kind == "partner":
-        return f"sont {both}liés à {label}"
-    if ev_kind == "epci":
-        return f"membres du même EPCI : {label}"
-    return f"situés dans le même département : {label}"
-
-
-def _abroad(graph: nx.MultiDiGraph, place: str) -> str:
-    """A place abroad with its country: « Djenné (Mali) »."""
-    country = graph.nodes[place].get("country")
-    return name(graph, place) + (f" ({name(graph, f'country:{country}')})" if country else "")
-
-
-#: How one actor's relations with a place abroad are said, by their types.
-_TIES = {"TWINNED_WITH": "jumelage", "COOPERATES_WITH": "coopération",
-         "VOLUNTEERS_WITH": "volontariat"}
-
-
-def explain_one(graph: nx.MultiDiGraph, actor: str, ev_kind: str, item: str) -> str:
-    """The French sentence for one item of one actor (a member of a consortium): the
-    country as a place, a place abroad with what the relation is.
-
-    >>> g = nx.MultiDiGraph()
-    >>> g.add_node("country:ML", kind="country", name="Mali")
-    >>> g.add_node("territory:ml-djenne", kind="territory", name="Djenné", country="ML")
-    >>> _ = g.add_edge("commune:v", "territory:ml-djenne", type="TWINNED_WITH")
-    >>> explain_one(g, "commune:v", "country", "country:ML")
-    'agit au Mali'
-    >>> explain_one(g, "commune:v", "territory", "territory:ml-djenne")
-    'jumelage avec Djenné (Mali)'
-    >>> _ = g.add_edge("commune:v", "territory:ml-djenne", type="COOPERATES_WITH")
-    >>> explain_one(g, "commune:v", "territory", "territory:ml-djenne")
-    'jumelage et coopération avec Djenné (Mali)'
-    """
-    label = name(graph, item)
-    if ev_kind == "country":
-        return f"agit {country_in(label)}"
-    if ev_kind == "territory":
-        types = {str(d.get("type")) for d in graph.get_edge_data(actor, item, default={}).values()}
-        # nouns, not a verb: « la commune » and « le département » alike
-        said = [word for type_, word in _TIES.items() if type_ in types]
-        verb = (" et ".join(said) if said and len(said) == len(types) else "relation") + " avec"
-        return f"{verb} {_abroad(graph, item)}"
-    if ev_kind == "theme":
-        return f"travaille sur le thème « {label} »"
-    if ev_kind == "partner":
-        return f"est lié à {label}"
-    return explain(graph, ev_kind, item)
 
 
 def _evidence(graph: nx.MultiDiGraph, index: EvidenceIndex, actor: str) -> Evidence:
@@ -253,8 +158,10 @@ def suggest_partners(graph: nx.MultiDiGraph, actor: str, k: int = 10,
     is built greedily so that each new suggestion covers likely places the ones before it
     do not (a list of ten actors all present in one country answers one question only).
     Partners already (a shared project, a co-signed agreement) are left out; ties go to
-    the more recent, then the more active. An actor with no international action yet
-    still gets the active collectivités nearest to it, with that reason. ``exclude``: actors
+    the more recent, then the more active. An actor with no international action yet gets
+    the same ranking, from where the collectivités near it act (« comme 8 collectivités de
+    votre département »); putting its EPCI and département first lost on the validation
+    seeds (docs/analysis.md). ``exclude``: actors
     not to suggest (those the user knows already, the network's hubs).
 
     >>> g = nx.MultiDiGraph()
@@ -378,5 +285,4 @@ def _one_country_reason(graph: nx.MultiDiGraph, reasons: list[Reason]) -> list[R
     return out
 
 
-__all__ = ["Reason", "Suggestion", "candidates", "explain", "explain_one", "kind", "score_pair",
-           "suggest_partners"]
+__all__ = ["Reason", "Suggestion", "candidates", "kind", "score_pair", "suggest_partners"]
