@@ -40,6 +40,9 @@ _PREFIXES: list[tuple[NodeKind, re.Pattern[str]]] = [
 _SUFFIX_EPCI = re.compile(r"\s+(metropole|agglomeration|agglo|communaute\s+urbaine|"
                           r"communaute\s+d'agglomeration|communaute\s+de\s+communes|"
                           r"communaute)$")
+#: The usual short names of the régions, after « Région » (« Région NA », « Région PACA »)
+REGION_SHORT = {"na": "75", "n a": "75", "idf": "11", "paca": "93", "aura": "84", "ara": "84",
+                "bfc": "27", "cvl": "24", "hdf": "32", "pdl": "52"}
 #: « CD17 », « CD 33 », « Conseil départemental 64 »: a département by its number
 _DEP_BY_NUMBER = re.compile(r"^(?:cd|cg|conseil departemental|conseil general|departement)"
                             r"\s*(\d{2}|2a|2b|97\d)$")
@@ -210,6 +213,9 @@ class CollectiviteResolver:
             return Resolution(f"departement:{number[1].upper()}", 1.0, via="numéro")
         core, prefix_kind = strip_prefix(name)
         hint = prefix_kind or kind_hint
+        short = REGION_SHORT.get(core) if hint is NodeKind.REGION else None
+        if short and f"region:{short}" in self.nodes:  # « Région NA », « Conseil régional IDF »
+            return Resolution(f"region:{short}", 1.0, via="sigle")
         dep = departement.strip().upper().zfill(2) if departement.strip() else ""
         regions = self._exact(NodeKind.REGION, clean(name), "") or (
             self._exact(NodeKind.REGION, core, "") if hint is NodeKind.REGION else set())

@@ -369,7 +369,8 @@ def test_collectivites_by_the_short_names_people_use(ref_store: SqliteStore,
                                                      tmp_path: Path) -> None:
     names = {"CD17": "departement:17", "CD 33": "departement:33",
              "Grand Poitiers Communauté urbaine": "epci:200069854",
-             "Agglo de Pau": "epci:200067254"}  # CA Pau Béarn Pyrénées
+             "Agglo de Pau": "epci:200067254",  # CA Pau Béarn Pyrénées
+             "Région NA": "region:75", "Conseil régional PACA": "region:93"}
     path = tmp_path / "actions.csv"
     path.write_text("\n".join([HEADER] + [
         f"{name};;;coopération;Kaya;Burkina Faso;;2024;;https://exemple.org/{i}"
