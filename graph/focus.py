@@ -100,7 +100,6 @@ def focus_places(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> dict[str, 
     out: dict[str, set[str]] = {}
     for target, d in focus_edges(graph, actor, focus):
         stated = {f"country:{c}" for c in d.get("countries") or ()}  # type: ignore[attr-defined]
-        own = graph.nodes[target].get("country")
         targets = [target] if kind(graph, target) != "project" else [
             v for _, v, e in graph.out_edges(target, data=True)
             if e.get("type") == "TAKES_PLACE_IN"]
@@ -108,8 +107,6 @@ def focus_places(graph: nx.MultiDiGraph, actor: str, focus: Focus) -> dict[str, 
             here = graph.nodes[place].get("country")
             stated |= {place} if kind(graph, place) == "country" else (
                 {f"country:{here}"} if here else set())
-        if own:
-            stated.add(f"country:{own}")
-        for country in stated & set(graph):
+        for country in (c for c in stated if c in graph):
             out.setdefault(country, set()).update({str(d["source"])} if d.get("source") else set())
     return dict(sorted(out.items()))
