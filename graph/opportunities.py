@@ -267,20 +267,26 @@ def _shared_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, a: Evidence,
             reasons.append(Reason(ev_kind, item, explain(graph, ev_kind, item),
                                   round(weight / holders, 4), sources))
     reasons.sort(key=lambda r: (-r.weight, r.item))
-    return _one_country_reason(graph, reasons)
+    return _one_reason(graph, _one_reason(graph, reasons, "country"), "theme")
 
 
-def _one_country_reason(graph: nx.MultiDiGraph, reasons: list[Reason]) -> list[Reason]:
-    """The shared countries said in one reason, rarest first (five lines « agissent tous
-    deux dans le même pays » crowd out every other reason of a list)."""
-    countries = [r for r in reasons if r.kind == "country"]
-    if len(countries) < 2:
+#: the merged sentence of each kind said once: the shared items follow, rarest first
+_MERGED = {"country": "agissent tous deux dans les mêmes pays : ",
+           "theme": "travaillent tous deux sur les thèmes : "}
+
+
+def _one_reason(graph: nx.MultiDiGraph, reasons: list[Reason], kind: str) -> list[Reason]:
+    """The shared countries, or themes, said in one reason, rarest first (five lines
+    « agissent tous deux dans le même pays » crowd out every other reason of a list)."""
+    same = [r for r in reasons if r.kind == kind]
+    if len(same) < 2:
         return reasons
-    merged = Reason("country", countries[0].item, "agissent tous deux dans les mêmes pays : "
-                    + ", ".join(name(graph, r.item) for r in countries),
-                    round(sum(r.weight for r in countries), 4),
-                    sorted({s for r in countries for s in r.sources}))
-    out = [r for r in reasons if r.kind != "country"] + [merged]
+    said = [name(graph, r.item) for r in same]
+    listed = ", ".join(f"« {n} »" for n in said) if kind == "theme" else ", ".join(said)
+    merged = Reason(kind, same[0].item, _MERGED[kind] + listed,
+                    round(sum(r.weight for r in same), 4),
+                    sorted({s for r in same for s in r.sources}))
+    out = [r for r in reasons if r.kind != kind] + [merged]
     out.sort(key=lambda r: (-r.weight, r.item))
     return out
 

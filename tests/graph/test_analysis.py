@@ -365,6 +365,20 @@ def test_shared_countries_are_said_in_one_reason() -> None:
     assert {"ml-commune:a", "ml-commune:b"} <= set(countries[0].sources)
 
 
+def test_shared_themes_are_said_in_one_reason() -> None:
+    g = tiny()
+    g.add_node("theme:culture", kind="theme", name="Culture et patrimoine")
+    for actor in ("commune:a", "commune:b"):
+        g.add_edge(actor, "theme:culture", type="ADDRESSES", source=f"cu-{actor}")
+    [s] = suggest_partners(g, "commune:a", index=build_index(g))
+    themes = [r for r in s.reasons if r.kind == "theme"]
+    assert len(themes) == 1
+    assert themes[0].text.startswith("travaillent tous deux sur les thèmes : ")
+    assert {"« Culture et patrimoine »", "« eau-assainissement »"} == set(
+        themes[0].text.split(" : ", 1)[1].split(", "))
+    assert {"cu-commune:a", "cu-commune:b"} <= set(themes[0].sources)
+
+
 def test_a_consortium_can_take_in_a_given_actor() -> None:
     # four communes in Germany; d, the least experienced, is left out unless asked for
     g = nx.MultiDiGraph()
