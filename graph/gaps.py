@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import networkx as nx
 
-from graph.evidence import Evidence, EvidenceIndex, in_region, kind
+from graph.evidence import Evidence, EvidenceIndex, kind
 from graph.funding import AGENCY, basins
+from graph.gap_model import Gap, GapContext, GapItem, Named, Unresolved
 from graph.labels import country_in
 from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
 from graph.status import Status, pair_statuses
@@ -29,78 +29,6 @@ WATER_SCHEME = frozenset({"programme:un-pour-cent-solidaire",
                           "organisation:agence-eau-adour-garonne",
                           "organisation:agence-eau-loire-bretagne", "organisation:ps-eau",
                           "programme:eau-solidarites-internationales"})
-
-
-@dataclass(frozen=True)
-class Unresolved:
-    """An open review item: a fact the import could not attach to a collectivité."""
-
-    key: str
-    name: str
-    reason: str
-    file: str
-    lines: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class GapContext:
-    """What every rule reads."""
-
-    graph: nx.MultiDiGraph
-    index: EvidenceIndex
-    year: int
-    unresolved: tuple[Unresolved, ...] = ()
-    #: the home région (INSEE code): territories of other régions are not its gaps
-    region: str | None = None
-
-    def home(self, key: str) -> bool:
-        return in_region(self.graph, key, self.region)
-
-
-@dataclass(frozen=True)
-class Named:
-    key: str
-    name: str
-
-
-@dataclass
-class GapItem:
-    """One finding. ``detail`` completes the name in one French line; ``advice`` is the next
-    step for the actor it concerns (``actor``, or ``key`` when that is an actor)."""
-
-    key: str
-    name: str
-    detail: str = ""
-    advice: str = ""
-    kind: str | None = None
-    actor: str | None = None
-    population: int | None = None
-    basin: str | None = None
-    problem: str | None = None
-    last_year: int | None = None
-    actors: list[Named] = field(default_factory=list)
-    departements: list[Named] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-
-    def concerns(self, actor: str) -> bool:
-        return actor in (self.key, self.actor)
-
-
-@dataclass
-class Gap:
-    rule: str
-    title: str
-    explanation: str
-    items: list[GapItem] = field(default_factory=list)
-    #: Themes the rule is about (a theme's report lists its findings).
-    themes: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON form, without the fields a rule leaves empty."""
-        out = asdict(self)
-        out["items"] = [{k: v for k, v in item.items() if v not in (None, "", [])}
-                        for item in out["items"]]
-        return out
 
 
 def _engaged(ctx: GapContext) -> set[str]:
@@ -204,23 +132,35 @@ def water_without_agency(ctx: GapContext) -> Gap:
         found = basins(graph, actor)
         own = graph.nodes[actor].get("basin") or not found
         where = "" if own else " (d'après ses communes)"
-        items.append(GapItem(
-            actor, name(graph, actor), basin=found[0] if found else None,
-            detail=("bassins " if len(found) > 1 else "bassin ") + " et ".join(found) + where
-            if found else "bassin inconnu : ni le sien ni celui de ses communes dans les "
-                          "données de Maillage",
-            sources=sorted(ev.items["theme"][WATER_THEME]),
-            advice="Action eau : prendre contact avec "
-                   + (" et ".join(f"l'Agence de l'eau {b}" for b in found) if found
-                      else "l'Agence de l'eau du bassin")
-                   + " et étudier le 1 % solidaire (loi Oudin-Santini) avec le pS-Eau."))
+        detail = (("bassins " if len(found) > 1 else "bassin ") + " et ".join(found) + where
+                  if found else "bassin inconnu : ni le sien ni celui de ses communes dans "
+                                "les données de Maillage")
+        advice = ("Action eau : prendre contact avec "
+                  + (" et ".join(f"l'Agence de l'eau {b}" for b in found) if found
+                     else "l'Agence de l'eau du bassin")
+                  + " et étudier le 1 % solidaire (loi Oudin-Santini) avec le pS-Eau.")
+        sources = sorted(ev.items["theme"][WATER_THEME])
+        # the EPCI usually holds the water competence, and with it the agency and the 1 %
+        epcis = sorted(e for e in ev.items["epci"] if e in ctx.index.by_actor
+                       and WATER_SCHEME & set(ctx.index.by_actor[e].items["partner"]))
+        if epcis:
+            said = ", ".join(names(graph, epcis))
+            detail += f" ; son EPCI, {said}, y est lié"
+            advice = (f"Action eau : son EPCI, {said}, qui porte en général la compétence "
+                      "eau de la commune, est lié à l'agence de l'eau ou au 1 % solidaire : "
+                      "voir avec lui si cette action en relève, sinon la lui proposer.")
+            sources += sorted({s for e in epcis for p in WATER_SCHEME
+                               for s in ctx.index.by_actor[e].items["partner"].get(p, ())})
+        items.append(GapItem(actor, name(graph, actor), basin=found[0] if found else None,
+                             detail=detail, sources=sources, advice=advice))
     limit = "" if any(i.basin for i in items) or not items else (
         " Le bassin de chaque commune n'est connu de Maillage que pour la Nouvelle-Aquitaine "
         "(extrait Sandre fourni) : l'agence de chaque collectivité reste à vérifier.")
     return Gap("eau-sans-agence", "Actions eau sans agence de l'eau ni 1 %",
                "Collectivités qui agissent sur l'eau et l'assainissement sans lien connu avec "
                "l'agence de l'eau de leur bassin ni avec le 1 % solidaire (loi Oudin-Santini), "
-               "ni par un cosignataire de la même action (même source)."
+               "ni par un cosignataire de la même action (même source) ; une commune dont "
+               "l'EPCI y est lié le dit."
                + limit, items, themes=(WATER_THEME,))
 
 
@@ -395,3 +335,8 @@ RULES: dict[str, Rule] = {
 def scan(ctx: GapContext, rules: list[str] | None = None) -> list[Gap]:
     """Run the gap rules (all by default), in registry order."""
     return [RULES[rule](ctx) for rule in rules or list(RULES)]
+
+
+__all__ = ["RULES", "STALE_YEARS", "WATER_SCHEME", "WATER_THEME", "Gap", "GapContext", "GapItem",
+           "Named", "Unresolved", "data_quality", "groups", "odd_unaddressed", "partner_coverage",
+           "scan", "separate_actors", "stale_relations", "water_without_agency", "white_zones"]

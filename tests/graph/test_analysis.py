@@ -100,6 +100,19 @@ def test_water_without_agency_by_hand() -> None:
     assert [i.key for i in water_without_agency(ctx(g)).items] == ["commune:a"]
 
 
+def test_a_commune_whose_epci_has_the_water_scheme_is_told_so() -> None:
+    g = tiny()
+    # a's EPCI takes part in the 1 %: a stays listed (no link of its own) with that said
+    g.add_edge("epci:1", "programme:un-pour-cent-solidaire", type="PARTICIPATES_IN",
+               source="src-epci")
+    g.add_edge("epci:1", "country:BF", type="COOPERATES_WITH", source="src-epci")
+    [item] = water_without_agency(ctx(g)).items
+    assert item.key == "commune:a"
+    assert item.detail == "bassin Loire-Bretagne ; son EPCI, 1, y est lié"
+    assert item.advice.startswith("Action eau : son EPCI, 1, qui porte en général la compétence")
+    assert "src-epci" in item.sources
+
+
 def test_water_basins_of_a_departement_come_from_its_communes() -> None:
     g = tiny()
     g.add_edge("departement:79", "theme:eau-assainissement", key="w", type="ADDRESSES",
