@@ -156,8 +156,12 @@ def build_country(ctx: Context, key: str, contacts: bool = False) -> Report:
         sources += a["sources"]
         for source in a["sources"]:
             cited[source].add(a["name"])
-    facts = Section("Sources", "Chaque source, avec les acteurs dont elle atteste l'action ici.",
-                    lines=[Line(", ".join(sorted(cited[s])), s) for s in sorted(cited)])
+    # the sources of the same actors on one line: seven lines « Nouvelle-Aquitaine » said less
+    by_actors: dict[str, list[str]] = defaultdict(list)
+    for source in sorted(cited):
+        by_actors[", ".join(sorted(cited[source]))].append(source)
+    facts = Section("Sources", "Les acteurs dont l'action ici est attestée, avec leurs sources.",
+                    lines=[Line(who, srcs[0], srcs[1:]) for who, srcs in sorted(by_actors.items())])
     target = Focus(territories=[key]) if is_territory else Focus(countries=[key])
     cons = Section("Consortiums proposés")
     calls: dict[str, tuple[str, list[int]]] = {}

@@ -117,6 +117,12 @@ def test_a_theme_lists_the_countries_where_each_actor_acts_on_it(svc: Context) -
     assert said.get("Association Poitiers Moundou (APM) — financé par CU du Grand Poitiers")
     call = "MEAE – appel à projets coopération décentralisée"
     assert said.get(f"{call} — finance Noaillan") and f"{call} — financé par Noaillan" not in said
+    # a tie two sources attest is one line with both
+    texts = [line.text for line in funders.lines]
+    assert len(texts) == len(set(texts))
+    [one_pct] = [line for line in funders.lines
+                 if line.text == "Projet « 1 % solidaires » — Bordeaux Métropole y participe"]
+    assert len(one_pct.sources) == 2
 
 
 def test_an_actors_consortia_take_it_in_with_their_own_funding(svc: Context) -> None:
@@ -143,6 +149,10 @@ def test_a_country_report_says_which_consortium_a_funder_fits_and_what_a_source_
     sources = sections["Sources"].lines
     assert sources and all(line.source for line in sources)
     assert all(set(line.text.split(", ")) <= actors for line in sources)
+    # the sources of the same actors are on one line
+    texts = [line.text for line in sources]
+    assert len(texts) == len(set(texts))
+    assert any(len(line.sources) > 1 for line in sources)
 
 
 def test_an_actors_relations_read_from_the_actor(svc: Context) -> None:
