@@ -12,7 +12,7 @@ from graph.evidence import kind
 from graph.focus import Focus, focus_countries, focus_edges, focus_themes
 from graph.labels import country_in
 from graph.model import COLLECTIVITE_KINDS
-from graph.wording import name
+from graph.wording import name, names
 
 WATER_THEME = "theme:eau-assainissement"
 VOLUNTEERING_THEME = "theme:volontariat"
@@ -89,9 +89,15 @@ def fitting_funding(graph: nx.MultiDiGraph, focus: Focus, members: list[str]) ->
         "(généralistes, géographiques, thématiques)")
     themes = set(focus.themes) | {t for m in members for t in focus_themes(graph, m, focus)}
     if WATER_THEME in themes:
+        # each member's own basin, with the members it holds (« bassin X de Y » read
+        # « de Angoulême » and named only the first of them)
+        in_basin: dict[str, list[str]] = {}
         for member in members:
             for basin in basins(graph, member):
-                add(AGENCY.get(basin), f"projet eau : bassin {basin} de {name(graph, member)}")
+                in_basin.setdefault(basin, []).append(member)
+        for basin, held in in_basin.items():
+            add(AGENCY.get(basin),
+                f"projet eau dans le bassin {basin} : {', '.join(names(graph, held))}")
         add("programme:un-pour-cent-solidaire",
             "loi Oudin-Santini : jusqu'à 1 % des budgets eau et assainissement")
         add("organisation:ps-eau", "accompagnement du 1 % solidaire")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from graph.evidence import Evidence
@@ -77,8 +78,9 @@ def _action(ctx: Context, found: Profile, ev: Evidence | None, sources: list[str
         section.table.append([group, str(len(by_country[group]))])
         section.lines.append(Line(group, heading=True))
         for (type_, outgoing, _), facts in by_country[group].items():
-            periods = list(dict.fromkeys(part.strip() for r in facts if r.period
-                                         for part in r.period.split(";") if part.strip()))
+            periods = sorted(dict.fromkeys(part.strip() for r in facts if r.period
+                                           for part in r.period.split(";") if part.strip()),
+                             key=_first_year)
             cited = list(dict.fromkeys(r.source for r in facts))
             section.lines.append(Line(
                 f"{relation_label(type_, outgoing)} : {facts[0].other.name}"
@@ -92,6 +94,16 @@ def _action(ctx: Context, found: Profile, ev: Evidence | None, sources: list[str
     if themes:
         section.intro += " Thèmes : " + ", ".join(themes) + "."
     return section
+
+
+def _first_year(period: str) -> int:
+    """Periods in time order: by the first year they state (none: last).
+
+    >>> sorted(["2020-2021", "2010-2012", "depuis 2013", "en cours"], key=_first_year)
+    ['2010-2012', 'depuis 2013', '2020-2021', 'en cours']
+    """
+    found = re.search(r"\b(1[89]|20)\d\d\b", period)
+    return int(found.group()) if found else 10_000
 
 
 def _place(ctx: Context, key: str) -> Section:

@@ -436,3 +436,17 @@ def test_a_theme_consortium_says_where_each_member_works_on_it() -> None:
     # a's 1990 twinning in Kaya says nothing of water: only Ségou, from its own source
     assert where["commune:a"] == [("y agit au Mali", ["sa"])]
     assert where["commune:b"] == [("y agit au Burkina Faso", ["sb"])]
+
+
+def test_the_agency_of_a_basin_names_every_member_in_it() -> None:
+    from graph.funding import fitting_funding
+
+    g = tiny()
+    g.nodes["commune:c"]["basin"] = "Loire-Bretagne"
+    for agency in ("agence-eau-loire-bretagne", "agence-eau-adour-garonne"):
+        g.add_node(f"organisation:{agency}", kind="organisation", name=agency)
+    funding = {f.key: f.why for f in fitting_funding(
+        g, Focus(themes=["theme:eau-assainissement"]), ["commune:a", "commune:b", "commune:c"])}
+    said = "projet eau dans le bassin "
+    assert funding["organisation:agence-eau-loire-bretagne"] == said + "Loire-Bretagne : a, c"
+    assert funding["organisation:agence-eau-adour-garonne"] == said + "Adour-Garonne : b"

@@ -96,9 +96,10 @@ def test_consortia_for_burkina_faso_differ_and_fit(real_store: None) -> None:
         names = {m["name"] for m in [c["lead"], *c["members"]]}
         for f in c["funding"]:
             for basin, agency in AGENCY.items():
-                if f["key"] == agency:  # « projet eau : bassin X de <member> »
-                    assert f"bassin {basin} de " in f["why"]
-                    assert f["why"].split(f"bassin {basin} de ", 1)[1] in names
+                if f["key"] == agency:  # « projet eau dans le bassin X : <members> »
+                    assert f"bassin {basin} : " in f["why"]
+                    held = f["why"].split(f"bassin {basin} : ", 1)[1]
+                    assert held and set(held.split(", ")) <= names
 
 
 def test_opportunities_scope_region_or_france(real_store: None) -> None:

@@ -251,3 +251,17 @@ def test_a_programme_report_names_its_carriers_once_and_no_section_is_mute(
     assert actors  # the collectivités that take part
     for title in ("Projets", "Financeurs et porteurs", "Manques"):
         assert sections[title].lines or "programme" in sections[title].intro
+
+
+def test_the_periods_of_a_relation_are_in_time_order(svc: Context) -> None:
+    report = build(svc, "commune:16015")
+    section = next(s for s in report.sections if s.title == "Action internationale")
+    seen = 0
+    for line in section.lines:
+        found = re.search(r"\(([^()]*\d{4}[^()]*)\)$", line.text)
+        if found and " ; " in found.group(1):
+            firsts = [int(y[0]) for p in found.group(1).split(" ; ")
+                      if (y := re.findall(r"\d{4}", p))]
+            assert firsts == sorted(firsts), line.text
+            seen += 1
+    assert seen  # Angoulême and Ségou: 2010-2012, 2013-2015, 2020-2021
