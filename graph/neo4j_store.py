@@ -75,7 +75,7 @@ from graph.neo4j_cypher import (
     WHERE_PROPERTY,
 )
 from graph.neo4j_known import Known
-from graph.neo4j_records import NODE_META, REL_META, audit_parts, own_props
+from graph.neo4j_records import NODE_META, REL_META, audit_parts, in_chunks, own_props
 from graph.neo4j_records import node_props as _node_props
 from graph.neo4j_records import node_record as _node
 from graph.neo4j_records import rel_record as _rel
@@ -181,7 +181,7 @@ class Neo4jStore(BaseStore):
             by_label[_label(key)].append(key)
         found: dict[str, Node] = {}
         ids = self._known.ids
-        for label, group in by_label.items():
+        for label, group in in_chunks(by_label):
             for row in self._run(GET_NODES.format(label=label), {"keys": group}):
                 node = _node(row["p"])
                 found[node.key], ids[node.key] = node, row["id"]
@@ -305,7 +305,7 @@ class Neo4jStore(BaseStore):
         for key in sorted(set(keys)):
             by_label[_label(key)].append(key)
         found = [_rel(r["type"], r["rp"], r["start"], r["end"])
-                 for label, group in by_label.items()
+                 for label, group in in_chunks(by_label)
                  for r in self._run(RELATIONSHIPS_TO.format(label=label), {
                      "keys": group, "types": [RelType(t).value for t in types]})]
         return sorted(found, key=lambda r: r.key)

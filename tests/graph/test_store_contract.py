@@ -30,6 +30,19 @@ def test_upsert_counts_and_get(store: GraphStore) -> None:
     assert counts.relationships == {"COOPERATES_WITH": 2, "LOCATED_IN": 2, "MEMBER_OF": 1}
 
 
+def test_reads_of_many_keys_miss_none(store: GraphStore) -> None:
+    # more keys than one look-up takes on the Bolt store (graph.neo4j_records.IN_CHUNK)
+    places = [node(f"territory:de-t{i}", f"T{i}") for i in range(2300)]
+    store.upsert_nodes([node("country:DE", "Allemagne"), node("commune:86194", "Poitiers"),
+                        *places], batch_size=5000)
+    store.upsert_relationships([rel(RelType.TWINNED_WITH, "commune:86194", p.key)
+                                for p in places[::2]], batch_size=5000)
+    keys = [p.key for p in places] + ["territory:de-absent"]
+    assert set(store.get_nodes(keys)) == {p.key for p in places}
+    tied = store.relationships_to(keys, [RelType.TWINNED_WITH.value])
+    assert sorted(r.end for r in tied) == sorted(p.key for p in places[::2])
+
+
 def test_import_twice_changes_nothing(store: GraphStore) -> None:
     load(store)
     before = store.export()
