@@ -85,8 +85,11 @@ def build_network(ctx: Context, key: str = NETWORK_KEY, contacts: bool = False) 
         names = sorted(ctx.name(k) for k in group if k in index.by_actor)
         groups.lines.append(Line(f"n° {i} : " + ", ".join(names[:10])
                                  + (" …" if len(names) > 10 else "")))
-    problems: Counter[str] = Counter(item.problem for gap in analysis.gaps(ctx)
-                                     for item in gap.items if item.problem)
+    # an ODD no theme maps to is a limit of the vocabulary, said as such
+    problems: Counter[str] = Counter(
+        "ODD non suivi (aucun thème de Maillage ne s'y rattache)"
+        if gap.rule == "odd-non-traites" else item.problem
+        for gap in analysis.gaps(ctx) for item in gap.items if item.problem)
     quality = Section("Qualité des données",
                       lines=[Line(f"{p} : {n:g}") for p, n in top_counts(problems)])
     data_date, licences = meta(ctx, [str(d.get("source")) for *_, d in graph.edges(data=True)])

@@ -183,6 +183,11 @@ def test_the_network_figures_are_the_home_regions_in_french(svc: Context) -> Non
     # each licence once, without the pointers to the sources
     assert len(report.licences) == len(set(report.licences))
     assert not any("voir" in licence for licence in report.licences)
+    # an ODD no theme maps to is said as a limit of the vocabulary, not a bare « non suivi »
+    quality = [line.text for line in next(
+        s for s in report.sections if s.title == "Qualité des données").lines]
+    assert any(text.startswith("ODD non suivi (aucun thème") for text in quality)
+    assert not any(text.startswith("non suivi") for text in quality)
 
 
 def test_hostile_name_is_inert_everywhere(svc: Context) -> None:
