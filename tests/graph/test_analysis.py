@@ -365,31 +365,22 @@ def test_old_relations_and_odd_are_the_home_regions() -> None:
     assert "odd:6" not in {i.key for i in odd_unaddressed(everyone).items}
 
 
-def test_shared_countries_are_said_in_one_reason() -> None:
-    g = tiny()
-    g.add_node("country:ML", kind="country", name="Mali")
+@pytest.mark.parametrize(("item", "kind_", "type_", "said"), [
+    ("country:ML", "country", "COOPERATES_WITH", "agissent tous deux dans les mêmes pays : "),
+    ("theme:culture", "theme", "ADDRESSES", "travaillent tous deux sur les thèmes : ")])
+def test_shared_countries_or_themes_are_said_in_one_reason(item: str, kind_: str, type_: str,
+                                                           said: str) -> None:
+    g = tiny()  # a and b already share country:BF and theme:eau-assainissement
+    g.add_node(item, kind=kind_, name="Mali" if kind_ == "country" else "Culture et patrimoine")
     for actor in ("commune:a", "commune:b"):
-        g.add_edge(actor, "country:ML", type="COOPERATES_WITH", source=f"ml-{actor}")
+        g.add_edge(actor, item, type=type_, source=f"new-{actor}")
     [s] = suggest_partners(g, "commune:a", index=build_index(g))
-    countries = [r for r in s.reasons if r.kind == "country"]
-    assert len(countries) == 1
-    assert countries[0].text in ("agissent tous deux dans les mêmes pays : BF, Mali",
-                                 "agissent tous deux dans les mêmes pays : Mali, BF")
-    assert {"ml-commune:a", "ml-commune:b"} <= set(countries[0].sources)
-
-
-def test_shared_themes_are_said_in_one_reason() -> None:
-    g = tiny()
-    g.add_node("theme:culture", kind="theme", name="Culture et patrimoine")
-    for actor in ("commune:a", "commune:b"):
-        g.add_edge(actor, "theme:culture", type="ADDRESSES", source=f"cu-{actor}")
-    [s] = suggest_partners(g, "commune:a", index=build_index(g))
-    themes = [r for r in s.reasons if r.kind == "theme"]
-    assert len(themes) == 1
-    assert themes[0].text.startswith("travaillent tous deux sur les thèmes : ")
-    assert {"« Culture et patrimoine »", "« eau-assainissement »"} == set(
-        themes[0].text.split(" : ", 1)[1].split(", "))
-    assert {"cu-commune:a", "cu-commune:b"} <= set(themes[0].sources)
+    [reason] = [r for r in s.reasons if r.kind == kind_]
+    assert reason.text.startswith(said)
+    expected = ({"BF", "Mali"} if kind_ == "country"
+                else {"« Culture et patrimoine »", "« eau-assainissement »"})
+    assert set(reason.text.removeprefix(said).split(", ")) == expected
+    assert {"new-commune:a", "new-commune:b"} <= set(reason.sources)
 
 
 def test_a_consortium_can_take_in_a_given_actor() -> None:
