@@ -296,7 +296,9 @@ def fit_model(graph: nx.MultiDiGraph, by_pair: dict[tuple[str, str], list[Fact]]
               f" moitié « entraînement » ({len(train)} collectivités), "
               f"{int(labels.sum())} paires positives sur {len(labels)}")
     pairs = fit(rows, labels, source)
-    items = fit(item_rows, item_labels, source, features=LIKELY)
+    # the item measures are shares from 1 in 1,000 to 1: read on a log scale (validation
+    # seeds, blend 1.0: hit@5 0.898 → 0.904, non-hubs hit@10 0.901 → 0.917)
+    items = fit(item_rows, item_labels, source, features=LIKELY, transform="log")
     best: tuple[float, float] | None = None
     for blend in BLENDS:
         model = Model(pairs, items, blend)
@@ -411,6 +413,7 @@ def report(per_seed: list[Strata], cases: list[int], leaked: int, model: Model,
     lines += ["## Poids du modèle (variables centrées réduites)", "",
               "| partie | variable | poids |", "|---|---|---|"]
     for part, ranker in (("paires", model.pairs), ("lieux probables", model.items)):
+        part += " (log)" if ranker.transform == "log" else ""
         lines += [f"| {part} | {name} | {w:+.2f} |"
                   for name, w in zip(ranker.features, ranker.weights, strict=True)]
     lines.append("")

@@ -37,6 +37,8 @@ FEATURES = ("activity", "breadth", "recent", *SHARED, "same_epci", "same_departe
 #: Kinds of item a hidden partnership is about.
 FOCUS_KINDS = ("country", "partner")
 RECENT_YEARS = 5
+#: added to a share before its log (1 in 1,000: below one actor in the région's ~200)
+LOG_FLOOR = 1e-3
 
 
 def _departements(ev: Evidence) -> set[str]:
@@ -204,25 +206,31 @@ class Ranker:
     scales: tuple[float, ...]
     source: str
     features: tuple[str, ...] = FEATURES
+    #: ``"log"``: the features are read as ``log(x + LOG_FLOOR)`` (shares that span three
+    #: orders of magnitude, where a linear weight sees only the largest)
+    transform: str = ""
+
+    def inputs(self, rows: np.ndarray) -> np.ndarray:
+        return np.log(rows + LOG_FLOOR) if self.transform == "log" else rows
 
     def score(self, rows: np.ndarray) -> np.ndarray:
         """Probability-like scores in (0, 1), one per row."""
         if rows.size == 0:
             return np.zeros(0)
-        z = (rows - np.array(self.means)) / np.array(self.scales)
+        z = (self.inputs(rows) - np.array(self.means)) / np.array(self.scales)
         logits = np.clip(z @ np.array(self.weights) + self.bias, -30, 30)
         return np.asarray(1.0 / (1.0 + np.exp(-logits)))
 
     def contributions(self, row: np.ndarray) -> dict[str, float]:
         """How much each feature moved this candidate's score (in logit units)."""
-        z = (row - np.array(self.means)) / np.array(self.scales)
+        z = (self.inputs(row) - np.array(self.means)) / np.array(self.scales)
         return {name: float(w * v)
                 for name, w, v in zip(self.features, self.weights, z, strict=True)}
 
     def as_dict(self) -> dict[str, object]:
         return {"features": list(self.features), "weights": list(self.weights),
                 "bias": self.bias, "means": list(self.means), "scales": list(self.scales),
-                "source": self.source}
+                "source": self.source, **({"transform": self.transform} if self.transform else {})}
 
     @classmethod
     def of(cls, body: dict[str, Any], expected: tuple[str, ...]) -> Ranker:
@@ -230,7 +238,8 @@ class Ranker:
             raise ValueError("graph/ranking.json : caractéristiques inattendues, relancer "
                              "bench/holdout.py --fit")
         return cls(tuple(body["weights"]), float(body["bias"]), tuple(body["means"]),
-                   tuple(body["scales"]), str(body["source"]), expected)
+                   tuple(body["scales"]), str(body["source"]), expected,
+                   str(body.get("transform", "")))
 
 
 @dataclass(frozen=True)
@@ -250,7 +259,8 @@ class Model:
 
 
 def fit(rows: np.ndarray, labels: np.ndarray, source: str, l2: float = 1e-3,
-        iterations: int = 30, features: tuple[str, ...] = FEATURES) -> Ranker:
+        iterations: int = 30, features: tuple[str, ...] = FEATURES,
+        transform: str = "") -> Ranker:
     """Fit a logistic regression (classes balanced, small L2 penalty) by Newton's method.
 
     >>> rng = np.random.default_rng(0)
@@ -260,6 +270,7 @@ def fit(rows: np.ndarray, labels: np.ndarray, source: str, l2: float = 1e-3,
     >>> int(np.argmax(model.weights)) == FEATURES.index("country")
     True
     """
+    rows = Ranker((), 0.0, (), (), source, features, transform).inputs(rows)
     means = rows.mean(axis=0)
     scales = rows.std(axis=0)
     scales[scales == 0] = 1.0
@@ -280,7 +291,7 @@ def fit(rows: np.ndarray, labels: np.ndarray, source: str, l2: float = 1e-3,
             break
     return Ranker(tuple(float(x) for x in beta[:-1]), float(beta[-1]),
                   tuple(float(x) for x in means), tuple(float(x) for x in scales), source,
-                  features)
+                  features, transform)
 
 
 def load(path: Path = MODEL_FILE) -> Model:
