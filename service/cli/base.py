@@ -53,7 +53,9 @@ FRENCH_ERRORS: tuple[tuple[str, str], ...] = (
     (r"Missing parameter:? ?(.*)", r"Paramètre manquant \1"),
     (r"Invalid value for (.+?): (.+)", r"Valeur invalide pour \1 : \2"),
     (r"Invalid value: (.+)", r"Valeur invalide : \1"),
-    (r"Got unexpected extra arguments? \((.+)\)", r"Argument(s) en trop : \1"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)", r"Argument(s) en trop : \1"),
+    (r"Missing command\.", "Commande manquante."),
+    (r"Could not open file (.+?): (.+)", r"Impossible d'ouvrir le fichier \1 : \2"),
     (r"Option (.+) requires an argument\.", r"L'option \1 attend une valeur."),
     (r"Option (.+) does not take a value\.", r"L'option \1 ne prend pas de valeur."),
     (r"(.+) is not a valid integer\.?(.*)", r"\1 n'est pas un nombre entier.\2"),
@@ -76,6 +78,8 @@ def french_error(message: str) -> str:
 
     >>> french_error("No such option: --nope")
     'Option inconnue : --nope'
+    >>> french_error("Got unexpected extra argument(s) (2025)")
+    'Argument(s) en trop : 2025'
     >>> french_error("Invalid value for '--top': 'x' is not a valid integer.")
     "Valeur invalide pour '--top' : 'x' n'est pas un nombre entier."
     """

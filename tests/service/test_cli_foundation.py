@@ -105,7 +105,8 @@ def test_usage_errors_are_in_french() -> None:
     from service.cli import app
 
     said: dict[str, str] = {}
-    for args in (["export", "--nope"], ["report"], ["nocmd"], ["opportunities", "--top", "x"]):
+    for args in (["export", "--nope"], ["report"], ["nocmd"], ["opportunities", "--top", "x"],
+                 ["observatory", "2025"]):
         result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
         assert result.exit_code == 2, args
         said[args[-1]] = result.output
@@ -113,7 +114,9 @@ def test_usage_errors_are_in_french() -> None:
     assert "Argument manquant : 'key'." in said["report"]
     assert "Commande inconnue : « nocmd »." in said["nocmd"]
     assert "Valeur invalide pour '--top' : un nombre entier est attendu." in said["x"]
+    assert "Argument(s) en trop : 2025" in said["2025"]  # not « Got unexpected extra … »
     assert all("Utilisation :" in text and "Usage:" not in text and "Missing" not in text
+               and "Got " not in text
                for text in said.values())
 
 
