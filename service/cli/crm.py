@@ -351,4 +351,5 @@ def observatory_command(annee: Annotated[int | None, typer.Option(help="année")
     console.print(f"{view.year} : {len(view.started)} nouveau(x) partenariat(s), "
                   f"{len(view.ended)} arrêté(s), {len(view.newly_engaged)} collectivité(s) "
                   f"nouvellement engagée(s) ; {view.undated} relation(s) sans date non "
-                  "comptées. Le rapport : maillage report observatoire", soft_wrap=True)
+                  f"comptées. Le rapport : maillage report observatoire:{view.year}",
+                  soft_wrap=True)

@@ -132,3 +132,13 @@ def test_no_consortium_says_which_actions_would_help(real_store: None,
     assert "Aucun consortium pour Eau et assainissement" in result.output
     assert "Importer les actions connues sur ce thème" in result.output
     get_settings.cache_clear()
+
+
+def test_the_observatory_names_the_report_of_its_year(real_store: None, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["observatory", "--annee", "2020"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    named = result.output.strip().rsplit("Le rapport : maillage ", 1)[1].split()
+    assert named == ["report", "observatoire:2020"]
+    written = runner.invoke(app, [*named, "--format", "md", "-o", str(tmp_path / "o.md")])
+    assert written.exit_code == 0, written.output
+    assert "2020" in (tmp_path / "o.md").read_text(encoding="utf-8")
