@@ -42,6 +42,14 @@ def _french_help() -> None:
 
         cls.get_help_option = help_option  # type: ignore[method-assign]
 
+        usage = cls.get_usage
+
+        def french_usage(self: Any, ctx: Any, usage: Any = usage) -> str:
+            return str(usage(self, ctx)).replace("Usage:", "Utilisation :", 1)
+
+        cls.get_usage = french_usage  # type: ignore[method-assign]
+    rich_utils.OptionHighlighter.highlights.append(r"(?P<usage>Utilisation : )")
+
 
 #: Click's and Typer's error sentences (English, with no catalogue to translate them) and
 #: their French; matched whole, the parts in brackets kept.
