@@ -237,7 +237,7 @@ def _likely_reasons(graph: nx.MultiDiGraph, index: EvidenceIndex, ev: Evidence,
         local = sorted(holders & near)
         pop, dep, cooc, themes, _ = likely[(ev_kind, item)]
         where = f"agit {country_in(name(graph, item))}" if ev_kind == "country" else \
-            f"est lié à {name(graph, item)}"
+            f"est lié à : {name(graph, item)}"
         if local:
             count = "1 collectivité" if len(local) == 1 else f"{len(local)} collectivités"
             why = f"{where}, comme {count} de votre département"

@@ -43,6 +43,9 @@ def explain(graph: nx.MultiDiGraph, ev_kind: str, item: str) -> str:
     >>> g.add_node("epci:1", kind="epci", name="CA du Grand Angoulême")
     >>> explain(g, "epci", "epci:1")
     'membres du même EPCI : CA du Grand Angoulême'
+    >>> g.add_node("organisation:a", kind="organisation", name="Agence de l'eau Adour-Garonne")
+    >>> explain(g, "partner", "organisation:a")  # a name, not « liés à Agence »
+    "sont tous deux liés à : Agence de l'eau Adour-Garonne"
     """
     label = name(graph, item)
     both = "tous deux "
@@ -53,7 +56,7 @@ def explain(graph: nx.MultiDiGraph, ev_kind: str, item: str) -> str:
     if ev_kind == "theme":
         return f"travaillent {both}sur le thème « {label} »"
     if ev_kind == "partner":
-        return f"sont {both}liés à {label}"
+        return f"sont {both}liés à : {label}"
     if ev_kind == "epci":
         return f"membres du même EPCI : {label}"
     return f"situés dans le même département : {label}"
@@ -98,5 +101,5 @@ def explain_one(graph: nx.MultiDiGraph, actor: str, ev_kind: str, item: str) -> 
     if ev_kind == "theme":
         return f"travaille sur le thème « {label} »"
     if ev_kind == "partner":
-        return f"est lié à {label}"
+        return f"est lié à : {label}"
     return explain(graph, ev_kind, item)

@@ -408,7 +408,7 @@ def test_a_likely_organisation_is_not_said_as_a_place() -> None:
         ("partner", "organisation:cuf"): (0.0, 0.0, 0.0, 0.0, 0.0)}
     [reason] = _likely_reasons(g, index, index.by_actor["commune:b"],
                                [("partner", "organisation:cuf")], likely)
-    assert reason.text == "est lié à cuf, comme une autre collectivité du réseau"
+    assert reason.text == "est lié à : cuf, comme une autre collectivité du réseau"
 
 
 def test_a_theme_consortium_says_where_each_member_works_on_it() -> None:
