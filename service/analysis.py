@@ -125,7 +125,14 @@ def metrics(ctx: Context, top: int) -> Metrics:
     """Brokers (sampled betweenness, fixed seed) and communities (Louvain, fixed seed) of
     the engaged part of the network: the geography alone would make every département a
     broker."""
-    sub = engaged_subgraph(ctx.graph(), ctx.index())
+    index = ctx.index()
+    sub = engaged_subgraph(ctx.graph(), index)
+
+    def activity(key: str) -> tuple[int, str]:
+        ev = index.by_actor.get(key)
+        return -(ev.relations if ev else 0), key
+
     ranked = [Broker(k, ctx.name(k), round(b, 5), d) for k, b, d in brokers(sub, top=top)]
-    groups = [sorted(c) for c in communities(sub) if len(c) > 2][:top]
+    # each community's most active members first: its core, not the alphabet's first ten
+    groups = [sorted(c, key=activity) for c in communities(sub) if len(c) > 2][:top]
     return Metrics(ranked, groups)

@@ -143,7 +143,7 @@ def metrics(
         table.add_row(f"{b.name} ({b.key})", f"{b.betweenness:.3f}", str(b.degree))
     console.print(table)
     for i, group in enumerate(found.communities, start=1):
-        actors = sorted(names[k] for k in group if k in engaged)
+        actors = [names[k] for k in group if k in engaged]  # the most active first
         console.print(f"Communauté {i} ({len(group)} nœuds) : " + ", ".join(actors[:12])
                       + (" …" if len(actors) > 12 else ""))
 

@@ -80,9 +80,10 @@ def build_network(ctx: Context, key: str = NETWORK_KEY, contacts: bool = False) 
                       "Acteurs par où passent le plus de chemins (intermédiarité).",
                       lines=[Line(f"{b.name} ({b.key}) — intermédiarité {b.betweenness:.3f}, "
                                   f"{b.degree} liens") for b in found.brokers])
-    groups = Section("Communautés")
+    groups = Section("Communautés", "Groupes d'acteurs plus liés entre eux qu'aux autres "
+                     "(Louvain, graine fixe) ; les plus actifs à l'international d'abord.")
     for i, group in enumerate(found.communities[:6], start=1):
-        names = sorted(ctx.name(k) for k in group if k in index.by_actor)
+        names = [ctx.name(k) for k in group if k in index.by_actor]
         groups.lines.append(Line(f"n° {i} : " + ", ".join(names[:10])
                                  + (" …" if len(names) > 10 else "")))
     # an ODD no theme maps to is a limit of the vocabulary, said as such

@@ -59,11 +59,20 @@ def test_gaps_json_and_rule(real_store: None) -> None:
     assert runner.invoke(app, ["gaps", "--rule", "nope"]).exit_code == 2
 
 
-def test_path_and_metrics(real_store: None) -> None:
+def test_path_and_metrics(real_store: None, reference_db: Path) -> None:
     result = runner.invoke(app, ["path", "commune:86194", "commune:79191"])
     assert result.exit_code == 0 and "Poitiers" in result.output and "Niort" in result.output
     metrics = json.loads(runner.invoke(app, ["metrics", "--json"]).stdout)
     assert metrics["brokers"][0]["key"] == "region:75"
+    # each community's most active members first (its core), not in alphabetical order
+    from graph.sqlite_store import SqliteStore
+    from service.context import Context
+
+    index = Context(SqliteStore(reference_db)).index()
+    for group in metrics["communities"]:
+        active = [index.by_actor[k].relations if k in index.by_actor else 0 for k in group]
+        assert active == sorted(active, reverse=True), group
+    assert any(group != sorted(group) for group in metrics["communities"])
 
 
 def test_consortia_for_burkina_faso_differ_and_fit(real_store: None) -> None:
