@@ -41,6 +41,11 @@ RECENT_YEARS = 5
 LOG_FLOOR = 1e-3
 
 
+def transformed(rows: np.ndarray, transform: str) -> np.ndarray:
+    """The features as a model reads them: ``"log"``, ``log(x + LOG_FLOOR)``; else as is."""
+    return np.log(rows + LOG_FLOOR) if transform == "log" else rows
+
+
 def _departements(ev: Evidence) -> set[str]:
     return set(ev.items["departement"])
 
@@ -211,7 +216,7 @@ class Ranker:
     transform: str = ""
 
     def inputs(self, rows: np.ndarray) -> np.ndarray:
-        return np.log(rows + LOG_FLOOR) if self.transform == "log" else rows
+        return transformed(rows, self.transform)
 
     def score(self, rows: np.ndarray) -> np.ndarray:
         """Probability-like scores in (0, 1), one per row."""
@@ -270,7 +275,7 @@ def fit(rows: np.ndarray, labels: np.ndarray, source: str, l2: float = 1e-3,
     >>> int(np.argmax(model.weights)) == FEATURES.index("country")
     True
     """
-    rows = Ranker((), 0.0, (), (), source, features, transform).inputs(rows)
+    rows = transformed(rows, transform)
     means = rows.mean(axis=0)
     scales = rows.std(axis=0)
     scales[scales == 0] = 1.0

@@ -5,6 +5,7 @@ in every format. The use cases that fill a report live in :mod:`service.reports`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,18 @@ class Line:
     @property
     def sources(self) -> list[str]:
         return ([self.source] if self.source else []) + self.also
+
+    @classmethod
+    def cited(cls, text: str, sources: Iterable[str | None]) -> Line:
+        """A fact line with every source that attests it, each once, in order.
+
+        >>> Line.cited("jumelage : Marburg", ["a", "b", "a"]).sources
+        ['a', 'b']
+        >>> Line.cited("sans source", []).source is None
+        True
+        """
+        once = list(dict.fromkeys(s for s in sources if s))
+        return cls(text, once[0] if once else None, once[1:])
 
 
 @dataclass

@@ -81,10 +81,9 @@ def _action(ctx: Context, found: Profile, ev: Evidence | None, sources: list[str
             periods = sorted(dict.fromkeys(part.strip() for r in facts if r.period
                                            for part in r.period.split(";") if part.strip()),
                              key=_first_year)
-            cited = list(dict.fromkeys(r.source for r in facts))
-            section.lines.append(Line(
+            section.lines.append(Line.cited(
                 f"{relation_label(type_, outgoing)} : {facts[0].other.name}"
-                + (f" ({' ; '.join(periods)})" if periods else ""), cited[0], cited[1:]))
+                + (f" ({' ; '.join(periods)})" if periods else ""), [r.source for r in facts]))
     if section.table:
         section.table.insert(0, ["pays ou cadre", "relations"])
     else:

@@ -161,7 +161,7 @@ def build_country(ctx: Context, key: str, contacts: bool = False) -> Report:
     for source in sorted(cited):
         by_actors[", ".join(sorted(cited[source]))].append(source)
     facts = Section("Sources", "Les acteurs dont l'action ici est attestée, avec leurs sources.",
-                    lines=[Line(who, srcs[0], srcs[1:]) for who, srcs in sorted(by_actors.items())])
+                    lines=[Line.cited(who, srcs) for who, srcs in sorted(by_actors.items())])
     target = Focus(territories=[key]) if is_territory else Focus(countries=[key])
     cons = Section("Consortiums proposés")
     calls: dict[str, tuple[str, list[int]]] = {}

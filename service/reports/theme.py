@@ -64,12 +64,10 @@ def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
                    for p, t, out, src in partners_on(graph, a, keys)},
                   key=lambda x: (ctx.name(x[0]), ctx.name(x[3]), x[1], x[4] or ""))
     # one line per tie, with every source that attests it
-    said: dict[str, list[str]] = {}
+    said: dict[str, list[str | None]] = {}
     for p, t, out, a, src in tied:
-        said.setdefault(f"{ctx.name(p)} — {_tie(t, out, ctx.name(a))}", []).extend(
-            [src] if src else [])
-    funders.lines += [Line(text, srcs[0] if srcs else None, srcs[1:])
-                      for text, srcs in said.items()]
+        said.setdefault(f"{ctx.name(p)} — {_tie(t, out, ctx.name(a))}", []).append(src)
+    funders.lines += [Line.cited(text, srcs) for text, srcs in said.items()]
     if not funders.lines:
         funders.intro = "Aucun financeur ni porteur connu dans les données de Maillage."
     if not projects.lines:
@@ -77,9 +75,8 @@ def build_theme(ctx: Context, key: str, contacts: bool = False) -> Report:
     gaps = Section("Manques")
     for gap in analysis.gaps(ctx):
         if set(keys) & set(gap.themes):
-            gaps.lines += [Line(f"{item.name} : {gap.title.lower()} — {item.detail}",
-                                item.sources[0] if item.sources else None, item.sources[1:])
-                           for item in gap.items]
+            gaps.lines += [Line.cited(f"{item.name} : {gap.title.lower()} — {item.detail}",
+                                      item.sources) for item in gap.items]
     if not gaps.lines:
         gaps.intro = f"Aucun manque propre à {what} détecté."
     deps = Counter(ctx.name(d) for a in holders for d in index.by_actor[a].items["departement"])
