@@ -112,6 +112,19 @@ def _add_edge(graph: nx.MultiDiGraph, r: Relationship) -> None:
     graph.add_edge(r.start, r.end, key=r.key, **_edge_data(r))
 
 
+#: What an edge's data holds besides the relation's properties.
+EDGE_FIELDS = frozenset({"type", "source", "licence"})
+
+
+def edge_props(data: dict[str, object]) -> dict[str, object]:
+    """The properties of a relation, from its edge's data (see :func:`to_networkx`).
+
+    >>> edge_props({"type": "TWINNED_WITH", "source": "s", "licence": "l", "years": [1990]})
+    {'years': [1990]}
+    """
+    return {k: v for k, v in data.items() if k not in EDGE_FIELDS}
+
+
 def _edge_data(r: Relationship) -> dict[str, object]:
     return {"type": r.type.value, "source": r.provenance.source,
             "licence": r.provenance.licence, **r.props}
@@ -301,11 +314,12 @@ class ProjectionCache:
         current = self._current
         return current.generation if current is not None else None
 
-    def ready(self, generation: int) -> nx.MultiDiGraph | None:
-        """The projection if it already shows ``generation`` (nothing to build or update)."""
+    def ready(self, generation: int) -> tuple[nx.MultiDiGraph, object] | None:
+        """The projection and what was derived from it, if it already shows ``generation``
+        (nothing to build or update)."""
         current = self._current
-        return current.graph if current is not None and current.generation == generation \
-            else None
+        return (current.graph, current.derived) \
+            if current is not None and current.generation == generation else None
 
     @property
     def rebuilding(self) -> bool:

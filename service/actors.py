@@ -9,6 +9,7 @@ from typing import Any
 from graph.focus import Focus, focus_edges, focus_themes
 from graph.labels import kind_label
 from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS, NodeKind, RelType
+from graph.projection import edge_props
 from graph.status import STATUS_FR, Status, cited_years, relation_status
 from graph.walks import ActorFilter, filter_actors, search_nodes
 from service.context import Context, NotFound
@@ -17,7 +18,6 @@ from service.schemas import (
     NodePublic,
     NodeRef,
     Profile,
-    RelationPublic,
     SharedActor,
     SharedPartner,
     Stats,
@@ -46,22 +46,46 @@ def find(ctx: Context, text: str, limit: int) -> list[dict[str, str]]:
 def profile(ctx: Context, key: str, personal: bool = False) -> Profile:
     """A node and its relations grouped by type, each with its period and source; its
     personal data only if ``personal`` (an authorised caller asked)."""
+    return Profile.model_validate(profile_data(ctx, key, personal))
+
+
+def profile_data(ctx: Context, key: str, personal: bool = False) -> dict[str, Any]:
+    """:func:`profile` as plain data, the :class:`Profile` shape: the API writes it as is
+    (the hottest read: no model per relation). The node is read from the store (its
+    personal data, its import date); its relations from the projection of the same
+    generation, outgoing then incoming, each in key order, as the store lists them."""
     node = ctx.need(key)
+    graph = ctx.graph()
     this_year = date.today().year
-    grouped: dict[str, list[RelationPublic]] = defaultdict(list)
-    for n in ctx.store.neighbours(key):
-        rel = n.relationship
-        period = rel.props.get("period")
-        grouped[rel.type.value].append(RelationPublic(
-            key=rel.key, type=rel.type.value, outgoing=n.outgoing,
-            other=NodeRef(key=n.node.key, kind=n.node.kind.value,
-                          name=n.node.name if personal else n.node.public().name),
-            props=rel.props, period=str(period) if period else None,
-            status=STATUS_FR[relation_status(rel.props, this_year)]
-            if rel.type in PARTNERSHIP_RELS else None,
-            source=rel.provenance.source, licence=rel.provenance.licence))
-    return Profile(actor=NodePublic.of(node, personal), relations=dict(sorted(grouped.items())),
-                   same_partners=same_partners(ctx, key))
+    names = _full_names(ctx, graph, key) if personal else {}
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    sides = ((True, graph.succ[key]), (False, graph.pred[key])) if key in graph else ()
+    for outgoing, adjacent in sides:
+        for rel_key, other, data in sorted(
+                ((k, o, d) for o, pair in adjacent.items() for k, d in pair.items()),
+                key=lambda edge: edge[0]):
+            props = edge_props(data)
+            period = props.get("period")
+            kind = str(graph.nodes[other]["kind"])
+            grouped[str(data["type"])].append({
+                "key": rel_key, "type": data["type"], "outgoing": outgoing,
+                "other": {"key": other, "kind": kind,
+                          "name": names.get(other, graph.nodes[other]["name"])},
+                "props": props, "period": str(period) if period else None,
+                "status": STATUS_FR[relation_status(props, this_year)]
+                if data["type"] in PARTNERSHIP_RELS else None,
+                "source": data["source"], "licence": data["licence"]})
+    return {"actor": NodePublic.of(node, personal).model_dump(),
+            "relations": dict(sorted(grouped.items())),
+            "same_partners": [s.model_dump() for s in same_partners(ctx, key)]}
+
+
+def _full_names(ctx: Context, graph: Any, key: str) -> dict[str, str]:
+    """The names of the people next to ``key`` as stored (the projection has their public
+    names only)."""
+    people = sorted({o for o in (*graph.succ[key], *graph.pred[key])
+                     if graph.nodes[o]["kind"] == NodeKind.PERSON}) if key in graph else []
+    return {k: n.name for k, n in ctx.store.get_nodes(people).items()}
 
 
 def of_kind(ctx: Context, kind: NodeKind, limit: int, offset: int) -> tuple[list[NodePublic], int]:

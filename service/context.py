@@ -128,8 +128,17 @@ class Context:
 
         An answer read from the store holds until the next write; one computed from the
         projection holds while that projection is served: current, or being replaced
-        (readers see it meanwhile anyway)."""
+        (readers see it meanwhile anyway).
+
+        In a request, the projection that shows the generation seen, if ready, is the one
+        the request reads (no second look at the store's generation)."""
         seen = self.store.generation()
+        pinned = _REQUEST.get()
+        if pinned is not None and id(self) not in pinned:
+            ready = self._projection.ready(seen)
+            if ready is not None:
+                assert isinstance(ready[1], EvidenceIndex)
+                pinned[id(self)] = (ready[0], ready[1])
         with self._lock:
             entry = self._answers.get((name, args))
         if entry is None:
@@ -173,8 +182,8 @@ class Context:
         (a read's work grows with them)."""
         if not self.store.in_process:
             return False
-        graph = self._projection.ready(generation)
-        return graph is not None and key in graph and graph.degree(key) <= SMALL_DEGREE
+        ready = self._projection.ready(generation)
+        return ready is not None and key in ready[0] and ready[0].degree(key) <= SMALL_DEGREE
 
     # -- look-ups -----------------------------------------------------------------------
     def known(self, key: str, what: str = "nœud inconnu") -> str:

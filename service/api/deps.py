@@ -78,12 +78,6 @@ def authorised(request: Request) -> None:
     check_token(request, given_token(request))
 
 
-async def reader(request: Request) -> None:
-    # Open reads are the common case: no bearer parsing on that hot path.
-    if request.app.state.settings.protect_reads:
-        check_token(request, given_token(request))
-
-
 Ctx = Annotated[Context, Depends(context)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="taille de page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="décalage")]

@@ -1,5 +1,6 @@
-"""Write requests are checked before their body is read: the token first (an anonymous
-200 MB body is refused with a 401 at once, not after reading it), then the size."""
+"""Requests to ``/api/`` are checked before any route runs: a write's token first (an
+anonymous 200 MB body is refused with a 401 at once, not after reading it), then its size;
+a read's token when the setting ``protect_reads`` asks for one."""
 
 from __future__ import annotations
 
@@ -42,16 +43,20 @@ class HostGuard:
         await self.app(scope, receive, send)
 
 
-class WriteGuard:
-    """ASGI middleware in front of every write route of ``/api/``."""
+class TokenGuard:
+    """ASGI middleware in front of every route of ``/api/``: the writes, and the reads
+    when ``protect_reads`` is set (here rather than a dependency of each router: one
+    check that no new route can miss, and none of the dependency solving on the open
+    reads, the common case)."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS or \
-                not str(scope["path"]).startswith("/api/"):
+        writing = scope["type"] == "http" and scope["method"] in WRITE_METHODS
+        if scope["type"] != "http" or not str(scope["path"]).startswith("/api/") or \
+                not (writing or self.settings.protect_reads):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
@@ -62,8 +67,13 @@ class WriteGuard:
                 given.encode(), token.encode()):
             detail = ("jeton d'accès absent ou invalide (en-tête Authorization: Bearer …)"
                       if token else "écriture désactivée : aucun jeton MAILLAGE_API_TOKEN "
-                                    "configuré")
+                                    "configuré" if writing else
+                      "lectures protégées (MAILLAGE_PROTECT_READS) mais aucun jeton "
+                      "MAILLAGE_API_TOKEN configuré")
             await _problem(send, 401, "Non autorisé", detail, {"www-authenticate": "Bearer"})
+            return
+        if not writing:
+            await self.app(scope, receive, send)
             return
         limit = MAX_UPLOAD_BODY if str(scope["path"]).startswith("/api/import") else MAX_JSON
         length = headers.get("content-length", "")

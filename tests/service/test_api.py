@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -185,8 +186,22 @@ def test_writes_need_the_token_and_work(small: TestClient) -> None:
 
 def test_reads_can_be_protected(reference_db: Path) -> None:
     with client_for(f"sqlite:///{reference_db}", protect_reads=True) as client:
-        assert client.get("/api/stats").status_code == 401
+        reads = [path for path, item in client.get("/openapi.json").json()["paths"].items()
+                 if "get" in item and path.startswith("/api/")]
+        assert len(reads) > 30
+        for path in reads:  # every read, none forgotten by a new router
+            answer = client.get(re.sub(r"\{[^}]+\}", "commune:86194", path))
+            assert answer.status_code == 401, path
+            assert answer.headers["www-authenticate"] == "Bearer"
         assert client.get("/api/stats", headers=AUTH).status_code == 200
+        assert client.get("/api/actors/commune:86194", headers=AUTH).status_code == 200
+        assert client.get("/health").status_code == 200  # for monitors
+    settings = Settings(store=f"sqlite:///{reference_db}", protect_reads=True)
+    with TestClient(create_app(settings)) as client:
+        refused = client.get("/api/stats")
+        assert refused.status_code == 401
+        assert "aucun jeton MAILLAGE_API_TOKEN" in refused.json()["detail"]
+        assert "écriture" not in refused.json()["detail"]
 
 
 def test_reports_over_http(real: TestClient) -> None:
@@ -316,3 +331,14 @@ def test_the_country_view_is_about_that_country(real: TestClient) -> None:
                                                                 "departement", "region")}
     senegal = real.get("/api/actors", params={"country": "SN", "limit": 200}).json()
     assert {a["key"] for a in senegal["items"]} <= actors and view["edges"]
+
+
+def test_large_answers_are_compressed_for_those_who_ask(real: TestClient) -> None:
+    asked = real.get("/api/actors/commune:86194", headers={"Accept-Encoding": "gzip"})
+    assert asked.headers["content-encoding"] == "gzip"
+    plain = real.get("/api/actors/commune:86194", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.json() == asked.json()
+    for answer in (asked, plain):  # a cache between keeps the two apart
+        assert "Accept-Encoding" in answer.headers["vary"]
+        assert answer.headers["x-content-type-options"] == "nosniff"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from graph.model import NodeKind
@@ -19,11 +19,10 @@ from service.api.deps import (
     Offset,
     answer,
     authorised,
-    reader,
 )
 from service.schemas import GraphView, NodeRef, Page, Profile
 
-router = APIRouter(prefix="/api/actors", tags=["acteurs"], dependencies=[Depends(reader)],
+router = APIRouter(prefix="/api/actors", tags=["acteurs"],
                    responses=ERRORS)
 
 
@@ -55,7 +54,8 @@ async def get_actor(key: str, ctx: Ctx, request: Request,
     if personnel:
         authorised(request)
     return await answer(ctx, "profile", (key, personnel),
-                        lambda: actors.profile(ctx, key, personnel), lambda seen: ctx.small_read(key, seen))
+                        lambda: actors.profile_data(ctx, key, personnel),
+                        lambda seen: ctx.small_read(key, seen))
 
 
 @router.get("/{key}/neighbours", response_model=GraphView, summary="Voisinage d'un acteur")

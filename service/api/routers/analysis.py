@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from service import analysis
-from service.api.deps import ERRORS, Ctx, answer, reader
+from service.api.deps import ERRORS, Ctx, answer
 from service.schemas import NodeRef
 
-router = APIRouter(prefix="/api", tags=["analyses"], dependencies=[Depends(reader)],
+router = APIRouter(prefix="/api", tags=["analyses"],
                    responses=ERRORS)
 Keys = Annotated[list[str] | None, Query(max_length=10)]
 Scope = Literal["region", "france"]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from service import applications, audit, crm, observatory
-from service.api.deps import ERRORS, WRITE_ERRORS, Ctx, authorised, reader, writer
+from service.api.deps import ERRORS, WRITE_ERRORS, Ctx, authorised, writer
 from service.crm_schemas import (
     ApplicationCreate,
     ApplicationView,
@@ -28,7 +28,6 @@ from service.crm_schemas import (
 from service.schemas import NodeRef
 
 router = APIRouter(prefix="/api", tags=["suivi"], responses=ERRORS)
-READ = [Depends(reader)]
 WRITE = {"dependencies": [Depends(writer)], "responses": WRITE_ERRORS}
 Day = Annotated[IsoDate | None, Query(description="AAAA-MM-JJ")]
 Personal = Annotated[bool, Query(description="inclure les données personnelles (jeton exigé)")]
@@ -65,7 +64,7 @@ def record_interaction(body: InteractionCreate, ctx: Ctx) -> InteractionView:
     return crm.record_interaction(ctx, body)
 
 
-@router.get("/interactions", response_model=list[InteractionView], dependencies=READ,
+@router.get("/interactions", response_model=list[InteractionView],
             summary="Échanges")
 def list_interactions(ctx: Ctx, request: Request, personnel: Personal = False,
                       about: Annotated[str | None, Query(max_length=210, description=(
@@ -80,7 +79,7 @@ def list_interactions(ctx: Ctx, request: Request, personnel: Personal = False,
 
 
 @router.get("/interactions/a-relancer", response_model=list[InteractionView],
-            dependencies=READ, summary="À relancer")
+            summary="À relancer")
 def follow_ups(ctx: Ctx, day: Day = None) -> list[InteractionView]:
     """Les prochaines étapes échues et pas faites, la plus ancienne d'abord."""
     return crm.follow_ups(ctx, day)
@@ -98,13 +97,13 @@ def create_group(body: GroupCreate, ctx: Ctx) -> GroupView:
     return crm.create_group(ctx, body)
 
 
-@router.get("/groups", response_model=list[GroupView], dependencies=READ,
+@router.get("/groups", response_model=list[GroupView],
             summary="Groupes de travail")
 def list_groups(ctx: Ctx) -> list[GroupView]:
     return crm.groups(ctx)
 
 
-@router.get("/groups/{key}", response_model=GroupView, dependencies=READ,
+@router.get("/groups/{key}", response_model=GroupView,
             summary="Un groupe de travail")
 def get_group(key: str, ctx: Ctx) -> GroupView:
     return crm.group(ctx, key)
@@ -141,19 +140,19 @@ def set_status(key: str, body: StatusChange, ctx: Ctx) -> ApplicationView:
     return applications.set_status(ctx, key, body)
 
 
-@router.get("/applications/{key}", response_model=ApplicationView, dependencies=READ,
+@router.get("/applications/{key}", response_model=ApplicationView,
             summary="Une demande de financement")
 def get_application(key: str, ctx: Ctx) -> ApplicationView:
     return applications.application(ctx, key)
 
 
-@router.get("/pipeline", response_model=dict[str, list[ApplicationView]], dependencies=READ,
+@router.get("/pipeline", response_model=dict[str, list[ApplicationView]],
             summary="Demandes de financement par statut")
 def pipeline(ctx: Ctx) -> dict[str, list[ApplicationView]]:
     return applications.pipeline(ctx)
 
 
-@router.get("/actors/{key}/suivi", response_model=Followup, dependencies=READ,
+@router.get("/actors/{key}/suivi", response_model=Followup,
             summary="Suivi d'un acteur")
 def followup(key: str, ctx: Ctx, request: Request, personnel: Personal = False) -> Followup:
     """Échanges, groupes de travail, demandes de financement (et contacts, avec le jeton)."""
@@ -162,7 +161,7 @@ def followup(key: str, ctx: Ctx, request: Request, personnel: Personal = False) 
     return crm.followup(ctx, key, personnel)
 
 
-@router.get("/observatory", response_model=observatory.Observatory, dependencies=READ,
+@router.get("/observatory", response_model=observatory.Observatory,
             tags=["observatoire"], summary="Observatoire : l'action année par année")
 def get_observatory(ctx: Ctx, year: Annotated[int | None, Query(ge=1900, le=2100)] = None
                     ) -> observatory.Observatory:
@@ -171,7 +170,7 @@ def get_observatory(ctx: Ctx, year: Annotated[int | None, Query(ge=1900, le=2100
     return observatory.observatory(ctx, year)
 
 
-@router.get("/observatory.svg", dependencies=READ, tags=["observatoire"],
+@router.get("/observatory.svg", tags=["observatoire"],
             summary="Frise de l'observatoire (SVG)", response_class=Response)
 def observatory_chart(ctx: Ctx, year: Annotated[int | None, Query(ge=1900, le=2100)] = None
                       ) -> Response:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from service import actors, views
-from service.api.deps import ERRORS, Ctx, View, answer, attachment, reader
+from service.api.deps import ERRORS, Ctx, View, answer, attachment
 from service.schemas import GraphView
 
-router = APIRouter(prefix="/api", tags=["explorateur"], dependencies=[Depends(reader)],
+router = APIRouter(prefix="/api", tags=["explorateur"],
                    responses=ERRORS)
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from graph.model import NodeKind
 from service import actors
-from service.api.deps import ERRORS, Ctx, Limit, Offset, reader
+from service.api.deps import ERRORS, Ctx, Limit, Offset
 from service.schemas import CountryPublic, NodePublic, Page, Stats
 
-router = APIRouter(prefix="/api", dependencies=[Depends(reader)], responses=ERRORS)
+router = APIRouter(prefix="/api", responses=ERRORS)
 
 
 @router.get("/countries/{iso2}", response_model=CountryPublic, tags=["territoires"],

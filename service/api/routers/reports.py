@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from service import reports
-from service.api.deps import ERRORS, Ctx, attachment, authorised, reader
+from service.api.deps import ERRORS, Ctx, attachment, authorised
 from viz.report import MEDIA_TYPES, render
 
-router = APIRouter(prefix="/api", tags=["rapports"], dependencies=[Depends(reader)],
+router = APIRouter(prefix="/api", tags=["rapports"],
                    responses=ERRORS)
 
 
