@@ -75,7 +75,7 @@ def profile_data(ctx: Context, key: str, personal: bool = False) -> dict[str, An
                 "status": STATUS_FR[relation_status(props, this_year)]
                 if data["type"] in PARTNERSHIP_RELS else None,
                 "source": data["source"], "licence": data["licence"]})
-    return {"actor": NodePublic.of(node, personal).model_dump(),
+    return {"actor": NodePublic.data(node, personal),
             "relations": dict(sorted(grouped.items())),
             "same_partners": [s.model_dump() for s in same_partners(ctx, key)]}
 

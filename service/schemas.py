@@ -118,10 +118,15 @@ class NodePublic(NodeRef):
     @classmethod
     def of(cls, node: Node, personal: bool = False) -> NodePublic:
         """The node as the API shows it: without personal data unless ``personal``."""
+        return cls(**cls.data(node, personal))
+
+    @staticmethod
+    def data(node: Node, personal: bool = False) -> dict[str, Any]:
+        """:meth:`of` as plain data, for answers written without a model."""
         node = node if personal else node.public()
-        return cls(key=node.key, kind=node.kind.value, name=node.name, props=node.props,
-                   source=node.provenance.source, licence=node.provenance.licence,
-                   ingested_at=node.provenance.ingested_at)
+        return {"key": node.key, "kind": node.kind.value, "name": node.name,
+                "props": node.props, "source": node.provenance.source,
+                "licence": node.provenance.licence, "ingested_at": node.provenance.ingested_at}
 
 
 class RelationCreate(BaseModel):

@@ -4,7 +4,6 @@ cached answer of a read."""
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import secrets
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from dataclasses import astuple, dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import pydantic_core
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
@@ -154,10 +154,10 @@ def _encoded(compute: Callable[[], Any]) -> bytes:
     result = compute()
     if isinstance(result, BaseModel):
         return result.model_dump_json().encode()
-    # FastAPI's encoder only for what json cannot write itself (sets, dates, models): it
-    # walks every value in Python, 0.09 s for a 1,000-node view, ten times json's time
-    return json.dumps(result, default=jsonable_encoder, ensure_ascii=False,
-                      separators=(",", ":")).encode()
+    # pydantic's own writer (in Rust: a quarter of json's time on a profile; the same
+    # bytes on every answer of the API, compact and in UTF-8); FastAPI's encoder only
+    # for what it cannot write itself, as it walks every value in Python
+    return pydantic_core.to_json(result, fallback=jsonable_encoder)
 
 
 def attachment(name: str, disposition: str = "attachment") -> dict[str, str]:
