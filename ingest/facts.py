@@ -16,17 +16,23 @@ from graph.model import (
     RelType,
     normalize,
     relationship_key,
-    slugify,
 )
 from ingest.context import CONTEXT_COLUMNS, by_departement, by_epci, by_partner
 from ingest.errors import RowError
 from ingest.joint import co_partner, mentioned_partners, new_structures
 from ingest.periods import Period, ended_in, parse_period
 from ingest.resolve import (
-    UNKNOWN_CATEGORY,
     clean,
 )
-from ingest.rows import Resolvers, RowResult, check_cells, project_key, resolve_countries, review_key
+from ingest.rows import (
+    Resolvers,
+    RowResult,
+    check_cells,
+    new_partner,
+    project_key,
+    resolve_countries,
+    review_key,
+)
 from ingest.text import foreign_names, foreign_parties, foreign_slug
 from ingest.themes import theme_keys
 
@@ -268,11 +274,10 @@ def _partner(fact: _Fact) -> None:
     kind, partner, result = fact.checked.kind, fact.checked.partner, fact.result
     targets = fact.resolvers.partners.mentioned(partner)
     if not targets:
-        node_kind = NodeKind.PROGRAMME if kind == "programme" else NodeKind.ORGANISATION
-        target = f"{node_kind.value}:{slugify(partner)[:80]}"
-        result.nodes.append(Node(key=target, name=partner, provenance=fact.prov,
-                                 props={"category": UNKNOWN_CATEGORY}))
-        targets = [target]
+        new = new_partner(NodeKind.PROGRAMME if kind == "programme"
+                          else NodeKind.ORGANISATION, partner, fact.prov)
+        result.nodes.append(new)
+        targets = [new.key]
     for target in targets:
         node = fact.resolvers.partners.nodes.get(target)
         category = str(node.props.get("category", "")) if node else ""
@@ -341,12 +346,11 @@ def convert(row: dict[str, str], line: int, file: str, resolvers: Resolvers,
     result.possible = mentioned
     known = [alias for _, alias in resolvers.partners.mentions(text)]
     for name, clause in new_structures(text, known):
-        key = f"organisation:{slugify(name)[:80]}"
-        if key in named or clean(checked.partner).startswith(clean(name)):
+        new = new_partner(NodeKind.ORGANISATION, name, fact.prov)
+        if new.key in named or clean(checked.partner).startswith(clean(name)):
             continue  # the row's own partner, not a co-partner
-        result.nodes.append(Node(key=key, name=name, provenance=fact.prov,
-                                 props={"category": UNKNOWN_CATEGORY}))
-        result.rels.append(co_partner(actor, key, clause, props, discriminator, fact.prov))
+        result.nodes.append(new)
+        result.rels.append(co_partner(actor, new.key, clause, props, discriminator, fact.prov))
     for theme in themes:
         # One edge per fact, so each theme claim keeps its own source.
         result.rels.append(Relationship(

@@ -14,7 +14,7 @@ from typing import Any
 
 from graph.attestations import attested, merge, merge_node
 from graph.collection import pausing
-from graph.model import Node, NodeKind, Relationship, RelType, ReviewItem
+from graph.model import Node, NodeKind, Relationship, RelType, ReviewItem, slugify
 from graph.store import GraphStore
 from graph.writelog import LOG_MAX_KEYS, LOG_WINDOW_MS, new_writes
 from ingest.countries import CountryResolver
@@ -335,14 +335,17 @@ def merge_known(store: GraphStore, rels: list[Relationship]) -> list[Relationshi
 
 
 def _with_aliases(nodes: list[Node], mentions: list[Node]) -> list[Node]:
+    """Each node with every other name the rows give it: their aliases, and their own
+    names when they differ by more than case, accents or punctuation (« Association
+    Poitiers-Moundou » for « Association Poitiers Moundou (APM) »)."""
     aliases: dict[str, set[str]] = {}
     for n in mentions:
         names = n.props.get("aliases")
-        if isinstance(names, list):
-            aliases.setdefault(n.key, set()).update(str(a) for a in names)
+        aliases.setdefault(n.key, set()).update(
+            [n.name, *(str(a) for a in names)] if isinstance(names, list) else [n.name])
     out = []
     for n in nodes:
-        known = aliases.get(n.key, set()) - {n.name}
+        known = {a for a in aliases.get(n.key, set()) if slugify(a) != slugify(n.name)}
         if known:
             n = n.model_copy(update={"props": {**n.props, "aliases": sorted(known)}})
         out.append(n)

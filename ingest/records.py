@@ -13,6 +13,7 @@ from ingest.rows import (
     Resolvers,
     RowResult,
     check_cells,
+    new_partner,
     project_key,
     resolve_countries,
     review_key,
@@ -186,11 +187,12 @@ def _link_named(result: RowResult, resolvers: Resolvers, start: str, text: str,
                 kind: NodeKind, rel_type: RelType, prov: Provenance) -> None:
     """Link ``start`` to the known partners ``text`` names, or to a new one of ``kind``."""
     targets = [k for k in resolvers.partners.mentioned(text) if kind is NodeKind.ORGANISATION
-               or k.startswith(f"{kind.value}:")] or [f"{kind.value}:{slugify(text)[:80]}"]
+               or k.startswith(f"{kind.value}:")]
+    if not targets:
+        new = new_partner(kind, text, prov)
+        result.nodes.append(new)
+        targets = [new.key]
     for target in targets:
-        if target not in resolvers.partners.nodes:
-            result.nodes.append(Node(key=target, name=text, provenance=prov,
-                                     props={"category": UNKNOWN_CATEGORY}))
         result.rels.append(Relationship(type=rel_type, start=start, end=target, provenance=prov))
 
 

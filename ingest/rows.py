@@ -8,13 +8,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from graph.model import Node, NodeKind, Relationship, slugify
+from graph.model import Node, NodeKind, Provenance, Relationship, slugify
 from graph.store import GraphStore
 from ingest.countries import CountryResolver
 from ingest.errors import RowError
 from ingest.memo import repeated
-from ingest.resolve import CollectiviteResolver, PartnerResolver, clean
-from ingest.text import damage
+from ingest.resolve import UNKNOWN_CATEGORY, CollectiviteResolver, PartnerResolver, clean
+from ingest.text import damage, split_acronym
 
 
 @dataclass
@@ -163,3 +163,13 @@ def resolve_countries(text: str, resolvers: Resolvers, result: RowResult, file: 
             elif country not in countries:
                 countries.append(country)
     return countries
+
+
+def new_partner(kind: NodeKind, name: str, prov: Provenance) -> Node:
+    """An organisation or programme a file names for the first time: keyed by its name
+    without the acronym that closes it, which it keeps as its acronym (« Association
+    Poitiers Moundou (APM) » on one row, « Association Poitiers-Moundou » cited by
+    another: one organisation, the first row's name, the other's as an alias)."""
+    base, acronym = split_acronym(name)
+    return Node(key=f"{kind.value}:{slugify(base)[:80]}", name=name, provenance=prov,
+                props={"category": UNKNOWN_CATEGORY, "acronym": acronym})

@@ -36,6 +36,32 @@ def foreign_slug(name: str) -> tuple[str, str | None]:
 
 #: « X et Y » names two partners when Y starts as an authority or a body does (« Trinité
 #: et Tobago », « Saint-Pierre-et-Miquelon » stay one)
+#: An acronym in parentheses closing a name: « Association Poitiers Moundou (APM) ».
+_CLOSING_ACRONYM = re.compile(r"^(.*\S)\s*\(((?=(?:[^()\s]*[A-Z]){2})[^()\s]{2,10})\)$")
+
+
+def split_acronym(name: str) -> tuple[str, str | None]:
+    """A name without the acronym in parentheses that closes it, and that acronym: the
+    key of an organisation a file names for the first time is made from the name alone,
+    so that « Association Poitiers Moundou (APM) » and « Association Poitiers-Moundou »
+    named by other rows are one organisation. Words in parentheses that are not an
+    acronym (a place, an edition) stay in the name: they may tell two things apart.
+
+    >>> split_acronym("Association Poitiers Moundou (APM)")
+    ('Association Poitiers Moundou', 'APM')
+    >>> split_acronym("Office franco-québécois pour la jeunesse (OFQJ)")
+    ('Office franco-québécois pour la jeunesse', 'OFQJ')
+    >>> split_acronym("Assises de la coopération décentralisée franco-vietnamienne (Haiphong)")
+    ('Assises de la coopération décentralisée franco-vietnamienne (Haiphong)', None)
+    >>> split_acronym("UNIC – Urban Innovation in Ceramics (réseau URBACT 2)")
+    ('UNIC – Urban Innovation in Ceramics (réseau URBACT 2)', None)
+    >>> split_acronym("ACAD")
+    ('ACAD', None)
+    """
+    found = _CLOSING_ACRONYM.match(name.strip())
+    return (found[1], found[2]) if found else (name.strip(), None)
+
+
 _AND_ANOTHER = re.compile(
     r"\s+et\s+(?=(?:Région|Province|Commune|Communauté|Ville|Municipalité|Département|"
     r"District|Cercle|Préfecture|Réseau|Association|Union|Conseil)\b)")

@@ -46,7 +46,7 @@ def test_a_term_is_not_a_stop(reference_db: Path) -> None:
     store = SqliteStore(reference_db)
     try:
         [ofqj] = [n.relationship for n in store.neighbours("region:75", types=[
-            "PARTICIPATES_IN"], direction="out") if "ofqj" in n.relationship.end]
+            "PARTICIPATES_IN"], direction="out") if n.node.props.get("acronym") == "OFQJ"]
         graph = to_networkx(*store.export())
     finally:
         store.close()

@@ -313,6 +313,29 @@ def test_noaillan_is_funded_by_the_ministrys_call(ref_store: SqliteStore) -> Non
     assert ties == {("commune:33307", call)}
 
 
+def test_an_association_named_with_and_without_its_acronym_is_one(ref_store: SqliteStore,
+                                                                   tmp_path: Path) -> None:
+    # na_relations.csv:249 and :254: « Association Poitiers Moundou (APM) » funded by Grand
+    # Poitiers, « Association Poitiers-Moundou » cited by Poitiers' statement
+    apm = ref_store.get_node("organisation:association-poitiers-moundou")
+    assert apm is not None and apm.props["acronym"] == "APM"
+    assert apm.props["aliases"] == ["Association Poitiers-Moundou"]
+    assert ref_store.get_node("organisation:association-poitiers-moundou-apm") is None
+    tied = {n.node.key for n in ref_store.neighbours(apm.key)}
+    assert {"epci:200069854", "commune:86194"} <= tied
+    # a file naming a new one both ways, in either order; a place in parentheses stays
+    import_rows(ref_store, tmp_path, [
+        "Melle;;79;adhésion;Réseau des jumelages du Mellois;;;2024;;https://exemple.org/a1",
+        "Melle;;79;adhésion;Réseau des jumelages du Mellois (RJM);;;2024;;https://exemple.org/a2",
+        "Melle;;79;programme;Assises des jumelages (Kpalimé);Togo;;2024;;https://exemple.org/a3",
+    ])
+    joined = ends(ref_store, "commune:79174", "MEMBER_OF")
+    assert "organisation:reseau-des-jumelages-du-mellois" in joined
+    assert not any(k.endswith("-rjm") for k in joined)
+    assert "programme:assises-des-jumelages-kpalime" in ends(ref_store, "commune:79174",
+                                                             "PARTICIPATES_IN")
+
+
 def ends(store: SqliteStore, actor: str, rel_type: str) -> set[str]:
     """Where ``actor``'s relations of ``rel_type`` go."""
     return {n.relationship.end for n in store.neighbours(actor, types=[rel_type],
