@@ -275,7 +275,8 @@ def _partner(fact: _Fact) -> None:
     targets = fact.resolvers.partners.mentioned(partner)
     if not targets:
         new = new_partner(NodeKind.PROGRAMME if kind == "programme"
-                          else NodeKind.ORGANISATION, partner, fact.prov)
+                          else NodeKind.ORGANISATION, partner, fact.prov,
+                          fact.resolvers.partners.keys)
         result.nodes.append(new)
         targets = [new.key]
     for target in targets:
@@ -346,7 +347,7 @@ def convert(row: dict[str, str], line: int, file: str, resolvers: Resolvers,
     result.possible = mentioned
     known = [alias for _, alias in resolvers.partners.mentions(text)]
     for name, clause in new_structures(text, known):
-        new = new_partner(NodeKind.ORGANISATION, name, fact.prov)
+        new = new_partner(NodeKind.ORGANISATION, name, fact.prov, resolvers.partners.keys)
         if new.key in named or clean(checked.partner).startswith(clean(name)):
             continue  # the row's own partner, not a co-partner
         result.nodes.append(new)

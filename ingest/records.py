@@ -189,7 +189,7 @@ def _link_named(result: RowResult, resolvers: Resolvers, start: str, text: str,
     targets = [k for k in resolvers.partners.mentioned(text) if kind is NodeKind.ORGANISATION
                or k.startswith(f"{kind.value}:")]
     if not targets:
-        new = new_partner(kind, text, prov)
+        new = new_partner(kind, text, prov, resolvers.partners.keys)
         result.nodes.append(new)
         targets = [new.key]
     for target in targets:

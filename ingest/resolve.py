@@ -314,11 +314,14 @@ class PartnerResolver:
     def __init__(self, nodes: Iterable[Node]) -> None:
         self.aliases: dict[str, set[str]] = defaultdict(set)
         self.nodes: dict[str, Node] = {}
+        #: every organisation and programme already stored, free-text ones included
+        self.keys: set[str] = set()
         self._index: tuple[dict[str, list[str]], int, int] | None = None
         self._seen: dict[str, list[tuple[str, str]]] = {}  # text → its mentions, as found
         for node in nodes:
             if node.kind not in (NodeKind.ORGANISATION, NodeKind.PROGRAMME):
                 continue
+            self.keys.add(node.key)
             if node.props.get("category") == UNKNOWN_CATEGORY:
                 # Partners first seen as free text are matched by key only: indexing their
                 # names would make a second import resolve differently from the first.

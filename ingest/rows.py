@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 
 from graph.model import Node, NodeKind, Provenance, Relationship, slugify
@@ -165,11 +165,16 @@ def resolve_countries(text: str, resolvers: Resolvers, result: RowResult, file: 
     return countries
 
 
-def new_partner(kind: NodeKind, name: str, prov: Provenance) -> Node:
+def new_partner(kind: NodeKind, name: str, prov: Provenance,
+                stored: Container[str] = ()) -> Node:
     """An organisation or programme a file names for the first time: keyed by its name
     without the acronym that closes it, which it keeps as its acronym (« Association
     Poitiers Moundou (APM) » on one row, « Association Poitiers-Moundou » cited by
-    another: one organisation, the first row's name, the other's as an alias)."""
+    another: one organisation, the first row's name, the other's as an alias). A base
+    that already holds it under its whole name (as imported before this rule) keeps that
+    key: importing a file again adds nothing."""
     base, acronym = split_acronym(name)
-    return Node(key=f"{kind.value}:{slugify(base)[:80]}", name=name, provenance=prov,
+    whole = f"{kind.value}:{slugify(name)[:80]}"
+    key = whole if acronym is None or whole in stored else f"{kind.value}:{slugify(base)[:80]}"
+    return Node(key=key, name=name, provenance=prov,
                 props={"category": UNKNOWN_CATEGORY, "acronym": acronym})

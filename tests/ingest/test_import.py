@@ -336,6 +336,25 @@ def test_an_association_named_with_and_without_its_acronym_is_one(ref_store: Sql
                                                              "PARTICIPATES_IN")
 
 
+def test_a_partner_stored_under_its_whole_name_keeps_its_key(ref_store: SqliteStore,
+                                                              tmp_path: Path) -> None:
+    """A base where « … (RJM) » was imported before the acronym rule: importing the file
+    again writes to the same organisation, and adds no second one."""
+    from graph.model import Node, Provenance
+
+    old = "organisation:reseau-des-jumelages-du-mellois-rjm"
+    ref_store.upsert_nodes([Node(key=old, name="Réseau des jumelages du Mellois (RJM)",
+                                 props={"category": "non précisée"},
+                                 provenance=Provenance(source="import d'avant", licence="x"))])
+    rows = ["Melle;;79;adhésion;Réseau des jumelages du Mellois (RJM);;;2024;;"
+            "https://exemple.org/a2"]
+    import_rows(ref_store, tmp_path, rows)
+    assert ends(ref_store, "commune:79174", "MEMBER_OF") >= {old}
+    assert ref_store.get_node("organisation:reseau-des-jumelages-du-mellois") is None
+    again = import_rows(ref_store, tmp_path, rows)
+    assert again.nodes.get("create", 0) == 0 and again.relationships.get("create", 0) == 0
+
+
 def ends(store: SqliteStore, actor: str, rel_type: str) -> set[str]:
     """Where ``actor``'s relations of ``rel_type`` go."""
     return {n.relationship.end for n in store.neighbours(actor, types=[rel_type],
