@@ -152,7 +152,7 @@ def _consortia(ctx: Context, key: str, ev: Evidence | None) -> Section:
         c, where = found[0], ctx.name(country)
         members = ", ".join(m.name for m in c.members)
         section.lines.append(Line(f"{where} : chef de file {c.lead.name} ; "
-                                  f"membres : {members}. {'; '.join(c.complementarity)}."))
+                                  f"membres : {members}. {' ; '.join(c.complementarity)}."))
         section.lines += [Line(f"{where} — financement ou partenaire : {f.name} ({f.why})")
                           for f in c.funding]
     if not section.lines:

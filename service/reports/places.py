@@ -168,7 +168,7 @@ def build_country(ctx: Context, key: str, contacts: bool = False) -> Report:
     for i, c in enumerate(analysis.consortia(ctx, target, 3), start=1):
         cons.lines.append(Line(f"n° {i} : chef de file {c.lead.name} ; membres : "
                                + ", ".join(m.name for m in c.members) + ". "
-                               + "; ".join(c.complementarity) + "."))
+                               + " ; ".join(c.complementarity) + "."))
         for f in c.funding:
             calls.setdefault(f.name, (f.why, []))[1].append(i)
     # which consortium each fits: the water agencies fit those working on water there

@@ -195,6 +195,11 @@ def test_consortia_on_real_data(real_graph: nx.MultiDiGraph, focus: Focus) -> No
         assert any(r.sources for r in member.reasons)
         assert member.actor in index.by_actor
     assert any(f.key == "programme:aap-dctciv" for f in best.funding)
+    # « 3 départements : Charente, Gironde, Vienne », not « 3 département(s) »
+    spread, profiles = best.complementarity
+    count = len(spread.split(" : ")[1].split(", "))
+    assert spread.startswith(f"{count} département{'s' if count > 1 else ''} : ")
+    assert profiles.startswith("profils : ")
 
 
 def test_senegal_has_its_geographic_call(real_graph: nx.MultiDiGraph) -> None:
