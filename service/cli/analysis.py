@@ -16,6 +16,7 @@ from graph.gaps import RULES
 from graph.opportunities import Suggestion
 from service import analysis, reports
 from service.cli.base import OUTPUTS, app, console, echo_json, fail, opened
+from service.reports.common import decimal
 from viz.report import FORMATS, render
 
 
@@ -28,7 +29,7 @@ def _print_suggestions(title: str, found: list[Suggestion]) -> None:
     for col in ("acteur", "score", "pourquoi"):
         table.add_column(col)
     for s in found:
-        table.add_row(f"{s.name}\n{s.actor}", f"{s.score:.2f}",
+        table.add_row(f"{s.name}\n{s.actor}", decimal(s.score, 2),
                       "\n".join(r.text for r in s.reasons[:5]))
     console.print(table)
 
@@ -48,11 +49,12 @@ def _print_consortia(label: str, found: list[Consortium], top: int, about: str) 
                       f"dans les données de Maillage. Importer les actions connues {about} "
                       "(maillage template actions, puis maillage ingest) aiderait.")
     elif len(found) < top:
-        console.print(f"{len(found)} consortium(s) seulement : pas assez de collectivités "
+        console.print(f"{len(found)} consortium{'s' if len(found) > 1 else ''} seulement : "
+                      "pas assez de collectivités "
                       f"actives sur {label} pour d'autres alternatives qui diffèrent "
                       "(au plus la moitié des membres en commun).")
     for rank, c in enumerate(found, start=1):
-        table = Table(title=f"Consortium n° {rank} — {label} (score {c.score:.1f})")
+        table = Table(title=f"Consortium n° {rank} — {label} (score {decimal(c.score, 1)})")
         for col in ("rôle", "collectivité", "pourquoi (sources dans --json)"):
             table.add_column(col)
         for m in [c.lead, *c.members]:
@@ -140,7 +142,7 @@ def metrics(
     for col in ("acteur", "intermédiarité", "degré"):
         table.add_column(col)
     for b in found.brokers:
-        table.add_row(f"{b.name} ({b.key})", f"{b.betweenness:.3f}", str(b.degree))
+        table.add_row(f"{b.name} ({b.key})", decimal(b.betweenness, 3), str(b.degree))
     console.print(table)
     for i, group in enumerate(found.communities, start=1):
         actors = [names[k] for k in group if k in engaged]  # the most active first

@@ -40,6 +40,15 @@ def thousands(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+def decimal(value: float, digits: int) -> str:
+    """A number as French text writes it: a decimal comma.
+
+    >>> decimal(0.2941, 3), decimal(12.5, 1)
+    ('0,294', '12,5')
+    """
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
 def top_counts(counter: Counter[str], n: int | None = None) -> list[tuple[str, float]]:
     """The ``n`` most frequent, ties broken by name (``most_common`` keeps insertion order,
     which may come from a set).

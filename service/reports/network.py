@@ -8,7 +8,7 @@ from graph.labels import kind_label
 from graph.model import COLLECTIVITE_KINDS, RelType
 from service import analysis
 from service.context import Context
-from service.reports.common import meta, thousands, top_counts
+from service.reports.common import decimal, meta, thousands, top_counts
 from viz.charts import bars
 from viz.report import Line, Report, Section
 
@@ -78,7 +78,7 @@ def build_network(ctx: Context, key: str = NETWORK_KEY, contacts: bool = False) 
     found = analysis.metrics(ctx, 8)
     brokers = Section("Les courtiers du réseau",
                       "Acteurs par où passent le plus de chemins (intermédiarité).",
-                      lines=[Line(f"{b.name} ({b.key}) — intermédiarité {b.betweenness:.3f}, "
+                      lines=[Line(f"{b.name} ({b.key}) — intermédiarité {decimal(b.betweenness, 3)}, "
                                   f"{b.degree} liens") for b in found.brokers])
     groups = Section("Communautés", "Groupes d'acteurs plus liés entre eux qu'aux autres "
                      "(Louvain, graine fixe) ; les plus actifs à l'international d'abord.")

@@ -188,6 +188,10 @@ def test_the_network_figures_are_the_home_regions_in_french(svc: Context) -> Non
         s for s in report.sections if s.title == "Qualité des données").lines]
     assert any(text.startswith("ODD non suivi (aucun thème") for text in quality)
     assert not any(text.startswith("non suivi") for text in quality)
+    # « intermédiarité 0,294 », with a French decimal comma
+    brokers = [line.text for line in next(
+        s for s in report.sections if s.title == "Les courtiers du réseau").lines]
+    assert brokers and all(re.search(r"intermédiarité \d+,\d{3}, ", t) for t in brokers)
 
 
 def test_hostile_name_is_inert_everywhere(svc: Context) -> None:
