@@ -3,6 +3,7 @@ Playwright): offline, safe with hostile names, fast on a thousand nodes."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Iterable, Iterator
@@ -354,6 +355,11 @@ def test_consortium_view_shows_the_options_with_reasons_sources_and_report(
         ".map(li => li.dataset.actor))")
     # alternatives, not one set with its lead rotated
     assert len({frozenset(o) for o in options}) > 1
+    # « 5 options, de la mieux étayée… », « Option 1 — score 23 » (a decimal comma if any)
+    intro = page.page.inner_text("#panel .consortia-head + p")
+    assert intro.startswith(f"{len(options)} options"), intro
+    titles = page.page.eval_on_selector_all("#panel .consortium h3", "hs => hs.map(h => h.textContent)")
+    assert all(re.fullmatch(r"Option \d+ — score \d+(,\d)?", t) for t in titles), titles
     # every member says why, each reason with its sources (links), and the funders that fit
     for card in page.page.query_selector_all("#panel .consortium"):
         for member in card.query_selector_all("li[data-actor]"):

@@ -440,7 +440,7 @@ async function highlightConsortium() {
   const cards = consortia.map((c, i) => consortiumCard(c, i));
   const few = consortia.length < 5 ? ` (${consortia.length} seulement : pas assez de collectivités ` +
     "actives ici pour d'autres options qui diffèrent, au plus la moitié des membres en commun)" : "";
-  body.replaceChildren(head, el("p", `${consortia.length} option(s)${few}, de la mieux étayée à la moins ` +
+  body.replaceChildren(head, el("p", `${consortia.length} option${consortia.length > 1 ? "s" : ""}${few}, de la mieux étayée à la moins ` +
     "étayée ; « Voir dans le graphe » met une option en évidence.", { class: "why" }), ...cards);
   showConsortium(consortia[0], cards[0]);
   cards.forEach((card, i) => card.querySelector("button").addEventListener("click", () => showConsortium(consortia[i], card)));
@@ -448,7 +448,7 @@ async function highlightConsortium() {
 
 function consortiumCard(c, i) {
   const card = el("section", null, { class: "consortium", "data-option": String(i + 1) });
-  card.append(el("h3", `Option ${i + 1} — score ${c.score}`));
+  card.append(el("h3", `Option ${i + 1} — score ${Number(c.score).toLocaleString("fr-FR", { maximumFractionDigits: 1 })}`));
   const list = el("ul");
   for (const m of [c.lead, ...c.members]) {
     const li = el("li", null, { "data-actor": m.actor });
