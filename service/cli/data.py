@@ -227,8 +227,9 @@ def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="Dossier de sortie.")]
     = OUTPUTS,
 ) -> None:
-    """Écrire un modèle vide, en CSV et en XLSX (sa feuille « aide » dit chaque colonne,
-    avec un exemple)."""
+    """Écrire un modèle vide, en CSV et en XLSX, avec sa feuille « aide ».
+
+    La feuille « aide » dit chaque colonne, avec un exemple."""
     if kind not in TEMPLATES:
         fail(f"[red]Modèle inconnu « {kind} » :[/red] {template_names()}")
     for path in write_template(TEMPLATES[kind], output):
@@ -288,8 +289,10 @@ def export(
 def backup(
     target: Annotated[Path, typer.Argument(help="Fichier de sauvegarde (.jsonl, ou .jsonl.gz).")],
 ) -> None:
-    """Sauvegarder toute la base : nœuds, relations, attestations, données personnelles,
-    file de revue et historique des fusions."""
+    """Sauvegarder toute la base, données personnelles et historique compris.
+
+    Tout : nœuds, relations, attestations, données personnelles, file de revue et
+    historique des fusions."""
     from service.backup import BackupError
     from service.backup import backup as write_backup
 

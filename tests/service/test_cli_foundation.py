@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from graph.export import graphml_ready
@@ -98,6 +100,20 @@ def test_help_screens_are_in_french() -> None:
     assert "Utilisation : " in result.output and "Usage:" not in result.output
     report = CliRunner().invoke(app, ["report", "--help"], env={"COLUMNS": "120"})
     assert "[par défaut : html]" in report.output and "sorties/" in report.output
+    # each command's summary is one line: the list shows its line breaks (« …chaque
+    # colonne, » then « avec un exemple) » on the next line read as two entries)
+    def summaries(typer_app: typer.Typer) -> Iterator[tuple[str, str]]:
+        for command in typer_app.registered_commands:
+            doc = command.help or (command.callback.__doc__ if command.callback else "") or ""
+            name = command.name or (command.callback.__name__ if command.callback else "?")
+            yield name, doc.strip().split("\n\n")[0]
+        for group in typer_app.registered_groups:
+            if group.typer_instance is not None:
+                yield from summaries(group.typer_instance)
+
+    found = dict(summaries(app))
+    assert len(found) > 30 and all("\n" not in s for s in found.values()), [
+        name for name, s in found.items() if "\n" in s]
 
 
 def test_usage_errors_are_in_french() -> None:
