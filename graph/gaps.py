@@ -82,7 +82,7 @@ def separate_actors(ctx: GapContext) -> Gap:
         actors = sorted(h for h in holders if kind(graph, h) in COLLECTIVITE_KINDS)
         if len(actors) < 2:
             continue
-        if groups(index, actors) < 2:
+        if groups(index, actors, graph) < 2:
             continue
         named = [Named(a, n) for a, n in zip(actors, names(graph, actors), strict=True)]
         who = ", ".join(n.name for n in named[:4]) + (" …" if len(named) > 4 else "")
@@ -100,23 +100,37 @@ def separate_actors(ctx: GapContext) -> Gap:
                "graines de consortium.", items)
 
 
-def groups(index: EvidenceIndex, actors: list[str]) -> int:
+def groups(index: EvidenceIndex, actors: list[str], graph: nx.MultiDiGraph | None = None
+           ) -> int:
     """How many separate groups the actors form, two being together when they share a
-    project or a joint agreement.
+    project or a joint agreement, or when one is the other's EPCI (with ``graph``): a
+    commune and its own intercommunalité are not two sides to bring together.
 
     >>> from graph.evidence import Evidence
     >>> a, b, c = Evidence("a", projects={"p"}), Evidence("b", projects={"p"}), Evidence("c")
     >>> groups(EvidenceIndex({"a": a, "b": b, "c": c}, {}), ["a", "b", "c"])
     2
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("commune:33063", "epci:243300316", type="MEMBER_OF")
+    >>> bordeaux, metropole = Evidence("commune:33063"), Evidence("epci:243300316")
+    >>> groups(EvidenceIndex({"commune:33063": bordeaux, "epci:243300316": metropole}, {}),
+    ...        ["commune:33063", "epci:243300316"], g)
+    1
     """
     together = nx.Graph()
     together.add_nodes_from(actors)
     for i, a in enumerate(actors):
         for b in actors[i + 1:]:
             ev_a, ev_b = index.by_actor[a], index.by_actor[b]
-            if ev_a.projects & ev_b.projects or b in ev_a.allies or a in ev_b.allies:
+            if ev_a.projects & ev_b.projects or b in ev_a.allies or a in ev_b.allies or (
+                    graph is not None and (_in_epci(graph, a, b) or _in_epci(graph, b, a))):
                 together.add_edge(a, b)
     return int(nx.number_connected_components(together))
+
+
+def _in_epci(graph: nx.MultiDiGraph, commune: str, epci: str) -> bool:
+    return epci.startswith("epci:") and any(
+        d.get("type") == "MEMBER_OF" for d in graph.get_edge_data(commune, epci, default={}).values())
 
 
 def water_without_agency(ctx: GapContext) -> Gap:

@@ -92,7 +92,8 @@ def _findings(ctx: Context, key: str, members: list[str]) -> tuple[Section, Sect
     for gap in analysis.gaps(ctx):
         for item in gap.items:
             local = [a for a in item.actors if a.key in here]
-            apart = groups(ctx.index(), [a.key for a in local]) if len(local) >= 2 else 1
+            apart = groups(ctx.index(), [a.key for a in local], ctx.graph()) \
+                if len(local) >= 2 else 1
             if apart >= 2:  # some of them may already act together: say so
                 seeds.lines.append(Line(f"{item.name} : " + ", ".join(a.name for a in local)
                                         + (" y agissent sans projet commun." if apart ==

@@ -85,6 +85,18 @@ def test_separate_actors_by_hand() -> None:
     assert item.advice == "Réunir a, b, qui agissent au Burkina Faso (groupe pays, projet commun)."
 
 
+def test_a_commune_and_its_own_epci_are_not_two_sides() -> None:
+    g = tiny()
+    g.add_edge("epci:1", "territory:bf-kaya", key="x", type="COOPERATES_WITH", source="sx")
+    # a and its EPCI 1 in Kaya: one side, nothing to bring together there
+    assert "territory:bf-kaya" not in {i.key for i in separate_actors(ctx(g)).items}
+    # in Burkina Faso, b acts apart from them: a seed, with all three named
+    [item] = [i for i in separate_actors(ctx(g)).items if i.key == "country:BF"]
+    assert [a.key for a in item.actors] == ["commune:a", "commune:b", "epci:1"]
+    g.remove_edge("commune:a", "epci:1", key="e1")  # not a member: two sides in Kaya
+    assert "territory:bf-kaya" in {i.key for i in separate_actors(ctx(g)).items}
+
+
 def test_separate_homonyms_are_told_apart() -> None:
     g = tiny()
     for key, dep in (("commune:a", "86"), ("commune:b", "79")):
