@@ -16,7 +16,7 @@ from graph.labels import country_in, kind_label
 from graph.model import COLLECTIVITE_KINDS
 from graph.opportunities import Reason
 from graph.status import Status, cited_years, relation_status
-from graph.wording import explain_one, name, names
+from graph.wording import count, explain_one, name, names
 
 
 @dataclass
@@ -138,8 +138,8 @@ def _assemble(graph: nx.MultiDiGraph, index: EvidenceIndex, focus: Focus, lead: 
     for member, shown in zip([lead_member, *members], names(graph, chosen), strict=True):
         member.name = shown  # homonyms (two Quinsac) told apart by their département
     named = sorted(name(graph, d) for d in deps if d)
-    complementarity = [f"{len(named)} département{'s' if len(named) > 1 else ''} : "
-                       + ", ".join(named), "profils : " + ", ".join(sorted(sizes))]
+    complementarity = [f"{count(len(named), 'département')} : " + ", ".join(named),
+                       "profils : " + ", ".join(sorted(sizes))]
     total = lead_score + sum(m.experience for m in members) + len(deps) + len(sizes)
     return Consortium(lead_member, members, round(total, 3), complementarity,
                       fitting_funding(graph, focus, chosen))

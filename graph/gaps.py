@@ -19,7 +19,7 @@ from graph.gap_model import Gap, GapContext, GapItem, Named, Unresolved
 from graph.labels import country_in
 from graph.model import COLLECTIVITE_KINDS, FOREIGN_KINDS, NodeKind, RelType
 from graph.status import Status, pair_statuses
-from graph.wording import name, names
+from graph.wording import count, name, names
 
 LARGE_COMMUNE = 10_000
 STALE_YEARS = 10
@@ -218,7 +218,8 @@ def partner_coverage(ctx: GapContext) -> Gap:
             links = sum(per_dep.values())
             found.append((links, GapItem(
                 org, str(data.get("name")), departements=missing,
-                detail=f"{links} lien(s) connus ; aucun dans {len(missing)} département(s)"
+                detail=f"{count(links, 'lien connu', 'liens connus')} ; aucun dans "
+                       f"{count(len(missing), 'département')}"
                        + (f" du bassin {basin}" if basin else ""),
                 advice=f"Présenter {data.get('name')} aux collectivités de "
                        + ", ".join(m.name for m in missing[:3])

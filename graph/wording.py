@@ -11,6 +11,15 @@ import networkx as nx
 from graph.labels import country_in
 
 
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """« 1 département », « 3 départements » (French: 0 and 1 are singular).
+
+    >>> count(1, "lien connu", "liens connus"), count(3, "département"), count(0, "élément")
+    ('1 lien connu', '3 départements', '0 élément')
+    """
+    return f"{n} {word if n <= 1 else plural or word + 's'}"
+
+
 def name(graph: nx.MultiDiGraph, key: str) -> str:
     return str(graph.nodes[key].get("name", key)) if key in graph else key
 

@@ -14,6 +14,7 @@ from graph.consortium import Consortium
 from graph.focus import Focus
 from graph.gaps import RULES
 from graph.opportunities import Suggestion
+from graph.wording import count
 from service import analysis, reports
 from service.cli.base import OUTPUTS, app, console, echo_json, fail, opened
 from service.reports.common import decimal
@@ -118,7 +119,7 @@ def gaps(
         echo_json([g.as_dict() for g in found])
         return
     for gap in found:
-        console.print(f"\n[b]{gap.title}[/b] ({gap.rule}) — {len(gap.items)} élément(s)")
+        console.print(f"\n[b]{gap.title}[/b] ({gap.rule}) — {count(len(gap.items), 'élément')}")
         console.print(gap.explanation)
         for item in gap.items[:limit]:
             detail = f" : {item.detail}" if item.detail else ""

@@ -143,7 +143,7 @@ def test_partner_coverage_by_hand() -> None:
     items = partner_coverage(ctx(g)).items
     assert [(i.key, [d.key for d in i.departements]) for i in items] == [
         ("organisation:cuf", ["departement:79"])]
-    assert items[0].detail.startswith("1 lien(s)")
+    assert items[0].detail == "1 lien connu ; aucun dans 1 département"
 
 
 def test_odd_and_stale_and_quality_by_hand() -> None:
