@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from datetime import date
 from typing import Any
 
 from graph.focus import Focus
 from graph.gaps import groups
-from graph.model import NodeKind
+from graph.labels import relation_label
+from graph.model import NodeKind, RelType
+from graph.status import Status, relation_status
 from service import analysis
 from service.actors import country as country_actors
 from service.actors import there
@@ -42,22 +45,45 @@ def _engaged_table(ctx: Context, actors: list[str], sources: list[str]) -> Secti
     return section
 
 
-def _targets(ctx: Context, members: list[str], engaged: list[str]) -> Section:
+def _targets(ctx: Context, members: list[str], engaged: list[str],
+             sources: list[str]) -> Section:
     graph, index = ctx.graph(), ctx.index()
     engaged_epcis = {graph.nodes[k].get("epci") for k in engaged}
     section = Section("Collectivités à mobiliser",
-                      "Pas encore engagées, classées par population ; « proche » : membre d'un "
-                      "EPCI où une commune agit déjà.")
-    ranked = sorted((k for k in members if k not in index.by_actor),
-                    key=lambda k: (graph.nodes[k].get("epci") not in engaged_epcis,
-                                   -(graph.nodes[k].get("population") or 0), k))
+                      "Pas encore engagées : d'abord celles qui ont eu un partenariat à "
+                      "l'étranger, dont la source dit la fin (à relancer), puis les « proches » "
+                      "(membres d'un EPCI où une commune agit déjà), par population.")
+    idle = [k for k in members if k not in index.by_actor]
+    past = {k: _ended(ctx, k) for k in idle}
+    ranked = sorted(idle, key=lambda k: (not past[k][0],
+                                         graph.nodes[k].get("epci") not in engaged_epcis,
+                                         -(graph.nodes[k].get("population") or 0), k))
     section.table = [["commune", "population", "proximité"]]
     for k in ranked[:TARGETS_SHOWN]:
-        near = graph.nodes[k].get("epci") in engaged_epcis
+        said, cited = past[k]
+        near = ["proche"] if graph.nodes[k].get("epci") in engaged_epcis else []
+        sources += cited
         section.table.append([f"{ctx.name(k)} ({k})",
                               thousands(int(graph.nodes[k].get("population") or 0)),
-                              "proche" if near else "—"])
+                              " ; ".join([*(f"a eu : {s}" for s in said), *near]) or "—"])
     return section
+
+
+def _ended(ctx: Context, commune: str) -> tuple[list[str], list[str]]:
+    """The partnerships abroad of a commune whose source says they ended (« jumelage avec
+    Badou (Togo), 1989-2007 »: a lead to take up again), and their sources."""
+    graph, year = ctx.graph(), date.today().year
+    said, sources = [], []
+    for _, other, d in sorted(graph.out_edges(commune, data=True), key=lambda e: str(e[1])):
+        if d.get("type") not in (RelType.TWINNED_WITH, RelType.COOPERATES_WITH) or \
+                relation_status(d, year) != Status.ENDED:
+            continue
+        iso = graph.nodes[other].get("country")
+        where = ctx.name(other) + (f" ({ctx.name(f'country:{iso}')})" if iso else "")
+        period = f", {d['period']}" if d.get("period") else ""
+        said.append(f"{relation_label(str(d['type']))} avec {where}{period}")
+        sources.append(str(d.get("source", "")))
+    return said, [s for s in sources if s]
 
 
 def _white_map(key: str, engaged: list[str]) -> Section:
@@ -125,9 +151,10 @@ def build_territorial(ctx: Context, key: str, contacts: bool = False) -> Report:
         "Collectivités engagées par pays", top_counts(countries, 12)) + bars(
         "… par thème", top_counts(themes, 10)))
     seeds, partners = _findings(ctx, key, members)
+    targets = _targets(ctx, members, engaged, sources)
     data_date, licences = meta(ctx, sources)
     return Report("territoire", key, "Prospection territoriale : " + ctx.name(key), key,
-                  [summary, active, _targets(ctx, members, engaged), where,
+                  [summary, active, targets, where,
                    _white_map(key, engaged), seeds, partners], data_date, licences)
 
 

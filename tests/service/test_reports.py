@@ -274,3 +274,15 @@ def test_the_periods_of_a_relation_are_in_time_order(svc: Context) -> None:
             assert firsts == sorted(firsts), line.text
             seen += 1
     assert seen  # Angoulême and Ségou: 2010-2012, 2013-2015, 2020-2021
+
+
+def test_a_commune_whose_partnership_ended_is_the_first_to_take_up_again(svc: Context) -> None:
+    # « Jumelage Cerizay–Badou (Togo) créé en 1989, arrêté depuis 2007 » (na_relations.csv:96)
+    report = build(svc, "departement:79")
+    targets = next(s for s in report.sections if s.title == "Collectivités à mobiliser")
+    first = targets.table[1]
+    assert first[0] == "Cerizay (commune:79062)"
+    assert first[2].startswith("a eu : jumelage avec Badou (Togo), 1989-2007")
+    # the others have had none: nothing said of them but their proximity
+    assert not any("a eu" in row[2] for row in targets.table[2:])
+    assert "à relancer" in targets.intro
