@@ -307,6 +307,13 @@ def _words(text: str) -> str:
     return " " + clean(re.sub(r"[()]", " ", text)).replace("'", " ") + " "
 
 
+#: The basins of the water agencies, and several agencies named at once, in the words
+#: :func:`_words` gives (« les Agences de l'eau Loire-Bretagne et Adour-Garonne »).
+_BASIN = re.compile(r"loire bretagne|adour garonne|seine normandie|rhin meuse|artois picardie|"
+                    r"rhone mediterranee corse")
+_AGENCIES = re.compile(rf"agences de l eau ((?:(?:{_BASIN.pattern})(?: et | )?)+)")
+
+
 class PartnerResolver:
     """Find the known organisations and programmes a partner's name mentions. Aliases come
     from the records themselves: names, acronyms, words in parentheses."""
@@ -351,17 +358,22 @@ class PartnerResolver:
 
         >>> from graph.model import Provenance
         >>> r = PartnerResolver([Node(key="organisation:aelb", name="Agence de l'eau "
-        ...     "Loire-Bretagne", props={"acronym": "AELB"},
+        ...     "Loire-Bretagne", props={"acronym": "AELB", "category": "agence_eau"},
         ...     provenance=Provenance(source="t", licence="t"))])
         >>> r.mentions("l'Agence de l'eau Loire-Bretagne lui a versé 29 500 €")
         [('organisation:aelb', "agence de l'eau loire bretagne")]
+        >>> r.mentions("programme cofinancé par les Agences de l'eau Loire-Bretagne et "
+        ...            "Adour-Garonne")
+        [('organisation:aelb', 'ae loire bretagne')]
         """
         # every run of words of the text, looked up: a re-import of thousands of
         # organisations must not compare each row with every alias
         index, longest = self._by_words()
         if text in self._seen:  # a file repeats its partners
             return list(self._seen[text])
-        tokens = _words(text).split()
+        # « les Agences de l'eau Loire-Bretagne et Adour-Garonne »: each agency named
+        tokens = _AGENCIES.sub(lambda m: " et ".join(
+            f"ae {basin}" for basin in _BASIN.findall(m[1])) + " ", _words(text)).split()
         named = {alias for i in range(len(tokens))
                  for n in range(1, min(longest, len(tokens) - i) + 1)
                  for alias in index.get(" ".join(tokens[i:i + n]), ())}

@@ -82,6 +82,20 @@ def test_support_structures_named_in_statements(graph: nx.MultiDiGraph) -> None:
     assert not joint(graph, GRAND_POITIERS, "organisation:association-poitiers-moundou")
 
 
+def test_agencies_named_together_are_each_a_co_partner(graph: nx.MultiDiGraph) -> None:
+    # na_relations.csv:291: Limousin's programme 2010-2012 « cofinancé par le MAEE et les
+    # Agences de l'eau Loire-Bretagne et Adour-Garonne »
+    region = "region:75"
+    for agency in ("organisation:agence-eau-loire-bretagne",
+                   "organisation:agence-eau-adour-garonne"):
+        found = joint(graph, region, agency)
+        assert found and any("Agences de l'eau Loire-Bretagne et Adour-Garonne" in str(d["quote"])
+                             for d in found), agency
+    listed = {i.key for i in water_without_agency(
+        GapContext(graph, build_index(graph), 2026, region="75")).items}
+    assert region not in listed  # the source names both agencies: no water gap for it
+
+
 def test_an_agency_named_by_its_short_form_is_a_co_partner(graph: nx.MultiDiGraph) -> None:
     # pS-Eau's fiche: « partenaires ACAD, AE Adour-Garonne, … » for Saint-Pierre-d'Aurillac
     agency = joint(graph, "commune:33463", "organisation:agence-eau-adour-garonne")
