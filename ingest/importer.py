@@ -21,13 +21,9 @@ from ingest.countries import CountryResolver
 from ingest.errors import IngestError, RowError
 from ingest.joint import JOINT_TEMPLATE, co_signatories, possible_item
 from ingest.merge import duplicate_item, probable_duplicates
+from ingest.partners import PartnerResolver
 from ingest.readers import Table, read_table
-from ingest.resolve import (
-    HOME_REGION,
-    CollectiviteResolver,
-    PartnerResolver,
-    clean,
-)
+from ingest.resolve import HOME_REGION, CollectiviteResolver, clean
 from ingest.rows import Resolvers, RowResult, collect
 from ingest.templates import Template, detect_template, map_headers
 

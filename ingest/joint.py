@@ -30,7 +30,8 @@ from graph.model import (
     ReviewItem,
     relationship_key,
 )
-from ingest.resolve import PartnerResolver, clean, strip_prefix
+from ingest.partners import PartnerResolver
+from ingest.resolve import clean, strip_prefix
 
 #: Words by which a clause names its organisations as partners of the action.
 PARTNER_CUES = re.compile(

@@ -13,7 +13,8 @@ from graph.store import GraphStore
 from ingest.countries import CountryResolver
 from ingest.errors import RowError
 from ingest.memo import repeated
-from ingest.resolve import UNKNOWN_CATEGORY, CollectiviteResolver, PartnerResolver, clean
+from ingest.partners import PartnerResolver
+from ingest.resolve import UNKNOWN_CATEGORY, CollectiviteResolver, clean
 from ingest.text import damage, split_acronym
 
 
