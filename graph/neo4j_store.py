@@ -336,7 +336,8 @@ class Neo4jStore(BaseStore):
 
     def rows(self) -> tuple[list[NodeRow], list[RelRow]]:
         nodes = [NodeRow(p["key"], p["kind"], p["name"], own_props(p, NODE_META), p["source"],
-                         p["licence"]) for p in (r["p"] for r in self._run(EXPORT_NODES))]
+                         p["licence"], p["ingested_at"])
+                 for p in (r["p"] for r in self._run(EXPORT_NODES))]
         rels = [RelRow(r["p"]["key"], r["type"], r["start"], r["end"], own_props(r["p"], REL_META),
                        r["p"]["source"], r["p"]["licence"]) for r in self._run(EXPORT_RELS)]
         return nodes, rels

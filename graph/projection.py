@@ -53,13 +53,13 @@ def from_rows(nodes: Iterable[NodeRow], rels: Iterable[RelRow]) -> nx.MultiDiGra
     out, without building a model per row (the cold start of a national graph).
 
     >>> from graph.store import NodeRow, RelRow
-    >>> g = from_rows([NodeRow("commune:1", "commune", "A", {"courriel": "a@b.fr"}, "s", "l"),
-    ...                NodeRow("country:SN", "country", "Sénégal", {}, "s", "l")],
+    >>> g = from_rows([NodeRow("commune:1", "commune", "A", {"courriel": "a@b.fr"}, "s", "l", "t"),
+    ...                NodeRow("country:SN", "country", "Sénégal", {}, "s", "l", "")],
     ...               [RelRow("COOPERATES_WITH:commune:1>country:SN", "COOPERATES_WITH",
     ...                       "commune:1", "country:SN", {"years": [2020]}, "s", "l")])
     >>> g.nodes["commune:1"], g.edges["commune:1", "country:SN",
     ...                               "COOPERATES_WITH:commune:1>country:SN"]["years"]
-    ({'kind': 'commune', 'name': 'A', 'source': 's', 'licence': 'l'}, [2020])
+    ({'kind': 'commune', 'name': 'A', 'source': 's', 'licence': 'l', 'ingested_at': 't'}, [2020])
     """
     graph = nx.MultiDiGraph()
     # one string object per distinct kind, type, source and licence: each row read brings
@@ -75,7 +75,8 @@ def from_rows(nodes: Iterable[NodeRow], rels: Iterable[RelRow]) -> nx.MultiDiGra
             props = {k: v for k, v in props.items() if k not in personal}
         return {"kind": common(row.kind, row.kind), "name": name,
                 "source": common(row.source, row.source),
-                "licence": common(row.licence, row.licence), **props}
+                "licence": common(row.licence, row.licence),
+                "ingested_at": common(row.ingested_at, row.ingested_at), **props}
 
     graph.add_nodes_from((row.key, node_data(row)) for row in nodes)
     present, succ, pred = graph._node, graph._adj, graph._pred
@@ -103,7 +104,21 @@ def from_rows(nodes: Iterable[NodeRow], rels: Iterable[RelRow]) -> nx.MultiDiGra
 def _node_data(n: Node, personal: bool) -> dict[str, object]:
     n = n if personal else n.public()
     return {"kind": n.kind.value, "name": n.name, "source": n.provenance.source,
-            "licence": n.provenance.licence, **n.props}
+            "licence": n.provenance.licence, "ingested_at": n.provenance.ingested_at, **n.props}
+
+
+#: What a node's data holds besides its properties.
+NODE_FIELDS = ("kind", "name", "source", "licence", "ingested_at")
+
+
+def node_props(data: dict[str, object]) -> dict[str, object]:
+    """The properties of a node, from its data (see :func:`to_networkx`).
+
+    >>> node_props({"kind": "commune", "name": "A", "source": "s", "licence": "l",
+    ...             "ingested_at": "", "insee": "86194"})
+    {'insee': '86194'}
+    """
+    return {k: v for k, v in data.items() if k not in NODE_FIELDS}
 
 
 def _add_edge(graph: nx.MultiDiGraph, r: Relationship) -> None:

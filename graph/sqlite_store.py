@@ -320,9 +320,10 @@ class SqliteStore(BaseStore):
             return {} if text == "{}" else json.loads(text)
 
         with self._snapshot():
-            yield ((NodeRow(k, kind, name, loads(props), source, licence)
-                    for k, kind, name, props, source, licence in self._conn.execute(
-                        "SELECT key, kind, name, props, source, licence FROM nodes ORDER BY key")),
+            yield ((NodeRow(k, kind, name, loads(props), source, licence, at)
+                    for k, kind, name, props, source, licence, at in self._conn.execute(
+                        "SELECT key, kind, name, props, source, licence, ingested_at FROM nodes "
+                        "ORDER BY key")),
                    (RelRow(k, type_, start, end, loads(props), source, licence)
                     for k, type_, start, end, props, source, licence in self._conn.execute(
                         'SELECT key, type, start, "end", props, source, licence FROM rels '

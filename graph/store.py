@@ -42,6 +42,7 @@ class NodeRow(NamedTuple):
     props: dict[str, Any]
     source: str
     licence: str
+    ingested_at: str
 
 
 class RelRow(NamedTuple):

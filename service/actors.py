@@ -9,7 +9,7 @@ from typing import Any
 from graph.focus import Focus, focus_edges, focus_themes
 from graph.labels import kind_label
 from graph.model import COLLECTIVITE_KINDS, INTERNATIONAL_RELS, NodeKind, RelType
-from graph.projection import edge_props
+from graph.projection import edge_props, node_props
 from graph.status import STATUS_FR, Status, cited_years, relation_status
 from graph.walks import ActorFilter, filter_actors, search_nodes
 from service.context import Context, NotFound
@@ -51,11 +51,13 @@ def profile(ctx: Context, key: str, personal: bool = False) -> Profile:
 
 def profile_data(ctx: Context, key: str, personal: bool = False) -> dict[str, Any]:
     """:func:`profile` as plain data, the :class:`Profile` shape: the API writes it as is
-    (the hottest read: no model per relation). The node is read from the store (its
-    personal data, its import date); its relations from the projection of the same
-    generation, outgoing then incoming, each in key order, as the store lists them."""
-    node = ctx.need(key)
+    (the hottest read: no model per relation). The node and its relations come from the
+    projection of the same generation, the relations outgoing then incoming, each in key
+    order, as the store lists them; the node from the store only for ``personal`` (the
+    projection leaves personal data out)."""
     graph = ctx.graph()
+    actor = _public(key, graph.nodes[key]) if not personal and key in graph else \
+        NodePublic.data(ctx.need(key), personal)
     this_year = date.today().year
     names = _full_names(ctx, graph, key) if personal else {}
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -75,9 +77,16 @@ def profile_data(ctx: Context, key: str, personal: bool = False) -> dict[str, An
                 "status": STATUS_FR[relation_status(props, this_year)]
                 if data["type"] in PARTNERSHIP_RELS else None,
                 "source": data["source"], "licence": data["licence"]})
-    return {"actor": NodePublic.data(node, personal),
+    return {"actor": actor,
             "relations": dict(sorted(grouped.items())),
             "same_partners": [s.model_dump() for s in same_partners(ctx, key)]}
+
+
+def _public(key: str, data: dict[str, Any]) -> dict[str, Any]:
+    """:meth:`NodePublic.data` of a node's public data in the projection."""
+    return {"key": key, "kind": data["kind"], "name": data["name"], "props": node_props(data),
+            "source": data["source"], "licence": data["licence"],
+            "ingested_at": data["ingested_at"]}
 
 
 def _full_names(ctx: Context, graph: Any, key: str) -> dict[str, str]:
