@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     #: who the token's holder is, as the audit trail names API writes
     api_token_name: str = "jeton d'écriture"
     protect_reads: bool = False
+    #: FastAPI's OpenTelemetry (a span, metrics and logs per request, once a provider is
+    #: configured): off unless asked, its check cost every request 10 µs without one
+    telemetry: bool = False
     #: host names the API answers to, comma-separated (« * » or empty: any); ``serve`` on
     #: the loopback defaults to the loopback names
     trusted_hosts: str = ""

@@ -62,8 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.importer.shutdown(cancel_futures=True)
             app.state.context.close()
 
+    on = settings.telemetry
     app = FastAPI(title="Maillage", version="0.1.0", lifespan=lifespan, docs_url=None,
-                  redoc_url=None,
+                  redoc_url=None, telemetry={"tracing": on, "metrics": on, "logs": on},
                   description="Graphe des partenariats de coopération décentralisée, centré "
                               "sur une région (MAILLAGE_REGION) : acteurs, relations sourcées, "
                               "consortiums "
