@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from refresh import _load_synthetic  # noqa: E402
 from results import write_results  # noqa: E402
+from synthetic import REGIONS  # noqa: E402
 
 from graph.sqlite_store import SqliteStore  # noqa: E402
 from ingest.reference.load import load_reference  # noqa: E402
@@ -89,7 +90,7 @@ def main() -> None:
         _load_synthetic(store)
         store.close()
         # served for one synthetic région (a thirteenth of France), as a deployment is
-        steps = _served(db, "0", Path(tmp) / "serve.log", "commune:1", "synthetique")
+        steps = _served(db, REGIONS[0], Path(tmp) / "serve.log", "commune:1", "synthetique")
         real = Path(tmp) / "real.db"
         store = SqliteStore(real)
         load_reference(store)

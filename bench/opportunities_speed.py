@@ -31,14 +31,14 @@ import networkx as nx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import synthetic_graph
+from synthetic import REGIONS, synthetic_graph
 
 from graph.evidence import EvidenceIndex, build_index, focused
 from graph.gaps import GapContext, scan
 from graph.opportunities import _evidence, _pool, suggest_partners
 
 #: a synthetic région (synthetic.py numbers them 0–12) stands for the home région
-REGION = "0"
+REGION = REGIONS[0]
 SAMPLE = 300
 TARGET_P99_MS = 50.0
 

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from results import write_results  # noqa: E402
-from synthetic import synthetic_graph  # noqa: E402
+from synthetic import REGIONS, synthetic_graph  # noqa: E402
 
 from graph.evidence import build_index, update_index  # noqa: E402
 from graph.model import Node, Provenance, Relationship, RelType  # noqa: E402
@@ -101,7 +101,7 @@ def _analysis_after_write(store: SqliteStore) -> tuple[float, list[float]]:
     """What a user waits for: suggestions for an actor, first after start, then the first
     after each write (projection updated, per-index values computed again)."""
     # the served product centres on one région (synthetic région 0: a thirteenth of France)
-    ctx = Context(store, Settings(store=store.url, region="0"))
+    ctx = Context(store, Settings(store=store.url, region=REGIONS[0]))
     start = time.perf_counter()
     actors = ctx.index().active()
     analysis.suggestions(ctx, actors[0], 10)

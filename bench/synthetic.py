@@ -12,6 +12,9 @@ import random
 
 import networkx as nx
 
+#: The 13 metropolitan régions' INSEE codes, as the synthetic régions' codes: a server is
+#: centred on a région by its real code (the settings refuse any other).
+REGIONS = ("11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
 THEMES = ["eau-assainissement", "sante", "education", "culture", "gouvernance-locale",
           "economie", "agriculture", "environnement-climat", "urbanisme-mobilite",
           "citoyennete-europeenne", "volontariat"]
@@ -33,14 +36,14 @@ def synthetic_graph(scale: float = 1.0, seed: int = 7) -> nx.MultiDiGraph:
     def edge(u: str, v: str, type_: str, **props: object) -> None:
         g.add_edge(u, v, key=f"{type_}:{u}>{v}#{next(counter)}", type=type_, **src, **props)
 
-    for r in range(13):
-        add(f"region:{r}", "region", insee=str(r), population=0)
+    for r in REGIONS:
+        add(f"region:{r}", "region", insee=r, population=0)
     for d in range(n_deps):
-        add(f"departement:{d}", "departement", insee=str(d), region=str(d % 13),
+        add(f"departement:{d}", "departement", insee=str(d), region=REGIONS[d % 13],
             population=rng.randint(80_000, 2_000_000))
-        edge(f"departement:{d}", f"region:{d % 13}", "LOCATED_IN")
+        edge(f"departement:{d}", f"region:{REGIONS[d % 13]}", "LOCATED_IN")
     for e in range(n_epci):
-        add(f"epci:{e}", "epci", siren=str(e), regions=[str(e % n_deps % 13)],
+        add(f"epci:{e}", "epci", siren=str(e), regions=[REGIONS[e % n_deps % 13]],
             population=rng.randint(5_000, 500_000))
         edge(f"epci:{e}", f"departement:{e % n_deps}", "LOCATED_IN")
     for c in range(n_communes):
@@ -48,7 +51,7 @@ def synthetic_graph(scale: float = 1.0, seed: int = 7) -> nx.MultiDiGraph:
         epci = rng.randrange(n_epci)
         add(f"commune:{c}", "commune", insee=str(c), population=pop,
             basin=rng.choice(["Adour-Garonne", "Loire-Bretagne"]), departement=str(epci % n_deps),
-            region=str(epci % n_deps % 13))
+            region=REGIONS[epci % n_deps % 13])
         edge(f"commune:{c}", f"epci:{epci}", "MEMBER_OF")
         edge(f"commune:{c}", f"departement:{epci % n_deps}", "LOCATED_IN")
     for k in range(n_countries):
@@ -66,7 +69,7 @@ def synthetic_graph(scale: float = 1.0, seed: int = 7) -> nx.MultiDiGraph:
     for p in range(30):
         add(f"programme:{p}", "programme", category="dispositif")
     pool = ([f"commune:{c}" for c in range(n_communes)] + [f"epci:{e}" for e in range(n_epci)]
-            + [f"departement:{d}" for d in range(n_deps)] + [f"region:{r}" for r in range(13)])
+            + [f"departement:{d}" for d in range(n_deps)] + [f"region:{r}" for r in REGIONS])
     active = rng.sample(pool, min(n_active, len(pool)))
     for actor in active:
         for _ in range(rng.randint(1, 4)):
