@@ -17,6 +17,8 @@ class Known:
     ids: dict[str, str] = field(default_factory=dict)
     created: set[str] = field(default_factory=set)
     written: set[str] = field(default_factory=set)
+    #: the transaction counted no node in the store: a key it did not create is absent
+    empty: bool = False
 
     def absent(self, rel_key: str) -> bool:
         """A relation that cannot exist yet: its start node was created by this

@@ -10,15 +10,10 @@ differ we follow Neo4j; known differences are listed in ``docs/model.md``.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
-
-from neo4j import Driver, GraphDatabase, RoutingControl
-from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph.model import (
     Counts,
@@ -74,97 +69,28 @@ from graph.neo4j_cypher import (
     UPDATE_NODES,
     WHERE_PROPERTY,
 )
-from graph.neo4j_known import Known
 from graph.neo4j_records import NODE_META, REL_META, audit_parts, in_chunks, own_props
 from graph.neo4j_records import node_props as _node_props
 from graph.neo4j_records import node_record as _node
 from graph.neo4j_records import rel_record as _rel
+from graph.neo4j_session import BoltSession
 from graph.store import (
     BaseStore,
     Direction,
-    DuplicateKeyError,
     NodeRow,
     RelRow,
-    StoreBusy,
-    StoreUnavailable,
     check_page,
     check_where,
 )
 from graph.writelog import LOG_WINDOW_MS, LoggedWrite, log_entry
-
-RETRY_SECONDS = 3.0
-
-
-def _unavailable(exc: Exception) -> StoreUnavailable:
-    return StoreUnavailable(f"le serveur Neo4j ne répond pas ({exc})")
 
 
 def _label(key: str) -> str:
     return kind_of(key).label
 
 
-class Neo4jStore(BaseStore):
+class Neo4jStore(BoltSession, BaseStore):
     """Production store on Neo4j 5 (or any Bolt server speaking Neo4j 5 Cypher)."""
-
-    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j",
-                 driver: Driver | None = None, retry_seconds: float = RETRY_SECONDS) -> None:
-        self.url = uri
-        self.database = database
-        # Transient errors are retried a few seconds, not the driver's 30: a stopped
-        # server must become a quick « base indisponible », not a hung request.
-        self._driver = driver or GraphDatabase.driver(
-            uri, auth=(user, password), max_transaction_retry_time=retry_seconds,
-            connection_timeout=max(retry_seconds, 1.0))
-        self._local = threading.local()
-
-    # -- plumbing ------------------------------------------------------------------------
-    @property
-    def _tx(self) -> Any:
-        return getattr(self._local, "tx", None)
-
-    @property
-    def _known(self) -> Known:  # what this thread's transaction knows (nothing outside one)
-        known: Known | None = getattr(self._local, "known", None)
-        return known if known is not None and self._tx is not None else Known()
-
-    def _run(self, query: str, params: dict[str, Any] | None = None,
-             write: bool = False) -> list[dict[str, Any]]:
-        params = params or {}
-        if self._tx is not None:
-            return [record.data() for record in self._tx.run(query, params)]
-        try:
-            # a managed transaction: the driver retries it on transient errors
-            records, _, _ = self._driver.execute_query(
-                query, parameters_=params, database_=self.database,
-                routing_=RoutingControl.WRITE if write else RoutingControl.READ)
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise _unavailable(exc) from None
-        return [record.data() for record in records]
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        try:
-            with self._driver.session(database=self.database) as session:
-                tx = session.begin_transaction()
-                self._local.tx, self._local.known = tx, Known()
-                try:
-                    yield
-                except BaseException:
-                    tx.rollback()
-                    raise
-                else:
-                    tx.commit()
-                finally:
-                    self._local.tx = self._local.known = None
-                    tx.close()
-        except ConstraintError as exc:
-            # another writer created the same key first: theirs stands
-            raise DuplicateKeyError(f"clé déjà créée par une autre écriture : {exc.message}"
-                                    ) from None
-        except TransientError as exc:
-            raise StoreBusy(f"écriture concurrente, à relancer : {exc.message}") from None
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise _unavailable(exc) from None
 
     def setup_schema(self) -> None:
         """Constraints and indexes, once: a store already at this schema costs one read."""
@@ -176,16 +102,24 @@ class Neo4jStore(BaseStore):
 
     # -- primitives ----------------------------------------------------------------------
     def get_nodes(self, keys: Sequence[str]) -> dict[str, Node]:
+        known = self._known
+        if known.empty:  # nothing was stored when it began: only what it created is
+            keys = [k for k in keys if k in known.created]
+        if not keys:
+            return {}  # not even a turn in the queue: writes before it may still be running
         by_label: dict[str, list[str]] = defaultdict(list)
         for key in keys:
             by_label[_label(key)].append(key)
-        found: dict[str, Node] = {}
-        ids = self._known.ids
-        for label, group in in_chunks(by_label):
-            for row in self._run(GET_NODES.format(label=label), {"keys": group}):
-                node = _node(row["p"])
-                found[node.key], ids[node.key] = node, row["id"]
-        return found
+
+        def fetch() -> dict[str, Node]:
+            found: dict[str, Node] = {}
+            ids = self._known.ids  # on the worker: only it touches the ids
+            for label, group in in_chunks(by_label):
+                for row in self._run(GET_NODES.format(label=label), {"keys": group}):
+                    node = _node(row["p"])
+                    found[node.key], ids[node.key] = node, row["id"]
+            return found
+        return self._job(fetch)
 
     def _fetch_relationships(self, keys: Sequence[str]) -> dict[str, Relationship]:
         # by the index on the relation key (36 ms for 500 keys on ArcadeDB; from their
@@ -222,36 +156,49 @@ class Neo4jStore(BaseStore):
         by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for n in nodes:
             by_label[n.kind.label][n.key] = _node_props(n)
-        ids = self._ids(n.key for n in nodes if n.key not in created)  # read absent: not asked again
-        for label, props in by_label.items():
-            new = [{"props": p} for key, p in props.items() if key not in ids]
-            old = {key: p for key, p in props.items() if key in ids}
-            if new:  # the key constraint refuses a concurrent create of the same key
-                made = self._run(CREATE_NODES.format(label=label), {"rows": new}, write=True)
-                ids.update((row["key"], row["id"]) for row in made)
-                self._known.created.update(row["key"] for row in made)
-            if old:
-                self._run(UPDATE_NODES.format(label=label), {"keys": list(old), "props": old}, write=True)
+        self._known.created.update(created)  # created by this write, or it fails
+
+        def write() -> None:
+            ids = self._ids(n.key for n in nodes if n.key not in created)  # read absent
+            for label, props in by_label.items():
+                new = [{"props": p} for key, p in props.items() if key not in ids]
+                old = {key: p for key, p in props.items() if key in ids}
+                if new:  # the key constraint refuses a concurrent create of the same key
+                    made = self._run(CREATE_NODES.format(label=label), {"rows": new}, write=True)
+                    ids.update((row["key"], row["id"]) for row in made)
+                    self._known.created.update(row["key"] for row in made)
+                if old:
+                    self._run(UPDATE_NODES.format(label=label), {"keys": list(old), "props": old},
+                              write=True)
+        self._send(write)
 
     def _write_relationships(self, rels: Sequence[Relationship],
                              created: Collection[str] = ()) -> None:
         # ``created`` is not trusted here: without a lock, another transaction may create
         # the same relation meanwhile (Neo4j Community has no key constraint on relations)
-        ids = self._ids(k for r in rels for k in (r.start, r.end))
-        if any(r.start not in ids or r.end not in ids for r in rels):
-            super()._check_endpoints(rels)  # says which (the transaction is rolled back)
+        known = self._known
         # a relation this transaction knows absent is created, not merged (no match first)
-        groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        groups: dict[tuple[str, str], list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
         for r in rels:
             props = {**r.props, "key": r.key, "source": r.provenance.source,
                      "licence": r.provenance.licence, "ingested_at": r.provenance.ingested_at}
-            how = CREATE_RELS if self._known.absent(r.key) else MERGE_RELS
-            groups[(how, r.type.value)].append(dict(start=ids[r.start], end=ids[r.end], props=props))
-        for (how, type_), rows in groups.items():
-            tied = self._run(how.format(type=type_), {"rows": rows}, write=True)
-            if tied[0]["c"] != len(rows):  # an end deleted by another writer meanwhile
-                super()._check_endpoints(rels)
-        self._known.written.update(r.key for r in rels)
+            how = CREATE_RELS if known.absent(r.key) else MERGE_RELS
+            groups[(how, r.type.value)].append((r.start, r.end, props))
+        known.written.update(r.key for r in rels)
+
+        def write() -> None:
+            ids = self._ids(k for r in rels for k in (r.start, r.end))
+            if any(r.start not in ids or r.end not in ids for r in rels):
+                BaseStore._check_endpoints(self, rels)  # says which (all is rolled back)
+            for (how, type_), ends in groups.items():
+                rows = [{"start": ids[s], "end": ids[e], "props": p} for s, e, p in ends]
+                tied = self._run(how.format(type=type_), {"rows": rows}, write=True)
+                if tied[0]["c"] != len(rows):  # an end deleted by another writer meanwhile
+                    BaseStore._check_endpoints(self, rels)
+        if all(r.start in known.created and r.end in known.created for r in rels):
+            self._send(write)  # ends nobody else sees yet: the write cannot miss one
+        else:
+            self._job(write)  # a missing end is said here, to the caller
 
     def _check_endpoints(self, rels: Sequence[Relationship]) -> None:
         """Checked by the write itself, from the ids it reads (no read before each batch)."""
@@ -259,8 +206,9 @@ class Neo4jStore(BaseStore):
     def _bump_generation(self, nodes: Iterable[str] = (), rels: Iterable[str] = (),
                          everything: bool = False) -> None:
         node_keys, rel_keys, everything = log_entry(nodes, rels, everything)
-        self._run(BUMP_GENERATION, {"id": uuid.uuid4().hex, "nodes": node_keys,
-                                    "rels": rel_keys, "everything": everything}, write=True)
+        params = {"id": uuid.uuid4().hex, "nodes": node_keys, "rels": rel_keys,
+                  "everything": everything}
+        self._send(lambda: self._run(BUMP_GENERATION, params, write=True))
 
     def _logged_since(self, since_ms: int | None) -> tuple[int, list[LoggedWrite]]:
         now = int(self._run(CLOCK)[0]["now"])
@@ -313,7 +261,12 @@ class Neo4jStore(BaseStore):
     def count_nodes(self, kind: NodeKind | None = None, text: str | None = None,
                     where: Properties | None = None) -> int:
         label, clause, params = self._filters(kind, text, where)
-        return int(self._run(COUNT_NODES.format(label=label, where=clause), params)[0]["c"])
+        count = int(self._run(COUNT_NODES.format(label=label, where=clause), params)[0]["c"])
+        if count == 0 and (kind, text, where) == (None, None, None) and self._tx is not None:
+            # this transaction saw no node: it need not ask for those it did not create (a
+            # concurrent create of the same key fails on the key constraint, all rolled back)
+            self._known.empty = True
+        return count
 
     def neighbours(self, key: str, types: Sequence[str] | None = None,
                    direction: Direction = "both") -> list[Neighbour]:
@@ -349,7 +302,7 @@ class Neo4jStore(BaseStore):
 
     # -- deletes, review, audit ---------------------------------------------------------
     def _delete_node(self, key: str) -> bool:
-        self._known.forget({key})
+        self._job(lambda: self._known.forget({key}))
         return bool(self._run(DELETE_NODE.format(label=_label(key)), {"key": key},
                               write=True)[0]["c"] > 0)
 
@@ -392,7 +345,7 @@ class Neo4jStore(BaseStore):
                 for r in self._run(LIST_REVIEW, {"status": status})]
 
     def _clear(self) -> None:
-        self._known.forget()
+        self._job(self._known.forget)
         self._run(CLEAR_REVIEW, write=True)
         self._run(CLEAR, write=True)
 
