@@ -25,8 +25,10 @@ from ingest.reference.load import geography
 RUNS = 3
 
 
-def once(folder: Path, nodes: list[Node], images: bool) -> tuple[float, float | None, int]:
-    """Seconds to write, seconds to undo (if undoable), and the audit entry's size."""
+def once(folder: Path, nodes: list[Node], images: bool
+         ) -> tuple[float, float | None, int, int]:
+    """Seconds to write, seconds to undo (if undoable), the audit entry's size as JSON and
+    as stored (compressed when long: ``graph.audit.pack``)."""
     store = SqliteStore(folder / f"audit-{images}-{time.monotonic_ns()}.db")
     try:
         start = time.perf_counter()
@@ -34,12 +36,13 @@ def once(folder: Path, nodes: list[Node], images: bool) -> tuple[float, float | 
             store.upsert_nodes(nodes, batch_size=500)
         written = time.perf_counter() - start
         size = len(store.audit_entries()[-1].model_dump_json())
+        stored = len(store._audit_data()[-1])
         undone = None
         if images:
             start = time.perf_counter()
             undo(store, entry.id)
             undone = time.perf_counter() - start
-        return written, undone, size
+        return written, undone, size, stored
     finally:
         store.close()
 
@@ -59,12 +62,15 @@ def main() -> None:
              "Commande : `.venv/bin/python bench/audit_cost.py`.", "",
              f"Les {_n(len(nodes))} communes du référentiel national écrites sur une base SQLite "
              f"neuve, par lots de 500, meilleur de {RUNS} essais, dans une même exécution.", "",
-             "| écriture | durée | lignes/s | entrée d'historique | annulation |",
-             "|---|---|---|---|---|",
+             "| écriture | durée | lignes/s | entrée d'historique (JSON) | gardée en base "
+             "| annulation |",
+             "|---|---|---|---|---|---|",
              f"| comptée seulement (chargement de référence) | {plain[0]:.2f} s | "
-             f"{_n(len(nodes) / plain[0])} | {plain[2]} octets | non annulable |",
+             f"{_n(len(nodes) / plain[0])} | {plain[2]} caractères | {plain[3]} caractères "
+             "| non annulable |",
              f"| avec l'état avant/après (import d'un utilisateur) | {kept[0]:.2f} s | "
-             f"{_n(len(nodes) / kept[0])} | {kept[2] / 1e6:.1f} Mo | {kept[1]:.2f} s |", "",
+             f"{_n(len(nodes) / kept[0])} | {kept[2] / 1e6:.1f} M caractères | "
+             f"{kept[3] / 1e6:.1f} M caractères (compressée) | {kept[1]:.2f} s |", "",
              f"Surcoût de l'état avant/après : ×{kept[0] / plain[0]:.2f} sur l'écriture. "
              "Un import d'utilisateur fait quelques centaines à quelques milliers de lignes : "
              "le surcoût s'y compte en dixièmes de seconde ; les chargements de référence ne "

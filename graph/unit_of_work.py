@@ -22,6 +22,8 @@ from graph.audit import (
     count_key,
     image,
     new_entry_id,
+    pack,
+    unpack,
 )
 from graph.model import Node, Relationship, ReviewItem, now_iso
 
@@ -113,9 +115,10 @@ class UnitOfWork(abc.ABC):
 
     def _flush_audit(self, op: _Op) -> None:
         images = op.images and not op.everything
-        # without images (a reference load), only what happened is counted, cheaply
-        changes = [Change(kind=kind, key=key, before=_img(before, images),
-                          after=_img(after, images))
+        # without images (a reference load), only what happened is counted, cheaply; the
+        # images come from records validated when they were made: not validated again
+        changes = [Change.model_construct(kind=kind, key=key, before=_img(before, images),
+                                          after=_img(after, images))
                    for (kind, key), (before, after) in op.changes.items()
                    if before is not None or after is not None]
         changes = [c for c in changes if not images or c.before != c.after]
@@ -131,16 +134,16 @@ class UnitOfWork(abc.ABC):
         entry.keys = keys if op.listed and len(keys) <= MAX_LISTED_KEYS else []
         entry.undoable = images
         entry.changes = changes if images else []
-        self._append_audit(entry.id, entry.at, entry.model_dump_json())
+        self._append_audit(entry.id, entry.at, pack(entry.model_dump_json()))
 
     def audit_entries(self) -> list[AuditEntry]:
         """The audit trail, oldest first."""
-        return [AuditEntry.model_validate_json(data) for data in self._audit_data()]
+        return [AuditEntry.model_validate_json(unpack(data)) for data in self._audit_data()]
 
     def replace_audit_entry(self, entry: AuditEntry) -> None:
         """Rewrite an entry (an erasure removes personal data from the trail)."""
         with self.transaction():
-            self._replace_audit(entry.id, entry.model_dump_json())
+            self._replace_audit(entry.id, pack(entry.model_dump_json()))
 
 
 def _img(record: Record | None, images: bool) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from graph.audit import AuditEntry
+from graph.audit import PACKED, AuditEntry
 from graph.history import HistoryError, erase_person, history, person_data, undo
 from graph.model import Counts, Node, Relationship, RelType, ReviewItem
 from graph.store import GraphStore
@@ -51,9 +51,9 @@ def test_each_write_is_one_entry_saying_who_and_what(store: GraphStore) -> None:
     assert [e.action for e in new] == ["write", "import", "write"]
     assert new[1].id == entry.id and new[1].who == "test" and new[1].label == "actions.csv"
     assert new[1].counts == {"nœud(s) créé(s)": 1, "nœud(s) modifié(s)": 1,
-                             "relation(s) créé(s)": 1, "relation(s) modifié(s)": 1,
-                             "élément de revue(s) créé(s)": 1}
-    assert new[0].counts == {"nœud(s) créé(s)": 7, "relation(s) créé(s)": 5}
+                             "relation(s) créée(s)": 1, "relation(s) modifiée(s)": 1,
+                             "élément(s) de revue créé(s)": 1}
+    assert new[0].counts == {"nœud(s) créé(s)": 7, "relation(s) créée(s)": 5}
     assert [e.id for e in history(store, "territory:bf-kaya")][:1] == [entry.id]
 
 
@@ -144,6 +144,7 @@ def test_long_entries_are_kept_whole(store: GraphStore, monkeypatch: pytest.Monk
     # on Bolt an entry is written in parts (one message is bounded: 16 MB on ArcadeDB, less
     # than the images of a national import); tiny parts here, so that this one has many
     monkeypatch.setattr("graph.neo4j_records.AUDIT_PART_CHARS", 300)
+    monkeypatch.setattr("graph.audit.PACK_ABOVE", 10**9)  # as text: the parts hold it as is
     load(store)
     before = store.audit_entries()
     names = [f"Lieu {i} " + "é" * 150 for i in range(12)]
@@ -161,3 +162,24 @@ def test_long_entries_are_kept_whole(store: GraphStore, monkeypatch: pytest.Monk
     assert "Jean Essai" not in kept.model_dump_json() and kept.redacted
     assert all(name in kept.model_dump_json(ensure_ascii=False) for name in names)
     assert len(store.audit_entries()) == len(before) + 2
+
+
+def test_long_entries_are_kept_compressed(store: GraphStore,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("graph.neo4j_records.AUDIT_PART_CHARS", 300)  # and in parts on Bolt
+    load(store)
+    exported = store.export()
+    before = store.audit_entries()
+    places = [node(f"territory:bf-lieu-{i}", f"Lieu {i}", level="commune", country="BF")
+              for i in range(300)]
+    with store.audited("import", who="test", label="lieux"):
+        store.upsert_nodes(places)
+        store.upsert_relationships([rel(RelType.TWINNED_WITH, "commune:86194", p.key)
+                                    for p in places])
+    (entry,) = _new(store, before)
+    stored = store._audit_data()[-1]  # type: ignore[attr-defined]
+    assert stored.startswith(PACKED) and len(stored) * 5 < len(entry.model_dump_json())
+    assert len(entry.changes) == 600 and entry.changes[0].after is not None
+    assert entry.counts == {"nœud(s) créé(s)": 300, "relation(s) créée(s)": 300}
+    undo(store, entry.id)  # the images came back whole
+    assert store.export() == exported
