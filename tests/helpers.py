@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from graph.model import Node, Provenance, Relationship, RelType
 from graph.store import GraphStore
 from ingest.reference.load import table_rows
+
+if TYPE_CHECKING:
+    from graph.neo4j_store import Neo4jStore
 
 PROV = Provenance(source="tests/fixture.csv:2", licence="Licence Ouverte")
 
@@ -50,3 +55,18 @@ def load(store: GraphStore) -> None:
 def bundled_rows(name: str) -> int:
     """Data rows of a bundled reference table: expected counts follow a data refresh."""
     return len(table_rows(name))
+
+
+def sent_queries(store: Neo4jStore) -> list[str]:
+    """The Cypher statements ``store`` sends from now on, in order (its transaction's
+    worker included)."""
+    sent: list[str] = []
+    run = store._run
+
+    def counting(query: str, params: dict[str, Any] | None = None,
+                 write: bool = False) -> list[dict[str, Any]]:
+        sent.append(query)
+        return run(query, params, write)
+
+    store._run = counting  # type: ignore[method-assign]
+    return sent

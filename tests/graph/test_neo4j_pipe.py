@@ -4,7 +4,6 @@ on one worker thread, with every error reaching the caller and rolling all back.
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import pytest
 
@@ -14,7 +13,7 @@ from graph.neo4j_pipe import Pipe
 from graph.neo4j_store import Neo4jStore
 from graph.store import DuplicateKeyError
 from tests.bolt_server import BoltServer
-from tests.helpers import node, rel
+from tests.helpers import node, rel, sent_queries
 
 needs_bolt = pytest.mark.skipif("os.environ.get('MAILLAGE_TEST_BOLT') == '0'")
 
@@ -53,25 +52,12 @@ def test_error_of_a_call_is_the_callers_to_judge() -> None:
     pipe.close()
 
 
-def _counting(store: Neo4jStore) -> list[str]:
-    sent: list[str] = []
-    run = store._run
-
-    def counting(query: str, params: dict[str, Any] | None = None,
-                 write: bool = False) -> list[dict[str, Any]]:
-        sent.append(query)
-        return run(query, params, write)
-
-    store._run = counting  # type: ignore[method-assign]
-    return sent
-
-
 @needs_bolt
 def test_a_store_counted_empty_is_not_asked_for_its_nodes(bolt: BoltServer) -> None:
     store = Neo4jStore(bolt.uri, bolt.user, bolt.password, bolt.database)
     store.setup_schema()
     store.clear()
-    sent = _counting(store)
+    sent = sent_queries(store)
     places = [node("country:BF", "Burkina Faso"), node("commune:86194", "Poitiers")]
     with store.transaction():
         assert store.count_nodes() == 0

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from graph.neo4j_cypher import GENERATION, SCHEMA
 from graph.neo4j_store import Neo4jStore
 from tests.bolt_server import BoltServer
+from tests.helpers import sent_queries
 
 
 @pytest.mark.skipif("os.environ.get('MAILLAGE_TEST_BOLT') == '0'")
 def test_schema_once_and_generation_by_write_records(bolt: BoltServer) -> None:
     store = Neo4jStore(bolt.uri, bolt.user, bolt.password, bolt.database)
     store.setup_schema()
-    sent: list[str] = []
-    run = store._run
-
-    def counting(query: str, params: dict[str, Any] | None = None,
-                 write: bool = False) -> list[dict[str, Any]]:
-        sent.append(query)
-        return run(query, params, write)
-
-    store._run = counting  # type: ignore[method-assign]
+    sent = sent_queries(store)
     store.setup_schema()
     assert len(sent) == 1 and sent[0] not in SCHEMA  # one read, no schema statement
     before = store.generation()
