@@ -14,7 +14,7 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from graph.model import Node, Relationship, ReviewItem
 
@@ -26,7 +26,8 @@ MAX_LISTED_KEYS = 5000
 #: An entry's JSON longer than this is kept compressed: the images of a 20,000-row import
 #: weigh 46 MB as text and 3 MB compressed; a short entry stays readable as it is.
 PACK_ABOVE = 4096
-PACKED = "zlib:"
+PACKED = "audit+zlib:"
+_WHOLE = "zlib:"
 #: What replaces erased personal data in the texts that kept it.
 ERASED = "[effacé]"
 #: Actions, as the history shows them.
@@ -73,31 +74,52 @@ class AuditEntry(BaseModel):
         return ", ".join(parts) or "aucun changement"
 
 
+_CHANGES = TypeAdapter(list[Change])
+
+
 def new_entry_id() -> str:
     """A short, sortable id: the UTC time then random hex (``20261129T220501-3fa2c1``)."""
     return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
 
 
-def pack(text: str) -> str:
-    """An entry's JSON as the stores keep it: compressed (zlib, fastest level, in base64
-    text) when it is long.
+def pack(entry: AuditEntry) -> str:
+    """An entry as the stores keep it. A long one is its summary (JSON, one line) then its
+    changes compressed (zlib, fastest level, in base64): a listing reads the summaries
+    without opening the changes.
 
-    >>> packed = pack('{"after": "Atakpamé"}' * 300)
-    >>> packed.startswith(PACKED), len(packed) < 300, unpack(packed) == '{"after": "Atakpamé"}' * 300
+    >>> e = AuditEntry(id="1", at="2026", counts={"nœud(s) créé(s)": 300}, changes=[
+    ...     Change(kind="node", key=f"territory:bf-{i}", after={"name": "Atakpamé"})
+    ...     for i in range(300)])
+    >>> kept = pack(e)
+    >>> kept.startswith(PACKED), len(kept) * 5 < len(e.model_dump_json()), unpack(kept) == e
     (True, True, True)
-    >>> pack('{"id": "x"}'), unpack('{"id": "x"}')  # short, or written before packing
-    ('{"id": "x"}', '{"id": "x"}')
+    >>> head = unpack(kept, changes=False)
+    >>> head.counts, head.changes
+    ({'nœud(s) créé(s)': 300}, [])
+    >>> short = AuditEntry(id="2", at="2026")
+    >>> pack(short) == short.model_dump_json() and unpack(pack(short)) == short
+    True
     """
+    text = entry.model_dump_json()
     if len(text) <= PACK_ABOVE:
         return text
-    return PACKED + base64.b64encode(zlib.compress(text.encode(), 1)).decode("ascii")
+    changes = _CHANGES.dump_json(entry.changes)
+    return (PACKED + entry.model_dump_json(exclude={"changes"}) + "\n"
+            + base64.b64encode(zlib.compress(changes, 1)).decode("ascii"))
 
 
-def unpack(data: str) -> str:
-    """The JSON of an entry as :func:`pack` kept it."""
+def unpack(data: str, changes: bool = True) -> AuditEntry:
+    """The entry :func:`pack` kept; without its changes (``[]``) if ``changes`` is false
+    and they were kept apart."""
     if data.startswith(PACKED):
-        return zlib.decompress(base64.b64decode(data[len(PACKED):])).decode()
-    return data
+        head, _, body = data[len(PACKED):].partition("\n")
+        entry = AuditEntry.model_validate_json(head)
+        if changes:
+            entry.changes = _CHANGES.validate_json(zlib.decompress(base64.b64decode(body)))
+        return entry
+    if data.startswith(_WHOLE):  # compressed whole, as the first version of this did
+        data = zlib.decompress(base64.b64decode(data[len(_WHOLE):])).decode()
+    return AuditEntry.model_validate_json(data)
 
 
 def image(record: Node | Relationship | ReviewItem) -> Image:

@@ -33,8 +33,10 @@ class HistoryError(StoreError):
 
 
 def history(store: GraphStore, key: str | None = None) -> list[AuditEntry]:
-    """The audit entries, newest first; only those touching ``key`` if given."""
-    entries = store.audit_entries()
+    """The audit entries, newest first; only those touching ``key`` if given. A long
+    entry comes without its records before and after (see :func:`find_entry`)."""
+    # the records before and after stay closed, but where the key may be among them
+    entries = store.audit_entries(changes=lambda e: bool(key) and not e.keys)
     if key:
         entries = [e for e in entries if e.touches(key)]
     return entries[::-1]

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import abc
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.audit import (
     MAX_LISTED_KEYS,
+    PACKED,
     AuditEntry,
     Change,
     RecordKind,
@@ -134,16 +135,25 @@ class UnitOfWork(abc.ABC):
         entry.keys = keys if op.listed and len(keys) <= MAX_LISTED_KEYS else []
         entry.undoable = images
         entry.changes = changes if images else []
-        self._append_audit(entry.id, entry.at, pack(entry.model_dump_json()))
+        self._append_audit(entry.id, entry.at, pack(entry))
 
-    def audit_entries(self) -> list[AuditEntry]:
-        """The audit trail, oldest first."""
-        return [AuditEntry.model_validate_json(unpack(data)) for data in self._audit_data()]
+    def audit_entries(self, changes: bool | Callable[[AuditEntry], bool] = True
+                      ) -> list[AuditEntry]:
+        """The audit trail, oldest first; ``changes``: whether to read each entry's records
+        before and after (a listing need not: a national import's weigh tens of MB), or
+        which entries' to read, judged from their summary."""
+        entries = []
+        for data in self._audit_data():
+            entry = unpack(data, changes=changes is True)
+            if callable(changes) and data.startswith(PACKED) and changes(entry):
+                entry = unpack(data)
+            entries.append(entry)
+        return entries
 
     def replace_audit_entry(self, entry: AuditEntry) -> None:
         """Rewrite an entry (an erasure removes personal data from the trail)."""
         with self.transaction():
-            self._replace_audit(entry.id, pack(entry.model_dump_json()))
+            self._replace_audit(entry.id, pack(entry))
 
 
 def _img(record: Record | None, images: bool) -> dict[str, Any] | None:

@@ -170,7 +170,7 @@ def test_long_entries_are_kept_compressed(store: GraphStore,
     load(store)
     exported = store.export()
     before = store.audit_entries()
-    places = [node(f"territory:bf-lieu-{i}", f"Lieu {i}", level="commune", country="BF")
+    places = [node(f"territory:bf-compresse-{i}", f"Lieu {i}", level="commune", country="BF")
               for i in range(300)]
     with store.audited("import", who="test", label="lieux"):
         store.upsert_nodes(places)
@@ -181,5 +181,16 @@ def test_long_entries_are_kept_compressed(store: GraphStore,
     assert stored.startswith(PACKED) and len(stored) * 5 < len(entry.model_dump_json())
     assert len(entry.changes) == 600 and entry.changes[0].after is not None
     assert entry.counts == {"nœud(s) créé(s)": 300, "relation(s) créée(s)": 300}
+    # a listing reads its summary, not its records; a key it does not list is looked for
+    # in them
+    listed = history(store)[0]
+    assert (listed.id, listed.counts, listed.changes) == (entry.id, entry.counts, [])
+    monkeypatch.setattr("graph.unit_of_work.MAX_LISTED_KEYS", 10)
+    with store.audited("import", who="test", label="encore"):
+        store.upsert_nodes([node(f"territory:bf-autre-{i}", f"Autre {i}") for i in range(20)])
+    assert [e.label for e in history(store, "territory:bf-autre-7")] == ["encore"]
+    assert [e.label for e in history(store, "territory:bf-compresse-7")] == ["lieux"]
+    assert history(store)[0].keys == []
+    undo(store, history(store)[0].id)
     undo(store, entry.id)  # the images came back whole
     assert store.export() == exported
