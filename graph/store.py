@@ -327,7 +327,6 @@ class BaseStore(UnitOfWork):
                 self._bump_generation(rels=touched)
         return summary
 
-
     def delete_node(self, key: str) -> bool:
         """Delete a node and its relations; ``False`` if there was none."""
         return bool(self.delete_nodes([key]))
