@@ -220,18 +220,35 @@ def check_text(value: str, what: str) -> str:
 
 
 def _check_properties(props: Properties) -> Properties:
-    for name, value in props.items():
-        if not PROPERTY_NAME.match(name) or name in RESERVED:
-            raise ValueError(f"nom de propriété invalide ou réservé : « {name} »")
-        items = value if isinstance(value, list) else (value,)
-        if items and any(type(v) is not type(items[0]) for v in items):
-            raise ValueError(f"la liste « {name} » mélange plusieurs types")
-        if isinstance(items[0] if items else None, str):
-            for item in items:
-                if FORBIDDEN_CHARS.search(item):  # type: ignore[arg-type]
-                    check_text(item, f"propriété « {name} »")  # type: ignore[arg-type]
     # Neo4j drops null properties; drop them here too so both stores agree.
-    return {k: v for k, v in props.items() if v is not None and v != []}
+    kept: dict[str, PropValue] = {}
+    for name, value in props.items():
+        if name not in _NAMES_SEEN:
+            if not PROPERTY_NAME.match(name) or name in RESERVED:
+                raise ValueError(f"nom de propriété invalide ou réservé : « {name} »")
+            if len(_NAMES_SEEN) < 10_000:  # a record's names repeat; callers' are unbounded
+                _NAMES_SEEN.add(name)
+        if isinstance(value, list):
+            if not value:
+                continue
+            first = type(value[0])
+            if any(type(v) is not first for v in value):
+                raise ValueError(f"la liste « {name} » mélange plusieurs types")
+            if first is str:
+                for item in value:
+                    if FORBIDDEN_CHARS.search(item):  # type: ignore[arg-type]
+                        check_text(item, f"propriété « {name} »")  # type: ignore[arg-type]
+        elif value is None:
+            continue
+        elif isinstance(value, str) and FORBIDDEN_CHARS.search(value):
+            check_text(value, f"propriété « {name} »")
+        kept[name] = value
+    return kept
+
+
+#: property names already accepted by :func:`_check_properties` (a national import checks
+#: the same dozen names on every record)
+_NAMES_SEEN: set[str] = set()
 
 
 class NodeBase(BaseModel):

@@ -12,23 +12,20 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from graph.audit import (
     MAX_LISTED_KEYS,
     PACKED,
     AuditEntry,
-    Change,
+    Record,
     RecordKind,
-    count_key,
-    image,
+    changes_json,
+    counted,
     new_entry_id,
     pack,
     unpack,
 )
-from graph.model import Node, Relationship, ReviewItem, now_iso
-
-Record = Node | Relationship | ReviewItem
+from graph.model import now_iso
 
 
 @dataclass
@@ -116,26 +113,27 @@ class UnitOfWork(abc.ABC):
 
     def _flush_audit(self, op: _Op) -> None:
         images = op.images and not op.everything
-        # without images (a reference load), only what happened is counted, cheaply; the
-        # images come from records validated when they were made: not validated again
-        changes = [Change.model_construct(kind=kind, key=key, before=_img(before, images),
-                                          after=_img(after, images))
+        # without images (a reference load), only what happened is counted, cheaply; with
+        # them, the records are serialised as they are (validated when they were made)
+        changes = [(kind, key, before, after)
                    for (kind, key), (before, after) in op.changes.items()
-                   if before is not None or after is not None]
-        changes = [c for c in changes if not images or c.before != c.after]
+                   if (before is not None or after is not None)
+                   and not (images and before == after)]
         if not changes and not op.everything:
             return  # nothing changed: not a write
         entry = op.entry
         entry.at = now_iso()
         counts: dict[str, int] = {}
-        for change in changes:
-            counts[count_key(change)] = counts.get(count_key(change), 0) + 1
+        for kind, _, before, after in changes:
+            what = counted(kind, before is None, after is None)
+            counts[what] = counts.get(what, 0) + 1
         entry.counts = counts
-        keys = sorted({c.key for c in changes})
+        keys = sorted({key for _, key, _, _ in changes})
         entry.keys = keys if op.listed and len(keys) <= MAX_LISTED_KEYS else []
         entry.undoable = images
-        entry.changes = changes if images else []
-        self._append_audit(entry.id, entry.at, pack(entry))
+        # the entry a caller holds says who, when and what; its records are in the store
+        self._append_audit(entry.id, entry.at, pack(
+            entry, changes_json(changes) if images else None))
 
     def audit_entries(self, changes: bool | Callable[[AuditEntry], bool] = True
                       ) -> list[AuditEntry]:
@@ -156,7 +154,3 @@ class UnitOfWork(abc.ABC):
             self._replace_audit(entry.id, pack(entry))
 
 
-def _img(record: Record | None, images: bool) -> dict[str, Any] | None:
-    if record is None:
-        return None
-    return image(record) if images else {}

@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from graph.attestations import attested
+from graph.attestations import attesting
 from graph.model import (
     Node,
     NodeKind,
@@ -207,9 +207,10 @@ class _Fact:
     discriminator: str
 
     def rel(self, type_: RelType, start: str, end: str, **extra: str) -> None:
-        self.result.rels.append(attested(Relationship(
+        self.result.rels.append(Relationship(
             key=relationship_key(start, type_, end, self.discriminator), type=type_,
-            start=start, end=end, props={**self.props, **extra}, provenance=self.prov)))
+            start=start, end=end, props=attesting({**self.props, **extra}, self.prov),
+            provenance=self.prov))
 
 
 def _places(fact: _Fact) -> bool:
@@ -357,5 +358,6 @@ def convert(row: dict[str, str], line: int, file: str, resolvers: Resolvers,
         result.rels.append(Relationship(
             key=relationship_key(actor, RelType.ADDRESSES, f"theme:{theme}", discriminator),
             type=RelType.ADDRESSES, start=actor, end=f"theme:{theme}",
-            props={"via": checked.partner, "origin": f"{file}:{line}"}, provenance=fact.prov))
+            props=attesting({"via": checked.partner, "origin": f"{file}:{line}"}, fact.prov),
+            provenance=fact.prov))
     return result

@@ -20,7 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from graph.attestations import attested
+from graph.attestations import attesting
 from graph.model import (
     Node,
     Properties,
@@ -123,15 +123,16 @@ def co_signatories(facts: list[Relationship], nodes: dict[str, Node]) -> list[Re
                     if node else []
                 if not any(f" {n} " in padded for n in names):
                     continue
-                joint = attested(Relationship(
+                joint = Relationship(
                     key=relationship_key(rel.start, RelType.COOPERATES_WITH, other,
                                          f"joint|{rel.key}"),
                     type=RelType.COOPERATES_WITH, start=rel.start, end=other,
-                    props={"joint": True, "role": "cosignataire", "via": rel.end,
-                           "quote": clause, "origin": rel.props.get("origin"),
-                           "years": rel.props.get("years"), "period": rel.props.get("period"),
-                           "statement": rel.props.get("statement")},
-                    provenance=rel.provenance))
+                    props=attesting({"joint": True, "role": "cosignataire", "via": rel.end,
+                                     "quote": clause, "origin": rel.props.get("origin"),
+                                     "years": rel.props.get("years"),
+                                     "period": rel.props.get("period"),
+                                     "statement": rel.props.get("statement")}, rel.provenance),
+                    provenance=rel.provenance)
                 out.setdefault(joint.key, joint)
     return list(out.values())
 
@@ -200,8 +201,8 @@ def co_partner(actor: str, partner: str, clause: str, props: Properties, discrim
     """The relation of an actor to a co-partner named in a clause of its statement."""
     kept = {k: v for k, v in props.items()
             if k in ("origin", "years", "period", "statement", "partner_label")}
-    return attested(Relationship(
+    return Relationship(
         key=relationship_key(actor, RelType.COOPERATES_WITH, partner, f"co|{discriminator}"),
         type=RelType.COOPERATES_WITH, start=actor, end=partner,
-        props={**kept, "joint": True, "role": "co-partenaire", "quote": clause},
-        provenance=prov))
+        props=attesting({**kept, "joint": True, "role": "co-partenaire", "quote": clause},
+                        prov), provenance=prov)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from graph.attestations import attested
+from graph.attestations import attesting
 from graph.model import Node, NodeKind, Provenance, Relationship, RelType, relationship_key
 from ingest.errors import RowError
 from ingest.merge import SAME_PLACE_KM, distance_km, position
@@ -369,11 +369,13 @@ def convert_twinning(row: dict[str, str], line: int, file: str, resolvers: Resol
     key = known.pairs.get((start, end)) or relationship_key(start, RelType.TWINNED_WITH, end,
                                                             KEY)
     statement = STATEMENT.format(fr=french.label, sister=sister.label, country=country_label)
-    result.rels.append(attested(Relationship(
+    result.rels.append(Relationship(
         key=key, type=RelType.TWINNED_WITH, start=start, end=end, provenance=prov,
-        props={"relation": "jumelage", "countries": [iso], "partner_label": sister.label,
-               "statement": statement, "origin": f"{file}:{line}",
-               # the extract lists the twinning in its year: a mention, not a start date
-               "seen": [year] if (year := _extract_year(file)) else None})))
+        props=attesting({"relation": "jumelage", "countries": [iso],
+                         "partner_label": sister.label, "statement": statement,
+                         "origin": f"{file}:{line}",
+                         # the extract lists the twinning in its year: a mention, not a
+                         # start date
+                         "seen": [year] if (year := _extract_year(file)) else None}, prov)))
     known.twins[commune][iso].add(end)
     return result
