@@ -17,6 +17,15 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from graph.checks import FORBIDDEN_CHARS as FORBIDDEN_CHARS
+from graph.checks import PROPERTY_NAME as PROPERTY_NAME
+from graph.checks import PROPERTY_NAME_PATTERN as PROPERTY_NAME_PATTERN
+from graph.checks import RESERVED as RESERVED
+from graph.checks import TEXT_PATTERN as TEXT_PATTERN
+from graph.checks import Properties as Properties
+from graph.checks import PropValue as PropValue
+from graph.checks import Scalar as Scalar
+from graph.checks import check_properties, check_text
 from graph.personal import CONTACT_PROPERTIES as CONTACT_PROPERTIES
 from graph.personal import PERSON_PUBLIC_PROPERTIES as PERSON_PUBLIC_PROPERTIES
 from graph.personal import PERSONAL_MARK as PERSONAL_MARK
@@ -111,19 +120,6 @@ INTERNATIONAL_RELS = frozenset({
 
 ROLES = ("lead", "partner", "funder", "technical", "operator")
 
-# Property names are written into Neo4j as property keys and into SQLite JSON paths:
-# only plain identifiers are accepted, so no user value ever becomes syntax.
-PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-RESERVED = frozenset({"key", "kind", "name", "name_norm", "type", "start", "end",
-                      "source", "licence", "ingested_at"})
-#: The same rule as one pattern, for the API schema (a reserved name is not a property).
-PROPERTY_NAME_PATTERN = (f"^(?!({'|'.join(sorted(RESERVED))})$)"
-                         + PROPERTY_NAME.pattern.removeprefix("^"))
-
-Scalar = str | int | float | bool
-PropValue = Scalar | list[str] | list[int] | list[float] | None
-Properties = dict[str, PropValue]
-
 # An id is what follows « kind: »: no space, no « / ? # \ » (a key is a path segment of the
 # API), no control character.
 KEY_PATTERN = re.compile(r"^(?P<kind>[a-z]+):(?P<id>[^\s/?#\\\x00-\x1f\x7f]{1,200})$")
@@ -194,63 +190,6 @@ class Provenance(BaseModel):
         return check_text(value, "source")
 
 
-#: Characters no text of the graph may hold: control characters (XML cannot carry them:
-#: the GraphML export would not parse) and the bidirectional overrides.
-FORBIDDEN_CLASS = (r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-                   r"\ufffe\uffff")
-FORBIDDEN_CHARS = re.compile(f"[{FORBIDDEN_CLASS}]")
-#: The same rule as a whole-text pattern, for the API schema (Python and ECMA regex alike).
-TEXT_PATTERN = f"^[^{FORBIDDEN_CLASS}]*$"
-
-
-def check_text(value: str, what: str) -> str:
-    """``value`` if it holds no :data:`FORBIDDEN_CHARS`; a French ``ValueError`` otherwise.
-
-    >>> check_text("Atakpamé", "nom")
-    'Atakpamé'
-    >>> check_text("Mar\x07burg", "nom")
-    Traceback (most recent call last):
-    ...
-    ValueError: nom : caractère de contrôle U+0007 refusé
-    """
-    found = FORBIDDEN_CHARS.search(value)
-    if found:
-        raise ValueError(f"{what} : caractère de contrôle U+{ord(found[0]):04X} refusé")
-    return value
-
-
-def _check_properties(props: Properties) -> Properties:
-    # Neo4j drops null properties; drop them here too so both stores agree.
-    kept: dict[str, PropValue] = {}
-    for name, value in props.items():
-        if name not in _NAMES_SEEN:
-            if not PROPERTY_NAME.match(name) or name in RESERVED:
-                raise ValueError(f"nom de propriété invalide ou réservé : « {name} »")
-            if len(_NAMES_SEEN) < 10_000:  # a record's names repeat; callers' are unbounded
-                _NAMES_SEEN.add(name)
-        if isinstance(value, list):
-            if not value:
-                continue
-            first = type(value[0])
-            if any(type(v) is not first for v in value):
-                raise ValueError(f"la liste « {name} » mélange plusieurs types")
-            if first is str:
-                for item in value:
-                    if FORBIDDEN_CHARS.search(item):  # type: ignore[arg-type]
-                        check_text(item, f"propriété « {name} »")  # type: ignore[arg-type]
-        elif value is None:
-            continue
-        elif isinstance(value, str) and FORBIDDEN_CHARS.search(value):
-            check_text(value, f"propriété « {name} »")
-        kept[name] = value
-    return kept
-
-
-#: property names already accepted by :func:`_check_properties` (a national import checks
-#: the same dozen names on every record)
-_NAMES_SEEN: set[str] = set()
-
-
 class NodeBase(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -261,7 +200,7 @@ class NodeBase(BaseModel):
     @field_validator("props")
     @classmethod
     def _props(cls, value: Properties) -> Properties:
-        return _check_properties(value)
+        return check_properties(value)
 
     @field_validator("name")
     @classmethod
@@ -341,7 +280,7 @@ class Relationship(BaseModel):
     @field_validator("props")
     @classmethod
     def _props(cls, value: Properties) -> Properties:
-        return _check_properties(value)
+        return check_properties(value)
 
     @field_validator("start", "end")
     @classmethod

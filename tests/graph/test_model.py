@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from graph.model import Node, Provenance, Relationship, RelType, _check_properties
+from graph.checks import check_properties
+from graph.model import Node, Provenance, Relationship, RelType
 
 PROV = Provenance(source="test", licence="test")
 
@@ -30,4 +31,4 @@ def test_empty_values_are_dropped_and_lists_are_of_one_type() -> None:
                        "country": "DE"})
     assert node.props == {"years": [1961, 2023], "country": "DE"}
     with pytest.raises(ValueError, match="mélange plusieurs types"):
-        _check_properties({"years": [1961, "2023"]})  # type: ignore[dict-item]
+        check_properties({"years": [1961, "2023"]})  # type: ignore[dict-item]
