@@ -7,7 +7,7 @@ write everything in one unit of work (or nothing, when a row is in error and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,12 +227,13 @@ def import_table(store: GraphStore, table: Table, *, template: Template | None =
     # file restates them, and each property remembers which file set it.
     known = store.get_nodes([n.key for n in primary])
     primary = [merge_node(known[n.key], n) if n.key in known else n for n in primary]
-    stated = [x for r in good for x in r.rels]
-    rels = merge_known(store, stated + _joint(store, stated))
     # Places, projects and partners named in a row are created when new, never rewritten:
     # a free-text mention must not overwrite a curated record.
     node_plan = {k: ("create" if a == "create" else "unchanged")
                  for k, a in store.plan_nodes(nodes).items()}
+    stated = [x for r in good for x in r.rels]
+    rels = merge_known(store, stated + _joint(
+        store, stated, {k for k, a in node_plan.items() if a == "create"}))
     primary_plan = store.plan_nodes(primary)
     nodes = [n for n in nodes if node_plan[n.key] == "create" and n.key not in primary_plan]
     node_plan.update(primary_plan)
@@ -286,17 +287,23 @@ def import_table(store: GraphStore, table: Table, *, template: Template | None =
 JOINT_TYPES = (RelType.TWINNED_WITH, RelType.COOPERATES_WITH)
 
 
-def _joint(store: GraphStore, stated: list[Relationship]) -> list[Relationship]:
+def _joint(store: GraphStore, stated: list[Relationship],
+           absent: Collection[str] = ()) -> list[Relationship]:
     """Co-signatories among the collectivités tied to the same foreign partners, from
-    these rows and from what the store already knows of those partners."""
+    these rows and from what the store already knows of those partners (``absent``: the
+    places it does not hold yet, which it knows nothing of)."""
     facts = [r for r in stated if r.type in JOINT_TYPES and "#" in r.key
              and r.end.startswith("territory:")]
-    places = sorted({r.end for r in facts})
+    places = sorted({r.end for r in facts if r.end not in absent})
     known = [r for r in store.relationships_to(places, [t.value for t in JOINT_TYPES])
-             if "#" in r.key]
+             if "#" in r.key] if places else []
     everyone = {r.key: r for r in [*known, *facts]}
-    parties = store.get_nodes(sorted({r.start for r in everyone.values()}))
-    return co_signatories(list(everyone.values()), parties)
+    parties: dict[str, set[str]] = {}
+    for r in everyone.values():
+        parties.setdefault(r.end, set()).add(r.start)
+    # a partner with one French party has no co-signatory: its party need not be read
+    shared = [r for r in everyone.values() if len(parties[r.end]) > 1]
+    return co_signatories(shared, store.get_nodes(sorted({r.start for r in shared})))
 
 
 def _duplicates(store: GraphStore, file: str, nodes: list[Node],

@@ -3,6 +3,7 @@ statements become edges with the quoted words, and the analysis treats them as p
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -136,3 +137,29 @@ def test_niort_and_chauray_twin_with_sorel_tracy_together(graph: nx.MultiDiGraph
     ctx = GapContext(graph, index, 2026)
     sorel = [i for i in separate_actors(ctx).items if i.key == "territory:ca-sorel-tracy"]
     assert not sorel
+
+
+def test_co_signatories_across_two_files(ref_store: SqliteStore, tmp_path: Path) -> None:
+    """A file read later names the other party of a statement the store already holds:
+    the co-signature is found then (the known relations of the place are read), and not
+    from a place the file creates (the store cannot know anything of it)."""
+    from ingest.importer import import_file
+
+    header = "collectivite;departement;type_relation;partenaire;pays;periode;description;source"
+    place = "territory:bf-essai-sur-nakambe"  # a test place: no such commune is known
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(f"{header}\nPoitiers;86;coopération;Essai-sur-Nakambé;Burkina Faso;2024;"
+                     "Programme conduit conjointement avec Niort;https://exemple.org/a\n",
+                     encoding="utf-8")
+    second.write_text(f"{header}\nNiort;79;coopération;Essai-sur-Nakambé;Burkina Faso;2024;;"
+                      "https://exemple.org/b\n", encoding="utf-8")
+
+    def cosigned() -> set[tuple[str, str]]:
+        return {(r.start, r.end) for r in ref_store.relationships_to(
+            ["commune:79191"], ["COOPERATES_WITH"])
+            if r.start == POITIERS and r.props.get("role") == "cosignataire"}
+
+    import_file(ref_store, first)
+    assert ref_store.get_node(place) is not None and cosigned() == set()
+    import_file(ref_store, second)
+    assert cosigned() == {(POITIERS, "commune:79191")}
