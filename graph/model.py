@@ -258,7 +258,8 @@ def relationship_key(start: str, type_: RelType | str, end: str, discriminator: 
     >>> relationship_key("a:1", "MEMBER_OF", "b:2", "1982; 2012").split("#")[0]
     'MEMBER_OF:a:1>b:2'
     """
-    base = f"{RelType(type_).value}:{start}>{end}"
+    # a RelType already made (a record validating its key) is not made again
+    base = f"{(type_ if isinstance(type_, RelType) else RelType(type_)).value}:{start}>{end}"
     if not discriminator:
         return base
     digest = hashlib.sha1(normalize(discriminator).encode()).hexdigest()[:10]
