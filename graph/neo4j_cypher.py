@@ -14,8 +14,9 @@ from graph.model import NodeKind, RelType
 # -- schema ----------------------------------------------------------------------------
 CREATE_NODE_KEY_CONSTRAINT = (
     "CREATE CONSTRAINT {label}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
-CREATE_NODE_NAME_INDEX = (
-    "CREATE INDEX {label}_name IF NOT EXISTS FOR (n:{label}) ON (n.name_norm)")
+#: A range index on ``name_norm`` served no query (the name search is a ``CONTAINS``, which
+#: a range index cannot answer) and every node write kept it: stores made before drop it.
+DROP_NODE_NAME_INDEX = "DROP INDEX {label}_name IF EXISTS"
 CREATE_REL_KEY_INDEX = (
     "CREATE INDEX {type}_key IF NOT EXISTS FOR ()-[r:{type}]-() ON (r.key)")
 CREATE_WRITE_AT_INDEX = "CREATE INDEX MaillageWrite_at IF NOT EXISTS FOR (n:MaillageWrite) ON (n.at)"
@@ -83,7 +84,7 @@ SCHEMA = (
     CREATE_META_CONSTRAINT, CREATE_REVIEW_CONSTRAINT, CREATE_WRITE_AT_INDEX,
     CREATE_AUDIT_CONSTRAINT, CREATE_AUDIT_PART_INDEX,
     *(q.format(label=kind.label) for kind in NodeKind
-      for q in (CREATE_NODE_KEY_CONSTRAINT, CREATE_NODE_NAME_INDEX)),
+      for q in (CREATE_NODE_KEY_CONSTRAINT, DROP_NODE_NAME_INDEX)),
     *(CREATE_REL_KEY_INDEX.format(type=t.value) for t in RelType))
 SCHEMA_VERSION = hashlib.sha256("\n".join(SCHEMA).encode()).hexdigest()[:16]
 
