@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from results import write_results  # noqa: E402
+
 from tests.bolt_server import start_arcadedb  # noqa: E402
 
 #: Run in the tree being measured: prepare (base with the national reference, the CSV),
@@ -119,9 +121,7 @@ def main(argv: list[str] | None = None) -> None:
         f"`{base_rev}` {med[(base_rev, 'init-bolt')] / med[(base_rev, 'init-sqlite')]:.2f} × ; "
         f"`{head_rev}` {med[(head_rev, 'init-bolt')] / med[(head_rev, 'init-sqlite')]:.2f} × "
         "(objectif du ticket 14 : ≤ 2 ×)."]
-    out = Path(__file__).with_suffix(".md")
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_results(__file__, lines)
 
 
 if __name__ == "__main__":

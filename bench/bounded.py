@@ -25,6 +25,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from results import write_results  # noqa: E402
+
 from graph.sqlite_store import SqliteStore  # noqa: E402
 from ingest.reference.load import load_reference  # noqa: E402
 from tests.serving import serve  # noqa: E402
@@ -120,9 +122,7 @@ def main() -> None:
                      f"{worst * 1000:.0f} ms | {'atteint' if met else '**manqué**'} |")
     lines += ["", "La dernière ligne n'est pas un refus : une simulation d'import volumineuse "
               "est un travail légitime ; l'objectif y est que `/health` reste rapide."]
-    out = Path(__file__).with_name("bounded.md")
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_results(__file__, lines)
 
 
 if __name__ == "__main__":

@@ -117,8 +117,8 @@ class _Written(TypedDict):
 
     kind: RecordKind
     key: str
-    before: Node | Relationship | ReviewItem | None
-    after: Node | Relationship | ReviewItem | None
+    before: Record | None
+    after: Record | None
 
 
 _WRITTEN = TypeAdapter(list[_Written])

@@ -139,15 +139,16 @@ def _resolver_parts(store: GraphStore, home: str | None,
         if writes is not None:
             touched = {key.partition(":")[0] for w in writes for key in w.nodes}
             stale = {g for g, kinds in _GROUPS.items() if touched & {k.value for k in kinds}}
-    parts = dict(cached.parts) if cached is not None else {}
     if contents is not None:
         # built from what the caller wrote, not read back: the log may be read after (on
         # Bolt, the build then runs while the server is still taking the queued writes)
         parts = {group: _build(store, group, home, contents) for group in sorted(stale)}
     # read before the nodes: the resolvers show at least this generation
     log = log if log is not None and cached is not None else store.write_log()
-    for group in sorted(stale) if contents is None else ():
-        parts[group] = _build(store, group, home, contents)
+    if contents is None:
+        parts = dict(cached.parts) if cached is not None else {}
+        for group in sorted(stale):
+            parts[group] = _build(store, group, home)
     _cache.clear()  # one store at a time: the national resolvers weigh tens of MB
     _cache[(store.url, home)] = _Built(
         log.generation if log else store.generation(),
